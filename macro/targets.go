@@ -1,0 +1,408 @@
+package macro
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/synthor/synthor/table"
+)
+
+// DefaultFine is the number of equal-width sub-bins each quantile bin is
+// split into for refinement (LLMSynthor's second binning stage).
+const DefaultFine = 8
+
+// Targets are the macro-statistics a synthesizer aligns to: the marginal of
+// every variable of the Space, the joints (contingency tables over groups of
+// variables) and, for every numeric variable, a fine marginal whose bins are
+// the main bins split into Fine equal-width sub-bins. Counts describe a
+// population of Size records; only shares matter for alignment.
+type Targets struct {
+	Space     *Space
+	Size      float64
+	Marginals []*Contingency
+	Joints    []*Contingency
+	// FineMarginals holds the fine marginal of each numeric variable, by name.
+	FineMarginals map[string]*Contingency
+	// Fine is the number of sub-bins per main bin in FineMarginals.
+	Fine int
+}
+
+// TargetsFromTable computes targets from a table: every variable's marginal,
+// the given joints and the fine marginals (DefaultFine sub-bins).
+func TargetsFromTable(t *table.Table, s *Space, joints [][]string) (*Targets, error) {
+	e, err := s.Encode(t)
+	if err != nil {
+		return nil, err
+	}
+	tg := &Targets{Space: s, Size: float64(t.NumRows()), Fine: DefaultFine, FineMarginals: map[string]*Contingency{}}
+	for _, v := range s.Vars {
+		m := NewContingency(v)
+		if err := m.Add(e, 0, e.N); err != nil {
+			return nil, err
+		}
+		tg.Marginals = append(tg.Marginals, m)
+		if v.Numeric() {
+			f := v.Fine(tg.Fine)
+			fm := NewContingency(f)
+			col := t.Col(v.Name)
+			cells := make([]int32, t.NumRows())
+			if err := f.encode(col, cells); err != nil {
+				return nil, err
+			}
+			fm.AddCells([][]int32{cells}, 0, len(cells), 1)
+			tg.FineMarginals[v.Name] = fm
+		}
+	}
+	for _, names := range joints {
+		vars, err := s.Lookup(names...)
+		if err != nil {
+			return nil, fmt.Errorf("joint [%s]: %w", strings.Join(names, ", "), err)
+		}
+		j := NewContingency(vars...)
+		if err := j.Add(e, 0, e.N); err != nil {
+			return nil, err
+		}
+		tg.Joints = append(tg.Joints, j)
+	}
+	return tg, nil
+}
+
+// Marginal returns the marginal of the named variable, or nil.
+func (tg *Targets) Marginal(name string) *Contingency {
+	for _, m := range tg.Marginals {
+		if m.Vars[0].Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// Tables returns the marginals followed by the joints.
+func (tg *Targets) Tables() []*Contingency {
+	return append(slices.Clone(tg.Marginals), tg.Joints...)
+}
+
+// Keys returns the Key of every marginal and joint: the statistics these
+// targets cover.
+func (tg *Targets) Keys() map[string]bool {
+	out := make(map[string]bool)
+	for _, c := range tg.Tables() {
+		out[c.Key()] = true
+	}
+	return out
+}
+
+// Override sets the target share of category cat of variable name to share
+// (0 <= share <= 1) and renormalises: cells with that category are scaled
+// by share/old and the others by (1−share)/(1−old) in the marginal and in
+// every joint and fine marginal over the variable, so distributions
+// conditional on the variable keep their shape. It is how what-if scenarios
+// change a target.
+func (tg *Targets) Override(name, cat string, share float64) error {
+	if share < 0 || share > 1 || math.IsNaN(share) {
+		return fmt.Errorf("override %s=%s: share %v is outside [0, 1]", name, cat, share)
+	}
+	v := tg.Space.Var(name)
+	if v == nil {
+		return fmt.Errorf("override %s=%s: no such variable", name, cat)
+	}
+	if v.Numeric() {
+		return fmt.Errorf("override %s=%s: only categorical variables can be overridden", name, cat)
+	}
+	cell := v.CategoryCell(cat)
+	if cell < 0 {
+		return fmt.Errorf("override %s=%s: unknown category (valid: %s)", name, cat, strings.Join(v.Categories, ", "))
+	}
+	m := tg.Marginal(name)
+	old := m.Shares()[cell]
+	if old == 0 && share > 0 {
+		return fmt.Errorf("override %s=%s: the target has no records with this category to scale", name, cat)
+	}
+	if old == 1 && share < 1 {
+		return fmt.Errorf("override %s=%s: every target record has this category", name, cat)
+	}
+	fIn, fOut := 0.0, 0.0
+	if old > 0 {
+		fIn = share / old
+	}
+	if old < 1 {
+		fOut = (1 - share) / (1 - old)
+	}
+	for _, c := range tg.Tables() {
+		pos := slices.Index(c.Vars, v)
+		if pos < 0 {
+			continue
+		}
+		total := 0.0
+		for k := range c.Counts {
+			if c.Unravel(k)[pos] == cell {
+				c.Counts[k] *= fIn
+			} else {
+				c.Counts[k] *= fOut
+			}
+			total += c.Counts[k]
+		}
+		c.Total = total
+	}
+	return nil
+}
+
+// file is the aggregates file format.
+type file struct {
+	Size      float64     `json:"size,omitempty" yaml:"size,omitempty"`
+	Fine      int         `json:"fine,omitempty" yaml:"fine,omitempty"`
+	Variables []*Var      `json:"variables" yaml:"variables"`
+	Marginals []fileTable `json:"marginals,omitempty" yaml:"marginals,omitempty"`
+	Joints    []fileTable `json:"joints,omitempty" yaml:"joints,omitempty"`
+}
+
+type fileTable struct {
+	Vars   []string  `json:"vars" yaml:"vars"`
+	Counts []float64 `json:"counts,omitempty" yaml:"counts,omitempty"`
+	Shares []float64 `json:"shares,omitempty" yaml:"shares,omitempty"`
+}
+
+// WriteJSON writes the targets in the aggregates file format (see
+// LoadTargets), counts including the missing cells.
+func (tg *Targets) WriteJSON(path string) error {
+	f := file{Size: tg.Size, Fine: tg.Fine, Variables: tg.Space.Vars}
+	for _, m := range tg.Marginals {
+		f.Marginals = append(f.Marginals, fileTable{Vars: m.Names(), Counts: m.Counts})
+	}
+	for _, j := range tg.Joints {
+		f.Joints = append(f.Joints, fileTable{Vars: j.Names(), Counts: j.Counts})
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, append(b, '\n'))
+}
+
+func writeAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// LoadTargets reads an aggregates file (JSON or YAML):
+//
+//	size: 2000                      # records the counts describe (optional)
+//	variables:
+//	  - {name: user_gender, kind: categorical, categories: [Male, Female]}
+//	  - {name: price, kind: float, bins: {edges: [0, 50, 200, 2000]}}
+//	marginals:
+//	  - {vars: [user_gender], counts: [900, 1100]}
+//	joints:
+//	  - {vars: [user_gender, price], shares: [0.1, 0.2, 0.15, 0.2, 0.25, 0.1]}
+//
+// Each table's counts (or shares) are flat and row-major over the cells of
+// its variables, the last variable varying fastest: either over the
+// categories or bins alone, or with each variable's trailing missing cell
+// included. A variable with no marginal gets a marginal summed from the
+// first joint that holds it. Fine marginals split each bin's count evenly
+// among its sub-bins: with aggregates alone nothing finer is known.
+func LoadTargets(path string) (*Targets, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	tg, err := ParseTargets(b)
+	if err != nil {
+		return nil, fmt.Errorf("targets %s: %w", path, err)
+	}
+	return tg, nil
+}
+
+// ParseTargets parses the aggregates file format of LoadTargets.
+func ParseTargets(b []byte) (*Targets, error) {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("parse: %s", firstLine(err.Error()))
+	}
+	if len(f.Variables) == 0 {
+		return nil, fmt.Errorf("no variables")
+	}
+	s := &Space{}
+	for i, v := range f.Variables {
+		if v == nil || v.Name == "" {
+			return nil, fmt.Errorf("variable %d has no name", i+1)
+		}
+		if s.Var(v.Name) != nil {
+			return nil, fmt.Errorf("variable %q appears twice", v.Name)
+		}
+		switch {
+		case v.Kind == table.Categorical:
+			if len(v.Categories) == 0 {
+				return nil, fmt.Errorf("variable %q: no categories", v.Name)
+			}
+		case v.Kind.Numeric():
+			if err := v.Bins.validate(); err != nil {
+				return nil, fmt.Errorf("variable %q: %w", v.Name, err)
+			}
+		default:
+			return nil, fmt.Errorf("variable %q: kind must be categorical, integer, float or datetime", v.Name)
+		}
+		s.Vars = append(s.Vars, v)
+		s.reindex()
+	}
+	tg := &Targets{Space: s, Size: f.Size, Fine: f.Fine, FineMarginals: map[string]*Contingency{}}
+	if tg.Fine <= 0 {
+		tg.Fine = DefaultFine
+	}
+	build := func(kind string, i int, ft fileTable) (*Contingency, error) {
+		where := fmt.Sprintf("%s %d [%s]", kind, i+1, strings.Join(ft.Vars, ", "))
+		if len(ft.Vars) == 0 {
+			return nil, fmt.Errorf("%s: no vars", where)
+		}
+		vars, err := s.Lookup(ft.Vars...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		vals := ft.Counts
+		if (ft.Counts == nil) == (ft.Shares == nil) {
+			return nil, fmt.Errorf("%s: give either counts or shares", where)
+		}
+		if vals == nil {
+			vals = ft.Shares
+		}
+		c := NewContingency(vars...)
+		inner := 1
+		for _, v := range vars {
+			inner *= v.Levels()
+		}
+		switch len(vals) {
+		case len(c.Counts):
+			copy(c.Counts, vals)
+		case inner:
+			for k, x := range vals {
+				// k is row-major over levels; map it to the full shape.
+				rem, full := k, 0
+				for j := len(vars) - 1; j >= 0; j-- {
+					l := vars[j].Levels()
+					full += (rem % l) * c.strides[j]
+					rem /= l
+				}
+				c.Counts[full] = x
+			}
+		default:
+			return nil, fmt.Errorf("%s: %d values, expected %d (or %d with missing cells)", where, len(vals), inner, len(c.Counts))
+		}
+		for k, x := range c.Counts {
+			if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("%s: value %d is %v", where, k+1, x)
+			}
+			c.Total += x
+		}
+		if c.Total == 0 {
+			return nil, fmt.Errorf("%s: all values are zero", where)
+		}
+		if ft.Shares != nil && tg.Size > 0 {
+			f := tg.Size / c.Total
+			for k := range c.Counts {
+				c.Counts[k] *= f
+			}
+			c.Total = tg.Size
+		}
+		return c, nil
+	}
+	for i, ft := range f.Marginals {
+		c, err := build("marginal", i, ft)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.Vars) != 1 {
+			return nil, fmt.Errorf("marginal %d: has %d vars, expected 1", i+1, len(c.Vars))
+		}
+		if tg.Marginal(c.Vars[0].Name) != nil {
+			return nil, fmt.Errorf("marginal %d: variable %q has two marginals", i+1, c.Vars[0].Name)
+		}
+		tg.Marginals = append(tg.Marginals, c)
+	}
+	for i, ft := range f.Joints {
+		c, err := build("joint", i, ft)
+		if err != nil {
+			return nil, err
+		}
+		tg.Joints = append(tg.Joints, c)
+	}
+	// Every variable gets a marginal, in variable order.
+	var ms []*Contingency
+	for _, v := range s.Vars {
+		m := tg.Marginal(v.Name)
+		if m == nil {
+			m = marginalFromJoints(v, tg.Joints)
+			if m == nil {
+				return nil, fmt.Errorf("variable %q has no marginal and is in no joint", v.Name)
+			}
+		}
+		ms = append(ms, m)
+	}
+	tg.Marginals = ms
+	if tg.Size == 0 {
+		tg.Size = tg.Marginals[0].Total
+	}
+	for _, m := range tg.Marginals {
+		v := m.Vars[0]
+		if !v.Numeric() {
+			continue
+		}
+		fv := v.Fine(tg.Fine)
+		fm := NewContingency(fv)
+		for b := 0; b < v.Levels(); b++ {
+			for j := 0; j < tg.Fine; j++ {
+				fm.Counts[b*tg.Fine+j] = m.Counts[b] / float64(tg.Fine)
+			}
+		}
+		fm.Counts[fv.MissingCell()] = m.Counts[v.MissingCell()]
+		fm.Total = m.Total
+		tg.FineMarginals[v.Name] = fm
+	}
+	return tg, nil
+}
+
+func marginalFromJoints(v *Var, joints []*Contingency) *Contingency {
+	for _, j := range joints {
+		pos := slices.Index(j.Vars, v)
+		if pos < 0 {
+			continue
+		}
+		m := NewContingency(v)
+		for k, x := range j.Counts {
+			m.Counts[j.Unravel(k)[pos]] += x
+		}
+		m.Total = j.Total
+		return m
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
