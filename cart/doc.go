@@ -1,0 +1,28 @@
+// Package cart grows classification and regression trees (CART; Breiman,
+// Friedman, Olshen and Stone 1984) over mixed numeric and categorical
+// features, and bagged forests of them.
+//
+// Data flows through it in four steps:
+//
+//  1. The caller builds Features (column-major: numeric values with NaN for
+//     missing, or categorical codes with a negative code for missing), by
+//     hand or with FromTable, and a Target (class codes or numbers).
+//  2. Fit bins every numeric feature once (cut points at the midpoints
+//     between distinct values, or at quantiles when there are more than
+//     Options.MaxBins of them) and keeps categorical codes as they are;
+//     missing values form a bin of their own.
+//  3. Nodes are split depth-first. At each node and candidate feature, rows
+//     are counting-sorted by bin and one sweep scores every cut with O(1)
+//     updates of the sufficient statistics (the sum of squared class counts
+//     for Gini, the target sum for squared error), so a node costs
+//     O(rows + bins) per feature whatever the number of classes. Numeric
+//     cuts try missing values on both sides; categorical levels are ordered
+//     by the target before the sweep.
+//  4. Leaf, PredictProba and Predict walk a row of any Features with the
+//     same columns down to its leaf. Forest averages trees grown on
+//     bootstrap samples.
+//
+// Everything is deterministic: ties keep the first candidate (lowest
+// feature, lowest cut), and random draws (forest bootstrap, feature
+// subsets) come from explicit seeds through math/rand/v2 PCG.
+package cart
