@@ -1,6 +1,17 @@
 package table
 
-import "fmt"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
 
 // Schema lists the fields of a table in column order, and its group key.
 // Schema files (YAML or JSON) have this shape:
@@ -18,6 +29,9 @@ import "fmt"
 type Schema struct {
 	GroupKey string  `json:"group_key,omitempty" yaml:"group_key,omitempty"`
 	Fields   []Field `json:"fields" yaml:"fields"`
+	// Source names the file the schema came from (set by LoadSchema and
+	// ParseSchema); it is used in errors and never written.
+	Source string `json:"-" yaml:"-"`
 }
 
 // Field returns the named field, or nil.
@@ -77,4 +91,96 @@ func (s *Schema) Validate() error {
 		return fmt.Errorf("schema: group_key %q is not a field", s.GroupKey)
 	}
 	return nil
+}
+
+// ParseSchema parses a schema file's contents, JSON when the first
+// non-blank byte is '{' and YAML otherwise, and validates it. Unknown keys
+// are errors. name identifies the file in errors and is kept in
+// Schema.Source.
+func ParseSchema(data []byte, name string) (*Schema, error) {
+	s := &Schema{}
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(trimmed) == 0 {
+		return nil, &Error{Op: "schema", File: name, Err: ErrEmpty}
+	}
+	if trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(s); err != nil {
+			return nil, &Error{Op: "schema", File: name, Line: jsonLine(data, len(data)-len(trimmed), err), Err: jsonErr(err)}
+		}
+		if dec.More() {
+			return nil, &Error{Op: "schema", File: name, Err: errors.New("data after the schema object")}
+		}
+	} else {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(s); err != nil {
+			return nil, &Error{Op: "schema", File: name, Err: yamlErr(err)}
+		}
+	}
+	s.Source = name
+	if err := s.Validate(); err != nil {
+		return nil, &Error{Op: "schema", File: name, Err: errors.New(strings.TrimPrefix(err.Error(), "schema: "))}
+	}
+	return s, nil
+}
+
+// LoadSchema reads and validates a schema file (YAML or JSON, see Schema).
+func LoadSchema(path string) (*Schema, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{Op: "schema", File: path, Err: pathErr(err)}
+	}
+	return ParseSchema(data, path)
+}
+
+// pathErr drops the operation and path that os errors repeat.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// yamlErr makes a yaml.v3 error one lowercase line without the "yaml: "
+// prefix.
+func yamlErr(err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	msg = strings.Replace(msg, " in type table.Field", "", 1)
+	msg = strings.Replace(msg, " in type table.Schema", "", 1)
+	return errors.New(strings.TrimSpace(msg))
+}
+
+func jsonErr(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		msg = "unexpected end of file"
+	}
+	return errors.New(msg)
+}
+
+// jsonLine returns the 1-based line of a JSON syntax or type error in
+// data, whose first skip bytes the decoder did not see, or 0.
+func jsonLine(data []byte, skip int, err error) int {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	off += int64(skip)
+	if off < int64(skip) || off > int64(len(data)) {
+		return 0
+	}
+	return bytes.Count(data[:off], []byte("\n")) + 1
 }

@@ -1,0 +1,567 @@
+package table
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// dateLayout is the layout of a date-only datetime column.
+const dateLayout = "2006-01-02"
+
+// Earliest and latest instants representable as int64 Unix nanoseconds.
+var (
+	minTime = time.Unix(0, math.MinInt64).UTC()
+	maxTime = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// builder accumulates the cells of one column, in row order, straight into
+// typed storage. With a fixed field (from a schema) every cell is parsed
+// as that kind and a cell that does not parse is an error. Without one the
+// builder speculates: the first non-missing cell picks the narrowest kind
+// that parses it (integer, float, datetime, else categorical), and a later
+// cell that does not fit demotes the column (integer -> float ->
+// categorical, datetime -> categorical), converting what is already stored.
+// Only cells whose text cannot be recovered by formatting the parsed value
+// ("007", "1.50", a timestamp with an offset) are kept as text, in exc, so
+// that a demotion reproduces the original strings exactly.
+type builder struct {
+	field Field
+	fixed bool
+
+	state Kind // Kind of the stored values so far; 0 while every cell was missing
+	n     int  // rows added
+
+	ints   []int64
+	floats []float64
+	codes  []int32
+	dict   []string
+	index  map[string]int32
+	strs   []string
+
+	nullRows []int          // rows that are missing, ascending
+	exc      map[int]string // row -> original text, for non-canonical numeric or datetime cells
+	layout   string         // datetime layout in use; "" means automatic (RFC 3339 or date)
+	scratch  []byte         // formatting buffer
+	catOnly  bool           // fixed categorical with listed categories
+	min, max float64        // range of a fixed numeric field
+	hasRange bool           // min or max set
+	autoTime bool           // fixed datetime field without layout
+}
+
+// errCell is a parse failure of one cell; the reader adds file, line and
+// column.
+type errCell struct{ msg string }
+
+func (e *errCell) Error() string { return e.msg }
+
+func newBuilder(name string, f *Field, capHint int) *builder {
+	b := &builder{field: Field{Name: name}}
+	if f != nil {
+		b.field = *f
+		b.field.Name = name
+		b.fixed = true
+		b.state = f.Kind
+		switch f.Kind {
+		case Categorical:
+			b.dict = append([]string(nil), f.Categories...)
+			b.index = make(map[string]int32, len(b.dict))
+			for i, c := range b.dict {
+				b.index[c] = int32(i)
+			}
+			b.catOnly = len(f.Categories) > 0
+			b.codes = make([]int32, 0, capHint)
+		case Integer:
+			b.ints = make([]int64, 0, capHint)
+		case Datetime:
+			b.ints = make([]int64, 0, capHint)
+			b.layout = f.Layout
+			b.autoTime = f.Layout == ""
+		case Float:
+			b.floats = make([]float64, 0, capHint)
+		case Text:
+			b.strs = make([]string, 0, capHint)
+		}
+		b.min, b.max = math.Inf(-1), math.Inf(1)
+		if f.Min != nil {
+			b.min, b.hasRange = *f.Min, true
+		}
+		if f.Max != nil {
+			b.max, b.hasRange = *f.Max, true
+		}
+	}
+	return b
+}
+
+// addNull appends a missing value.
+func (b *builder) addNull() {
+	b.nullRows = append(b.nullRows, b.n)
+	b.n++
+	switch b.state {
+	case Categorical:
+		b.codes = append(b.codes, Missing)
+	case Integer, Datetime:
+		b.ints = append(b.ints, 0)
+	case Float:
+		b.floats = append(b.floats, math.NaN())
+	case Text:
+		b.strs = append(b.strs, "")
+	}
+}
+
+// add appends the non-missing cell s. str marks a JSON string: it never
+// makes an inferred column numeric.
+func (b *builder) add(s string, str bool) error {
+	if b.fixed {
+		err := b.addFixed(s)
+		if err == nil {
+			b.n++
+		}
+		return err
+	}
+	b.addInfer(s, str)
+	b.n++
+	return nil
+}
+
+func (b *builder) addFixed(s string) error {
+	switch b.field.Kind {
+	case Categorical:
+		if c, ok := b.index[s]; ok {
+			b.codes = append(b.codes, c)
+			return nil
+		}
+		if b.catOnly {
+			return &errCell{fmt.Sprintf("%q is not one of the schema's categories", s)}
+		}
+		b.codes = append(b.codes, b.intern(s))
+	case Integer:
+		v, _, ok := parseInt(s)
+		if !ok {
+			return &errCell{fmt.Sprintf("%q is not an integer (schema says integer)", s)}
+		}
+		if err := b.checkRange(s, float64(v)); err != nil {
+			return err
+		}
+		b.ints = append(b.ints, v)
+	case Float:
+		v, ok := parseFloat(s)
+		if !ok {
+			return &errCell{fmt.Sprintf("%q is not a number (schema says float)", s)}
+		}
+		if err := b.checkRange(s, v); err != nil {
+			return err
+		}
+		b.floats = append(b.floats, v)
+	case Datetime:
+		var v int64
+		ok := false
+		if b.autoTime {
+			var layout string
+			v, layout, ok = parseTimeAuto(s)
+			if ok && layout != b.layout {
+				// A date after timestamps keeps the timestamp layout;
+				// the first timestamp widens a date layout.
+				if b.layout == "" || layout == time.RFC3339Nano {
+					b.layout = layout
+				}
+			}
+		} else {
+			v, ok = parseTime(s, b.layout)
+		}
+		if !ok {
+			want := "an RFC 3339 timestamp or a 2006-01-02 date"
+			if !b.autoTime {
+				want = "a time in layout " + strconv.Quote(b.layout)
+			}
+			return &errCell{fmt.Sprintf("%q is not %s (schema says datetime)", s, want)}
+		}
+		if err := b.checkRange(s, float64(v)); err != nil {
+			return err
+		}
+		b.ints = append(b.ints, v)
+	case Text:
+		b.strs = append(b.strs, strings.Clone(s))
+	}
+	return nil
+}
+
+func (b *builder) checkRange(s string, v float64) error {
+	if !b.hasRange {
+		return nil
+	}
+	if v < b.min || v > b.max {
+		return &errCell{fmt.Sprintf("%s is outside the schema's range [%s, %s]", s, fmtBound(b.field.Min), fmtBound(b.field.Max))}
+	}
+	return nil
+}
+
+func fmtBound(p *float64) string {
+	if p == nil {
+		return "unbounded"
+	}
+	return strconv.FormatFloat(*p, 'g', -1, 64)
+}
+
+// intern returns the code of category s, adding it to the dictionary if it
+// is new. s may point into a reused buffer: it is copied when added.
+func (b *builder) intern(s string) int32 {
+	if c, ok := b.index[s]; ok {
+		return c
+	}
+	c := int32(len(b.dict))
+	s = strings.Clone(s)
+	b.dict = append(b.dict, s)
+	b.index[s] = c
+	return c
+}
+
+func (b *builder) addInfer(s string, str bool) {
+	switch b.state {
+	case 0:
+		b.start(s, str)
+	case Integer:
+		if !str {
+			if v, canon, ok := parseInt(s); ok {
+				b.ints = append(b.ints, v)
+				if !canon {
+					b.keep(s)
+				}
+				return
+			}
+			if v, ok := parseFloat(s); ok {
+				b.intToFloat()
+				b.appendFloat(s, v)
+				return
+			}
+		}
+		b.toCategorical()
+		b.codes = append(b.codes, b.intern(s))
+	case Float:
+		if !str {
+			if v, ok := parseFloat(s); ok {
+				b.appendFloat(s, v)
+				return
+			}
+		}
+		b.toCategorical()
+		b.codes = append(b.codes, b.intern(s))
+	case Datetime:
+		if v, layout, ok := parseTimeAuto(s); ok {
+			if layout != b.layout && layout == time.RFC3339Nano {
+				b.widenDates()
+			}
+			b.ints = append(b.ints, v)
+			if !b.canonicalTime(s, v) {
+				b.keep(s)
+			}
+			return
+		}
+		b.toCategorical()
+		b.codes = append(b.codes, b.intern(s))
+	case Categorical:
+		b.codes = append(b.codes, b.intern(s))
+	}
+}
+
+// start handles the first non-missing cell of an inferred column: it picks
+// the storage and pads the rows missing so far.
+func (b *builder) start(s string, str bool) {
+	pad := b.n
+	if !str {
+		if v, canon, ok := parseInt(s); ok {
+			b.state = Integer
+			b.ints = append(make([]int64, pad, pad+1024), v)
+			if !canon {
+				b.keep(s)
+			}
+			return
+		}
+		if v, ok := parseFloat(s); ok {
+			b.state = Float
+			b.floats = make([]float64, pad, pad+1024)
+			for i := range b.floats {
+				b.floats[i] = math.NaN()
+			}
+			b.appendFloat(s, v)
+			return
+		}
+	}
+	if v, layout, ok := parseTimeAuto(s); ok {
+		b.state = Datetime
+		b.layout = layout
+		b.ints = append(make([]int64, pad, pad+1024), v)
+		if !b.canonicalTime(s, v) {
+			b.keep(s)
+		}
+		return
+	}
+	b.state = Categorical
+	b.index = make(map[string]int32)
+	b.codes = make([]int32, pad, pad+1024)
+	for i := range b.codes {
+		b.codes[i] = Missing
+	}
+	b.codes = append(b.codes, b.intern(s))
+}
+
+// keep records the original text of the current row.
+func (b *builder) keep(s string) {
+	if b.exc == nil {
+		b.exc = make(map[int]string)
+	}
+	b.exc[b.n] = strings.Clone(s)
+}
+
+func (b *builder) appendFloat(s string, v float64) {
+	b.floats = append(b.floats, v)
+	b.scratch = strconv.AppendFloat(b.scratch[:0], v, 'g', -1, 64)
+	if string(b.scratch) != s {
+		b.keep(s)
+	}
+}
+
+func (b *builder) canonicalTime(s string, v int64) bool {
+	b.scratch = time.Unix(0, v).UTC().AppendFormat(b.scratch[:0], b.layout)
+	return string(b.scratch) == s
+}
+
+// intToFloat converts the stored integers to floats, keeping the text of
+// integers that do not print the same as floats (|v| >= 1e6 prints with an
+// exponent; beyond 2^53 precision is lost).
+func (b *builder) intToFloat() {
+	b.floats = make([]float64, len(b.ints), cap(b.ints))
+	nulls := b.nullSet()
+	for i, v := range b.ints {
+		if nulls[i] {
+			b.floats[i] = math.NaN()
+			continue
+		}
+		f := float64(v)
+		b.floats[i] = f
+		if v > -1e6 && v < 1e6 {
+			continue
+		}
+		if _, ok := b.exc[i]; ok {
+			continue
+		}
+		if strconv.FormatFloat(f, 'g', -1, 64) != strconv.FormatInt(v, 10) {
+			if b.exc == nil {
+				b.exc = make(map[int]string)
+			}
+			b.exc[i] = strconv.FormatInt(v, 10)
+		}
+	}
+	b.ints = nil
+	b.state = Float
+}
+
+// widenDates switches a date-only column to RFC 3339 timestamps; the
+// dates stored so far keep their text.
+func (b *builder) widenDates() {
+	nulls := b.nullSet()
+	for i, v := range b.ints {
+		if nulls[i] {
+			continue
+		}
+		if _, ok := b.exc[i]; !ok {
+			if b.exc == nil {
+				b.exc = make(map[int]string)
+			}
+			b.exc[i] = time.Unix(0, v).UTC().Format(dateLayout)
+		}
+	}
+	b.layout = time.RFC3339Nano
+}
+
+// nullSet returns the missing rows so far as a set (nil-safe lookups).
+func (b *builder) nullSet() map[int]bool {
+	if len(b.nullRows) == 0 {
+		return nil
+	}
+	m := make(map[int]bool, len(b.nullRows))
+	for _, r := range b.nullRows {
+		m[r] = true
+	}
+	return m
+}
+
+// text returns the original text of stored row i of a numeric or datetime
+// column.
+func (b *builder) text(i int) string {
+	if s, ok := b.exc[i]; ok {
+		return s
+	}
+	switch b.state {
+	case Integer:
+		return strconv.FormatInt(b.ints[i], 10)
+	case Float:
+		return strconv.FormatFloat(b.floats[i], 'g', -1, 64)
+	case Datetime:
+		return time.Unix(0, b.ints[i]).UTC().Format(b.layout)
+	}
+	return ""
+}
+
+// toCategorical demotes a numeric or datetime column to categorical,
+// re-creating the original text of every stored cell.
+func (b *builder) toCategorical() {
+	nulls := b.nullSet()
+	b.index = make(map[string]int32)
+	codes := make([]int32, b.n, max(b.n+1024, cap(b.ints), cap(b.floats)))
+	for i := range codes {
+		if nulls[i] {
+			codes[i] = Missing
+			continue
+		}
+		codes[i] = b.intern(b.text(i))
+	}
+	b.codes = codes
+	b.ints, b.floats, b.exc = nil, nil, nil
+	b.state = Categorical
+	b.layout = ""
+}
+
+// maxCategories returns the largest number of distinct values an inferred
+// column of nonMissing values may have and still be categorical.
+func maxCategories(nonMissing int) int { return max(20, nonMissing/20) }
+
+// column finishes the column.
+func (b *builder) column() *Column {
+	c := &Column{Field: b.field}
+	if len(b.nullRows) > 0 {
+		c.Nulls = make([]bool, b.n)
+		for _, r := range b.nullRows {
+			c.Nulls[r] = true
+		}
+	}
+	kind := b.state
+	if kind == 0 {
+		// Every cell missing: an empty categorical.
+		kind = Categorical
+		b.dict = []string{}
+		b.codes = make([]int32, b.n)
+		for i := range b.codes {
+			b.codes[i] = Missing
+		}
+	}
+	c.Kind = kind
+	switch kind {
+	case Categorical:
+		if !b.fixed && len(b.dict) > maxCategories(b.n-len(b.nullRows)) {
+			c.Kind = Text
+			c.Strs = make([]string, b.n)
+			for i, k := range b.codes {
+				if k != Missing {
+					c.Strs[i] = b.dict[k]
+				}
+			}
+			break
+		}
+		if b.dict == nil {
+			b.dict = []string{}
+		}
+		c.Codes, c.Dict = b.codes, b.dict
+	case Integer:
+		c.Ints = b.ints
+	case Datetime:
+		c.Ints = b.ints
+		c.Layout = b.layout
+	case Float:
+		c.Floats = b.floats
+	case Text:
+		c.Strs = b.strs
+	}
+	return c
+}
+
+// parseInt parses a base-10 integer with an optional sign. canonical
+// reports whether strconv.FormatInt gives s back (no '+', no leading
+// zeros, no "-0").
+func parseInt(s string) (v int64, canonical, ok bool) {
+	n := len(s)
+	if n == 0 {
+		return 0, false, false
+	}
+	i := 0
+	neg := false
+	if s[0] == '-' || s[0] == '+' {
+		neg = s[0] == '-'
+		i = 1
+		if n == 1 {
+			return 0, false, false
+		}
+	}
+	if n-i > 18 {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, false, false
+		}
+		return v, strconv.FormatInt(v, 10) == s, true
+	}
+	var u int64
+	for j := i; j < n; j++ {
+		d := s[j] - '0'
+		if d > 9 {
+			return 0, false, false
+		}
+		u = u*10 + int64(d)
+	}
+	canonical = s[0] != '+' && !(s[i] == '0' && n-i > 1) && !(neg && u == 0)
+	if neg {
+		u = -u
+	}
+	return u, canonical, true
+}
+
+// parseFloat parses a float as strconv.ParseFloat does, taking overflow as
+// ±Inf; spelled-out NaN is not a number here (it marks a missing value).
+func parseFloat(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	// Quick rejection: a number starts with a digit, sign, '.', or i/I (inf).
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '-', c == '+', c == '.', c == 'i', c == 'I':
+	default:
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		var ne *strconv.NumError
+		if !errors.As(err, &ne) || ne.Err != strconv.ErrRange {
+			return 0, false
+		}
+	}
+	if math.IsNaN(v) {
+		return 0, false
+	}
+	return v, true
+}
+
+// parseTimeAuto parses an RFC 3339 timestamp or a 2006-01-02 date and
+// returns Unix nanoseconds and the layout that writes it back.
+func parseTimeAuto(s string) (int64, string, bool) {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return 0, "", false
+	}
+	if len(s) == 10 {
+		v, ok := parseTime(s, dateLayout)
+		return v, dateLayout, ok
+	}
+	v, ok := parseTime(s, time.RFC3339Nano)
+	return v, time.RFC3339Nano, ok
+}
+
+// parseTime parses s in layout and returns Unix nanoseconds; times outside
+// the int64 nanosecond range (years 1678 to 2261) do not parse.
+func parseTime(s, layout string) (int64, bool) {
+	t, err := time.Parse(layout, s)
+	if err != nil || t.Before(minTime) || t.After(maxTime) {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}

@@ -1,0 +1,142 @@
+package table
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// format returns the file format named by path's extension ("csv",
+// "jsonl" or "parquet") and whether a trailing .gz compresses it.
+func format(path string) (string, bool, error) {
+	base := strings.ToLower(filepath.Base(path))
+	gz := strings.HasSuffix(base, ".gz")
+	base = strings.TrimSuffix(base, ".gz")
+	switch filepath.Ext(base) {
+	case ".csv":
+		return "csv", gz, nil
+	case ".jsonl", ".ndjson":
+		return "jsonl", gz, nil
+	case ".parquet":
+		return "parquet", gz, nil
+	}
+	return "", false, fmt.Errorf("unknown file type %q (want .csv, .jsonl, .ndjson or .parquet, optionally followed by .gz)", filepath.Ext(base))
+}
+
+// ReadFile reads the table at path, choosing the reader by extension:
+// .csv, .jsonl or .ndjson, .parquet; a trailing .gz is decompressed.
+// opts.Name defaults to path.
+func ReadFile(path string, opts ReadOptions) (*Table, error) {
+	if opts.Name == "" {
+		opts.Name = path
+	}
+	kind, gz, err := format(path)
+	if err != nil {
+		return nil, &Error{Op: "read", File: opts.Name, Err: err}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, &Error{Op: "read", File: opts.Name, Err: errors.New("is a directory")}
+	}
+	var r io.Reader = f
+	if gz {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, &Error{Op: "read", File: opts.Name, Err: ErrEmpty}
+			}
+			return nil, &Error{Op: "read", File: opts.Name, Err: fmt.Errorf("gzip: %w", err)}
+		}
+		defer zr.Close()
+		r = zr
+	}
+	switch kind {
+	case "csv":
+		return ReadCSV(r, opts)
+	case "jsonl":
+		return ReadJSONL(r, opts)
+	}
+	if gz {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, &Error{Op: "read", File: opts.Name, Err: fmt.Errorf("gzip: %w", err)}
+		}
+		return ReadParquet(bytes.NewReader(data), int64(len(data)), opts)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+	}
+	return ReadParquet(f, st.Size(), opts)
+}
+
+// WriteFile writes t to path in the format its extension names (.csv,
+// .jsonl or .ndjson; a trailing .gz compresses). It writes a temporary
+// file in the same directory and renames it over path, so path is either
+// left as it was or holds the whole table.
+func WriteFile(path string, t *Table) error {
+	kind, gz, err := format(path)
+	if err != nil {
+		return &Error{Op: "write", File: path, Err: err}
+	}
+	var write func(io.Writer, *Table) error
+	switch kind {
+	case "csv":
+		write = WriteCSV
+	case "jsonl":
+		write = WriteJSONL
+	default:
+		return &Error{Op: "write", File: path, Err: errors.New("writing parquet is not supported (use .csv or .jsonl)")}
+	}
+	return writeAtomic(path, func(w io.Writer) error {
+		if !gz {
+			return write(w, t)
+		}
+		zw := gzip.NewWriter(w)
+		if err := write(zw, t); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+}
+
+// writeAtomic writes path through a temporary file in the same directory
+// that is renamed over path only when fill and the close succeed.
+func writeAtomic(path string, fill func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return &Error{Op: "write", File: path, Err: pathErr(err)}
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if err = fill(f); err != nil {
+		return &Error{Op: "write", File: path, Err: err}
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return &Error{Op: "write", File: path, Err: pathErr(err)}
+	}
+	if err = f.Close(); err != nil {
+		return &Error{Op: "write", File: path, Err: pathErr(err)}
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return &Error{Op: "write", File: path, Err: pathErr(err)}
+	}
+	return nil
+}

@@ -1,0 +1,273 @@
+package table
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// DefaultNullValues are the cell texts read as missing when
+// ReadOptions.NullValues is nil.
+var DefaultNullValues = []string{"", "NA", "NaN", "null"}
+
+// ReadOptions controls the readers. The zero value infers every column and
+// reads DefaultNullValues as missing.
+type ReadOptions struct {
+	// Schema, when set, fixes the kind (and categories, range, layout and
+	// metadata) of each column it names; other columns are inferred. A
+	// field naming a column the input lacks is an error.
+	Schema *Schema
+	// GroupKey names the column whose equal values form one record; empty
+	// means Schema.GroupKey, and no grouping when that is empty too.
+	GroupKey string
+	// NullValues are the cell texts read as missing; nil means
+	// DefaultNullValues, []string{""} only empty cells.
+	NullValues []string
+	// Name identifies the input in errors; ReadFile sets it to the path.
+	// Empty means "input".
+	Name string
+}
+
+// Validate checks the schema, naming the bad key.
+func (o ReadOptions) Validate() error {
+	if o.Schema != nil {
+		if err := o.Schema.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Error is a problem with an input file: Op is "read", "write" or
+// "schema", File names the input, Line (1-based, the CSV header is line 1;
+// 0 when not known) and Column (empty when not known) locate it. Its text
+// is one line: `read x.csv: line 9, column "age": "abc" is not an integer`.
+type Error struct {
+	Op     string
+	File   string
+	Line   int
+	Column string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	var sb strings.Builder
+	sb.WriteString(e.Op)
+	sb.WriteByte(' ')
+	sb.WriteString(e.File)
+	sb.WriteString(": ")
+	if e.Line > 0 {
+		sb.WriteString("line ")
+		sb.WriteString(strconv.Itoa(e.Line))
+		if e.Column != "" {
+			sb.WriteString(", ")
+		} else {
+			sb.WriteString(": ")
+		}
+	}
+	if e.Column != "" {
+		sb.WriteString("column ")
+		sb.WriteString(strconv.Quote(e.Column))
+		sb.WriteString(": ")
+	}
+	sb.WriteString(e.Err.Error())
+	return sb.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrEmpty is returned (wrapped) for an input with no header or no data.
+var ErrEmpty = errors.New("empty file")
+
+// assembler turns a stream of rows into a Table: it matches the header
+// against the schema, routes each cell to its column builder, and checks
+// the group structure at the end.
+type assembler struct {
+	name     string
+	opts     ReadOptions
+	nulls    []string
+	hasEmpty bool
+	names    []string
+	seen     map[string]int // column index by name
+	b        []*builder
+	rows     int               // rows read so far (kept by readers that add columns late)
+	lineOf   func(row int) int // input line of a row, for errors
+}
+
+func newAssembler(opts ReadOptions, format string) *assembler {
+	name := opts.Name
+	if name == "" {
+		name = format + " input"
+	}
+	a := &assembler{name: name, opts: opts, nulls: opts.NullValues}
+	if a.nulls == nil {
+		a.nulls = DefaultNullValues
+	}
+	for _, s := range a.nulls {
+		if s == "" {
+			a.hasEmpty = true
+		}
+	}
+	return a
+}
+
+func (a *assembler) errorf(line int, col string, format string, args ...any) error {
+	return &Error{Op: "read", File: a.name, Line: line, Column: col, Err: fmt.Errorf(format, args...)}
+}
+
+// isNull reports whether cell text s marks a missing value.
+func (a *assembler) isNull(s string) bool {
+	if s == "" {
+		return a.hasEmpty
+	}
+	for _, n := range a.nulls {
+		if n == s {
+			return true
+		}
+	}
+	return false
+}
+
+// header sets the column names; line is the header's line (for errors).
+func (a *assembler) header(names []string, line int) error {
+	if err := a.start(); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := a.addColumn(n, line); err != nil {
+			return err
+		}
+	}
+	return a.checkSchema()
+}
+
+// start validates the options and sets up the column index.
+func (a *assembler) start() error {
+	if err := a.opts.Validate(); err != nil {
+		return &Error{Op: "read", File: a.name, Err: err}
+	}
+	a.seen = make(map[string]int)
+	return nil
+}
+
+// addColumn adds column name, missing in the rows read so far; line is
+// where it was named (for errors).
+func (a *assembler) addColumn(name string, line int) error {
+	if name == "" {
+		return a.errorf(line, "", "column %d has no name", len(a.names)+1)
+	}
+	if _, dup := a.seen[name]; dup {
+		return a.errorf(line, "", "column %q appears twice", name)
+	}
+	a.seen[name] = len(a.names)
+	a.names = append(a.names, name)
+	var f *Field
+	if a.opts.Schema != nil {
+		f = a.opts.Schema.Field(name)
+	}
+	b := newBuilder(name, f, 0)
+	for range a.rows {
+		b.addNull()
+	}
+	a.b = append(a.b, b)
+	return nil
+}
+
+// checkSchema checks that every schema field and the group key name
+// columns.
+func (a *assembler) checkSchema() error {
+	if s := a.opts.Schema; s != nil {
+		for _, f := range s.Fields {
+			if _, ok := a.seen[f.Name]; !ok {
+				return schemaError(s, fmt.Errorf("field %q is not a column of %s", f.Name, a.name))
+			}
+		}
+	}
+	if g := a.groupKey(); g != "" {
+		if _, ok := a.seen[g]; !ok {
+			return &Error{Op: "read", File: a.name, Err: fmt.Errorf("group key %q is not a column", g)}
+		}
+	}
+	return nil
+}
+
+func schemaError(s *Schema, err error) error {
+	name := s.Source
+	if name == "" {
+		name = "(in memory)"
+	}
+	return &Error{Op: "schema", File: name, Err: err}
+}
+
+func (a *assembler) groupKey() string {
+	if a.opts.GroupKey != "" {
+		return a.opts.GroupKey
+	}
+	if a.opts.Schema != nil {
+		return a.opts.Schema.GroupKey
+	}
+	return ""
+}
+
+// cell adds cell s (str: a JSON string) to column j; line is for errors.
+func (a *assembler) cell(j int, s string, str bool, line int) error {
+	b := a.b[j]
+	if a.isNull(s) {
+		b.addNull()
+		return nil
+	}
+	if err := b.add(s, str); err != nil {
+		return a.errorf(line, a.names[j], "%w", err)
+	}
+	return nil
+}
+
+// table finishes the columns and checks the group key: rows of one group
+// must be contiguous and group-level columns constant within a group.
+func (a *assembler) table() (*Table, error) {
+	cols := make([]*Column, len(a.b))
+	for i, b := range a.b {
+		cols[i] = b.column()
+		a.b[i] = nil
+	}
+	t, err := New(cols...)
+	if err != nil {
+		return nil, &Error{Op: "read", File: a.name, Err: err}
+	}
+	t.GroupKey = a.groupKey()
+	if t.GroupKey == "" {
+		return t, nil
+	}
+	key := t.Col(t.GroupKey)
+	seen := make(map[string]bool)
+	for i := 0; i < t.NumRows(); i++ {
+		if i > 0 && key.String(i) == key.String(i-1) {
+			continue
+		}
+		k := key.String(i)
+		if seen[k] {
+			return nil, a.errorf(a.lineOf(i), t.GroupKey, "group %q continues after another group; rows of a group must be contiguous", k)
+		}
+		seen[k] = true
+	}
+	groups, err := t.Groups()
+	if err != nil {
+		return nil, &Error{Op: "read", File: a.name, Err: err}
+	}
+	for _, c := range t.Cols {
+		if !c.Group {
+			continue
+		}
+		for _, g := range groups {
+			for i := g[0] + 1; i < g[1]; i++ {
+				if c.IsNull(i) != c.IsNull(g[0]) || c.String(i) != c.String(g[0]) {
+					return nil, a.errorf(a.lineOf(i), c.Name, "group-level value %q differs from %q earlier in group %q",
+						c.String(i), c.String(g[0]), t.Col(t.GroupKey).String(g[0]))
+				}
+			}
+		}
+	}
+	return t, nil
+}
