@@ -107,3 +107,28 @@ func dump(tb *table.Table) []byte {
 	}
 	return b.Bytes()
 }
+
+// checkSharesSE is checkShares with a tolerance per cell of
+// max(floor, 4 standard errors), 4*sqrt(p(1-p)/n), for cells whose counts
+// are too small for a fixed tolerance.
+func checkSharesSE(t *testing.T, what string, s *condShares, want map[string]map[string]float64, floor float64) {
+	t.Helper()
+	for cond, vals := range want {
+		for v, p := range vals {
+			got, n := s.share(cond, v)
+			if n == 0 {
+				t.Errorf("%s: no rows with %s", what, cond)
+				continue
+			}
+			tol := math.Max(floor, 4*math.Sqrt(p*(1-p)/float64(n)))
+			if math.Abs(got-p) > tol {
+				t.Errorf("%s: share of %q given %s = %.4f over %d rows, want %.4f ± %.4f", what, v, cond, got, n, p, tol)
+			}
+		}
+	}
+	for k := range s.count {
+		if _, ok := want[k[0]][k[1]]; !ok {
+			t.Errorf("%s: unexpected value %q given %s", what, k[1], k[0])
+		}
+	}
+}
