@@ -75,6 +75,15 @@ func Spearman(x, y []float64) (float64, error) {
 	if len(x) != len(y) {
 		return math.NaN(), fmt.Errorf("spearman: %d values against %d: %w", len(x), len(y), ErrLength)
 	}
+	r, err := spearman(x, y)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("spearman: %w", err)
+	}
+	return r, nil
+}
+
+// spearman is Spearman on aligned inputs; its errors are the bare sentinels.
+func spearman(x, y []float64) (float64, error) {
 	cx := make([]float64, 0, len(x))
 	cy := make([]float64, 0, len(y))
 	for i := range x {
@@ -83,11 +92,7 @@ func Spearman(x, y []float64) (float64, error) {
 			cy = append(cy, y[i])
 		}
 	}
-	r, err := pearson(Ranks(cx), Ranks(cy))
-	if err != nil {
-		return math.NaN(), fmt.Errorf("spearman: %w", err)
-	}
-	return r, nil
+	return pearson(Ranks(cx), Ranks(cy))
 }
 
 // Ranks returns the 1-based ranks of x, tied values sharing the average of

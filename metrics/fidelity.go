@@ -2,10 +2,499 @@ package metrics
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/table"
 )
 
-// Fidelity computes the fidelity group. (Being built.)
+// The fidelity group's metric names, as they appear in Score.Name.
+const (
+	NameTVD          = "tvd"
+	NameKS           = "ks"
+	NameWasserstein  = "wasserstein"
+	NameJSD          = "jsd"
+	NameHellinger    = "hellinger"
+	NameSRMSE        = "srmse"
+	NamePearsonDiff  = "pearson_diff"
+	NameSpearmanDiff = "spearman_diff"
+	NameCramersVDiff = "cramers_v_diff"
+	NameC2STGap      = "c2st_gap"
+	NameC2STAUC      = "c2st_auc"
+)
+
+// fidelityGroup is the group name of the fidelity scores.
+const fidelityGroup = "fidelity"
+
+// summaryNames are the SDMetrics summary rows the fidelity group includes,
+// taken from SDMetrics so that there is one implementation of them.
+var summaryNames = []string{"ks_complement", "tv_complement", "column_shapes", "column_pair_trends"}
+
+// Fidelity computes the fidelity group: the per-column and per-joint
+// distribution scores of Distributions, the classifier two-sample test of
+// C2ST (unless Input.C2STRows is negative) and the SDMetrics summary scores
+// ks_complement, tv_complement, column_shapes and column_pair_trends, taken
+// from SDMetrics and relabelled with the group "fidelity".
 func Fidelity(ctx context.Context, in Input) ([]Score, error) {
-	return nil, errors.New("fidelity metrics: not built yet")
+	scores, err := Distributions(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if in.C2STRows >= 0 {
+		c, err := C2STScores(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		scores = append(scores, c...)
+	}
+	sd, err := SDMetrics(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("fidelity summary scores: %w", err)
+	}
+	for _, s := range sd {
+		if slices.Contains(summaryNames, s.Name) {
+			s.Group = fidelityGroup
+			scores = append(scores, s)
+		}
+	}
+	return scores, nil
+}
+
+// Distributions computes the fidelity scores that compare distributions,
+// without the classifier test or the summary scores:
+//
+//   - per column: tvd (categorical), ks and wasserstein (numeric, on raw
+//     values), jsd and hellinger (every column, on its frequency table);
+//   - per joint (all pairs of columns unless Input.Joints names groups):
+//     jsd, tvd and srmse of the contingency table; for two numeric columns
+//     pearson_diff and spearman_diff, |r_real − r_synth|; for two
+//     categorical columns cramers_v_diff, |V_real − V_synth|.
+//
+// Frequency and contingency tables come from macro: numeric columns are cut
+// into Input.Bins quantile bins of the real data (macro.DefaultBins when 0),
+// categories are the union of both sides, and missing is a cell of its own
+// (so a column that goes missing in the synthetic data is penalised). For
+// the raw-value scores (ks, wasserstein) missing values are dropped on each
+// side, and for the correlations rows with a missing value in either column
+// are dropped. Text columns and the group key are not scored.
+//
+// A score that cannot be computed is Undefined with a reason: a column
+// absent from the synthetic table or of another kind there, a side with no
+// values, a constant column in a correlation. An Input.Joints group naming
+// a column the real table lacks is an error. Work is spread over
+// GOMAXPROCS goroutines, one task per column and per joint; the output order
+// (columns in the real table's order, then joints) does not depend on it.
+func Distributions(ctx context.Context, in Input) ([]Score, error) {
+	if in.Real == nil || in.Synth == nil {
+		return nil, fmt.Errorf("fidelity: real and synthetic tables are required")
+	}
+	d, err := newDist(in)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := d.tasks(in.Joints)
+	if err != nil {
+		return nil, err
+	}
+	// Phase 1: per-column work (sorting, ranks) that pairs reuse.
+	if err := parallel(ctx, len(d.cols), func(i int) { d.prepare(i) }); err != nil {
+		return nil, err
+	}
+	// Phase 2: one task per column and per joint.
+	out := make([][]Score, len(tasks))
+	if err := parallel(ctx, len(tasks), func(i int) { out[i] = tasks[i]() }); err != nil {
+		return nil, err
+	}
+	var scores []Score
+	for _, s := range out {
+		scores = append(scores, s...)
+	}
+	return scores, nil
+}
+
+// parallel runs f(0..n-1) on GOMAXPROCS goroutines; it stops handing out
+// work when ctx is done and returns ctx's error.
+func parallel(ctx context.Context, n int, f func(i int)) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return err
+}
+
+// distCol is one scored column: its variable in the space (nil when it
+// cannot be compared) and, for numeric columns, the per-side values.
+type distCol struct {
+	name    string
+	kind    table.Kind
+	v       *macro.Var
+	problem string // why the column cannot be compared, if it cannot
+
+	real, synth       []float64 // numeric: values, NaN where missing
+	rankR, rankS      []float64 // numeric without missing: average ranks
+	ks, w             Score     // numeric: filled by prepare
+	realNull, synNull bool
+}
+
+// dist holds the shared state of one Distributions call.
+type dist struct {
+	in     Input
+	bins   int
+	cols   []*distCol
+	byName map[string]*distCol
+	space  *macro.Space
+	er, es *macro.Encoded
+}
+
+func newDist(in Input) (*dist, error) {
+	d := &dist{in: in, bins: in.Bins, byName: map[string]*distCol{}}
+	if d.bins <= 0 {
+		d.bins = macro.DefaultBins
+	}
+	var rc, sc []*table.Column
+	for _, c := range in.Real.Cols {
+		if c.Kind == table.Text || c.Name == in.Real.GroupKey {
+			continue
+		}
+		dc := &distCol{name: c.Name, kind: c.Kind}
+		s := in.Synth.Col(c.Name)
+		switch {
+		case s == nil:
+			dc.problem = "column absent from the synthetic table"
+		case s.Kind.Numeric() != c.Kind.Numeric() || (s.Kind == table.Text) != (c.Kind == table.Text):
+			dc.problem = fmt.Sprintf("column is %s in the real table and %s in the synthetic table", c.Kind, s.Kind)
+		default:
+			rc = append(rc, c)
+			sc = append(sc, s)
+		}
+		d.cols = append(d.cols, dc)
+		d.byName[c.Name] = dc
+	}
+	rt, err := table.New(rc...)
+	if err != nil {
+		return nil, fmt.Errorf("fidelity: real table: %w", err)
+	}
+	st, err := table.New(sc...)
+	if err != nil {
+		return nil, fmt.Errorf("fidelity: synthetic table: %w", err)
+	}
+	if d.space, err = macro.NewSpace(rt, d.bins, st); err != nil {
+		return nil, fmt.Errorf("fidelity: %w", err)
+	}
+	var errR, errS error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); d.er, errR = d.space.Encode(rt) }()
+	go func() { defer wg.Done(); d.es, errS = d.space.Encode(st) }()
+	wg.Wait()
+	if errR != nil {
+		return nil, fmt.Errorf("fidelity: real table: %w", errR)
+	}
+	if errS != nil {
+		return nil, fmt.Errorf("fidelity: synthetic table: %w", errS)
+	}
+	for _, dc := range d.cols {
+		if dc.problem == "" {
+			dc.v = d.space.Var(dc.name)
+		}
+	}
+	return d, nil
+}
+
+// floats returns the values of a numeric column as float64, NaN where
+// missing.
+func floats(c *table.Column) []float64 {
+	out := make([]float64, c.Len())
+	switch {
+	case c.Kind == table.Float:
+		copy(out, c.Floats)
+	case c.Kind == table.Integer || c.Kind == table.Datetime:
+		for i, v := range c.Ints {
+			out[i] = float64(v)
+		}
+	}
+	for i, null := range c.Nulls {
+		if null {
+			out[i] = math.NaN()
+		}
+	}
+	return out
+}
+
+// prepare computes the per-column values of column i that later tasks
+// share: for a comparable numeric column, the values of each side, KS and
+// Wasserstein-1 on their sorted copies, and average ranks of a side with no
+// missing values (for Spearman).
+func (d *dist) prepare(i int) {
+	dc := d.cols[i]
+	if dc.v == nil || !dc.kind.Numeric() {
+		return
+	}
+	rc, sc := d.in.Real.Col(dc.name), d.in.Synth.Col(dc.name)
+	dc.real, dc.synth = floats(rc), floats(sc)
+	dc.realNull, dc.synNull = rc.NullCount() > 0, sc.NullCount() > 0
+	sr, ss := sortedCopy(dc.real), sortedCopy(dc.synth)
+	cols := []string{dc.name}
+	dc.ks = d.value(NameKS, cols, Lower, nil, func() (float64, error) {
+		if err := emptySide(sr, ss); err != nil {
+			return math.NaN(), err
+		}
+		return KSSorted(sr, ss)
+	})
+	dc.w = d.value(NameWasserstein, cols, Lower, nil, func() (float64, error) {
+		if err := emptySide(sr, ss); err != nil {
+			return math.NaN(), err
+		}
+		return WassersteinSorted(sr, ss)
+	})
+	if !dc.realNull {
+		dc.rankR = rankWith(sr, dc.real)
+	}
+	if !dc.synNull {
+		dc.rankS = rankWith(ss, dc.synth)
+	}
+}
+
+// emptySide names the side of a numeric column with no values.
+func emptySide(real, synth []float64) error {
+	switch {
+	case len(real) == 0:
+		return fmt.Errorf("the real column has no non-missing values: %w", ErrEmpty)
+	case len(synth) == 0:
+		return fmt.Errorf("the synthetic column has no non-missing values: %w", ErrEmpty)
+	}
+	return nil
+}
+
+// key returns the Targeted key of a column list: sorted and comma-joined.
+func key(cols []string) string {
+	s := slices.Clone(cols)
+	slices.Sort(s)
+	return strings.Join(s, ",")
+}
+
+// value builds a score from f, or an Undefined score with f's error as the
+// reason, and marks it targeted when Input.Targeted is set.
+func (d *dist) value(name string, cols []string, better Direction, params map[string]any, f func() (float64, error)) Score {
+	v, err := f()
+	var s Score
+	if err != nil {
+		s = Undefined(name, fidelityGroup, cols, better, err.Error())
+	} else {
+		s = Score{Name: name, Group: fidelityGroup, Columns: cols, Value: v, Better: better}
+	}
+	s.Params = params
+	d.target(&s)
+	return s
+}
+
+// target sets s.Targeted when a target set is known.
+func (d *dist) target(s *Score) {
+	if d.in.Targeted != nil {
+		t := d.in.Targeted[key(s.Columns)]
+		s.Targeted = &t
+	}
+}
+
+// undefined returns an Undefined score marked as targeted or not.
+func (d *dist) undefined(name string, cols []string, better Direction, reason string) Score {
+	s := Undefined(name, fidelityGroup, cols, better, reason)
+	d.target(&s)
+	return s
+}
+
+// tasks lists the work of Distributions: one task per column, then one per
+// joint.
+func (d *dist) tasks(joints [][]string) ([]func() []Score, error) {
+	var out []func() []Score
+	for _, dc := range d.cols {
+		out = append(out, func() []Score { return d.column(dc) })
+	}
+	if joints == nil {
+		for i := range d.cols {
+			for j := i + 1; j < len(d.cols); j++ {
+				joints = append(joints, []string{d.cols[i].name, d.cols[j].name})
+			}
+		}
+	}
+	for _, g := range joints {
+		if len(g) < 2 {
+			return nil, fmt.Errorf("fidelity: joint [%s]: a joint needs at least two columns", strings.Join(g, ", "))
+		}
+		group := make([]*distCol, len(g))
+		for k, name := range g {
+			dc := d.byName[name]
+			if dc == nil {
+				return nil, fmt.Errorf("fidelity: joint [%s]: column %q is not a scored column of the real table", strings.Join(g, ", "), name)
+			}
+			if slices.Contains(group[:k], dc) {
+				return nil, fmt.Errorf("fidelity: joint [%s]: column %q appears twice", strings.Join(g, ", "), name)
+			}
+			group[k] = dc
+		}
+		out = append(out, func() []Score { return d.joint(group) })
+	}
+	return out, nil
+}
+
+// binParams returns {"bins": n} when any of cols is numeric, else nil.
+func (d *dist) binParams(cols ...*distCol) map[string]any {
+	for _, c := range cols {
+		if c.kind.Numeric() {
+			return map[string]any{"bins": d.bins}
+		}
+	}
+	return nil
+}
+
+// column scores one column.
+func (d *dist) column(dc *distCol) []Score {
+	cols := []string{dc.name}
+	params := d.binParams(dc)
+	names := []string{NameTVD, NameJSD, NameHellinger}
+	if dc.kind.Numeric() {
+		names = []string{NameKS, NameWasserstein, NameJSD, NameHellinger}
+	}
+	if dc.v == nil {
+		out := make([]Score, len(names))
+		for i, n := range names {
+			out[i] = d.undefined(n, cols, Lower, dc.problem)
+		}
+		return out
+	}
+	cr, cs := d.counts(dc)
+	var out []Score
+	if dc.kind.Numeric() {
+		out = append(out, dc.ks, dc.w)
+	} else {
+		out = append(out, d.value(NameTVD, cols, Lower, nil, func() (float64, error) { return TVD(cr.Counts, cs.Counts) }))
+	}
+	return append(out,
+		d.value(NameJSD, cols, Lower, params, func() (float64, error) { return JSD(cr.Counts, cs.Counts) }),
+		d.value(NameHellinger, cols, Lower, params, func() (float64, error) { return Hellinger(cr.Counts, cs.Counts) }),
+	)
+}
+
+// counts returns the contingency tables of the columns on each side.
+func (d *dist) counts(group ...*distCol) (r, s *macro.Contingency) {
+	vars := make([]*macro.Var, len(group))
+	cr := make([][]int32, len(group))
+	cs := make([][]int32, len(group))
+	for i, dc := range group {
+		vars[i] = dc.v
+		cr[i] = d.er.Col(dc.name)
+		cs[i] = d.es.Col(dc.name)
+	}
+	r, s = macro.NewContingency(vars...), macro.NewContingency(vars...)
+	r.AddCells(cr, 0, d.er.N, 1)
+	s.AddCells(cs, 0, d.es.N, 1)
+	return r, s
+}
+
+// joint scores one group of columns.
+func (d *dist) joint(group []*distCol) []Score {
+	cols := make([]string, len(group))
+	for i, dc := range group {
+		cols[i] = dc.name
+	}
+	numeric := len(group) == 2 && group[0].kind.Numeric() && group[1].kind.Numeric()
+	categorical := len(group) == 2 && !group[0].kind.Numeric() && !group[1].kind.Numeric()
+	names := []string{NameJSD, NameTVD, NameSRMSE}
+	switch {
+	case numeric:
+		names = append(names, NamePearsonDiff, NameSpearmanDiff)
+	case categorical:
+		names = append(names, NameCramersVDiff)
+	}
+	for _, dc := range group {
+		if dc.v == nil {
+			out := make([]Score, len(names))
+			for i, n := range names {
+				out[i] = d.undefined(n, cols, Lower, fmt.Sprintf("column %q: %s", dc.name, dc.problem))
+			}
+			return out
+		}
+	}
+	params := d.binParams(group...)
+	cr, cs := d.counts(group...)
+	out := []Score{
+		d.value(NameJSD, cols, Lower, params, func() (float64, error) { return JSD(cr.Counts, cs.Counts) }),
+		d.value(NameTVD, cols, Lower, params, func() (float64, error) { return TVD(cr.Counts, cs.Counts) }),
+		d.value(NameSRMSE, cols, Lower, params, func() (float64, error) { return SRMSE(cr.Counts, cs.Counts) }),
+	}
+	a, b := group[0], group[len(group)-1]
+	switch {
+	case numeric:
+		out = append(out,
+			d.value(NamePearsonDiff, cols, Lower, nil, func() (float64, error) {
+				return diff(pearson, a.real, b.real, a.synth, b.synth)
+			}),
+			d.value(NameSpearmanDiff, cols, Lower, nil, func() (float64, error) { return d.spearmanDiff(a, b) }),
+		)
+	case categorical:
+		out = append(out, d.value(NameCramersVDiff, cols, Lower, nil, func() (float64, error) {
+			r, c := cr.Shape[0], cr.Shape[1]
+			return diff(func(x, _ []float64) (float64, error) { return CramersV(x, r, c) }, cr.Counts, nil, cs.Counts, nil)
+		}))
+	}
+	return out
+}
+
+// diff returns |f(xr, yr) − f(xs, ys)|, naming the side whose statistic is
+// undefined.
+func diff(f func(x, y []float64) (float64, error), xr, yr, xs, ys []float64) (float64, error) {
+	r, err := f(xr, yr)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("real: %w", err)
+	}
+	s, err := f(xs, ys)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("synthetic: %w", err)
+	}
+	return math.Abs(r - s), nil
+}
+
+// spearmanDiff is |ρ_real − ρ_synth|, from the precomputed ranks where a
+// side has no missing values.
+func (d *dist) spearmanDiff(a, b *distCol) (float64, error) {
+	side := func(x, y, rx, ry []float64) (float64, error) {
+		if rx != nil && ry != nil {
+			return pearson(rx, ry)
+		}
+		return spearman(x, y)
+	}
+	r, err := side(a.real, b.real, a.rankR, b.rankR)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("real: %w", err)
+	}
+	s, err := side(a.synth, b.synth, a.rankS, b.rankS)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("synthetic: %w", err)
+	}
+	return math.Abs(r - s), nil
 }

@@ -28,6 +28,10 @@ type Input struct {
 	Targeted map[string]bool
 	// Seed drives every random choice (C2ST splits and subsamples).
 	Seed uint64
+	// C2STRows caps the rows drawn from each side for the classifier
+	// two-sample test: 0 means DefaultC2STRows (50,000), a negative value
+	// skips the test.
+	C2STRows int
 }
 
 // Group computes the scores of one metric group.
