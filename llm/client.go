@@ -69,6 +69,13 @@ type Response struct {
 	CacheHit bool `json:"cache_hit,omitempty"`
 	// Retries counts the attempts beyond the first.
 	Retries int `json:"retries,omitempty"`
+	// Format is the response format actually sent: the one asked for, or a
+	// weaker one when the backend does not support it (FormatText means
+	// prompt-only JSON).
+	Format Format `json:"format,omitempty"`
+	// FinishReason is the server's finish_reason ("stop"; "length" when
+	// the reply was cut at max_tokens).
+	FinishReason string `json:"finish_reason,omitempty"`
 }
 
 // Client makes one chat-completion call. Implementations must be safe for

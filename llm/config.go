@@ -1,0 +1,198 @@
+package llm
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// CacheMode says how the response cache is used.
+type CacheMode string
+
+// The cache modes.
+const (
+	// CacheOff neither reads nor writes the cache (the zero value).
+	CacheOff CacheMode = "off"
+	// CacheReadWrite returns a cached reply when there is one and stores
+	// every new reply.
+	CacheReadWrite CacheMode = "read-write"
+	// CacheReplay answers only from the cache and fails on a miss with
+	// ErrReplayMiss, without contacting the server: deterministic
+	// regression runs in CI.
+	CacheReplay CacheMode = "replay"
+)
+
+// Config configures a Backend. Keys (mapstructure tags) are the ones used
+// in YAML configs and by --set llm.KEY=VALUE. The zero value is usable for a
+// local server at DefaultConfig's base URL once Model is set; DefaultConfig
+// fills in the defaults. An API key never appears here: APIKeyEnv names the
+// environment variable that holds it.
+type Config struct {
+	// BaseURL is the OpenAI-compatible API root, including /v1
+	// (https://api.openai.com/v1, http://localhost:8000/v1 for vLLM).
+	BaseURL string `mapstructure:"base_url" yaml:"base_url"`
+	// Model is the model name sent with every request.
+	Model string `mapstructure:"model" yaml:"model"`
+	// APIKeyEnv names the environment variable holding the API key; empty
+	// means no key (local servers). The variable is read once, by Open.
+	APIKeyEnv string `mapstructure:"api_key_env" yaml:"api_key_env"`
+	// Organization is sent as the OpenAI-Organization header when set.
+	Organization string `mapstructure:"organization" yaml:"organization"`
+	// Headers are extra HTTP headers sent with every request. Their values
+	// are never written to caches, transcripts or errors.
+	Headers map[string]string `mapstructure:"headers" yaml:"headers"`
+	// Temperature is the sampling temperature in [0, 2]; nil: server default.
+	Temperature *float64 `mapstructure:"temperature" yaml:"temperature"`
+	// TopP is the nucleus-sampling mass in (0, 1]; nil: server default.
+	TopP *float64 `mapstructure:"top_p" yaml:"top_p"`
+	// MaxTokens caps the completion length in tokens; 0: server default.
+	MaxTokens int `mapstructure:"max_tokens" yaml:"max_tokens"`
+	// Seed is sent to servers that support seeded sampling; nil: none.
+	Seed *int `mapstructure:"seed" yaml:"seed"`
+	// Timeout bounds one HTTP attempt; 0: DefaultConfig's 60s.
+	Timeout time.Duration `mapstructure:"timeout" yaml:"timeout"`
+	// Retries is the number of attempts after the first on 429, 5xx,
+	// timeouts and connection errors; 0 means no retry.
+	Retries int `mapstructure:"retries" yaml:"retries"`
+	// Concurrency caps simultaneous requests; 0: 1.
+	Concurrency int `mapstructure:"concurrency" yaml:"concurrency"`
+	// RequestsPerMinute caps the request rate (every attempt counts);
+	// 0: unlimited.
+	RequestsPerMinute float64 `mapstructure:"requests_per_minute" yaml:"requests_per_minute"`
+	// PricePer1KPrompt is the price in US dollars per 1,000 prompt tokens.
+	PricePer1KPrompt float64 `mapstructure:"price_per_1k_prompt" yaml:"price_per_1k_prompt"`
+	// PricePer1KCompletion is the price in US dollars per 1,000
+	// completion tokens.
+	PricePer1KCompletion float64 `mapstructure:"price_per_1k_completion" yaml:"price_per_1k_completion"`
+	// CacheDir is the response cache folder; required unless CacheMode is
+	// off.
+	CacheDir string `mapstructure:"cache_dir" yaml:"cache_dir"`
+	// CacheMode is off (the zero value ""), read-write or replay.
+	CacheMode CacheMode `mapstructure:"cache_mode" yaml:"cache_mode"`
+	// Transcript is a JSON-lines file to which every call is appended;
+	// empty: none.
+	Transcript string `mapstructure:"transcript" yaml:"transcript"`
+	// ResponseFormat is the strongest structured-output mode the server
+	// supports: json_schema, json_object or text (prompt-only JSON).
+	// Empty: json_object. A server that rejects response_format is
+	// downgraded to text for the rest of the run.
+	ResponseFormat Format `mapstructure:"response_format" yaml:"response_format"`
+}
+
+// DefaultConfig is a local OpenAI-compatible server (vLLM's default port)
+// with a 60 s timeout, 3 retries, one request at a time, the cache off and
+// JSON-object mode. Model must still be set.
+var DefaultConfig = Config{
+	BaseURL:        "http://localhost:8000/v1",
+	Timeout:        60 * time.Second,
+	Retries:        3,
+	Concurrency:    1,
+	CacheMode:      CacheOff,
+	ResponseFormat: FormatJSONObject,
+}
+
+// withDefaults fills zero fields from DefaultConfig.
+func (c Config) withDefaults() Config {
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultConfig.BaseURL
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultConfig.Timeout
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultConfig.Concurrency
+	}
+	if c.CacheMode == "" {
+		c.CacheMode = CacheOff
+	}
+	if c.ResponseFormat == "" {
+		c.ResponseFormat = DefaultConfig.ResponseFormat
+	}
+	return c
+}
+
+// Validate reports the first bad key, named as in YAML (llm.KEY).
+func (c Config) Validate() error {
+	bad := func(key, format string, a ...any) error {
+		return fmt.Errorf("llm config: key llm.%s: %s", key, fmt.Sprintf(format, a...))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("base_url", "want an http(s) URL such as http://localhost:8000/v1, got %q", c.BaseURL)
+		}
+		if u.User != nil {
+			return bad("base_url", "must not hold credentials; name an environment variable in llm.api_key_env")
+		}
+	}
+	if strings.TrimSpace(c.Model) == "" {
+		return bad("model", "is required")
+	}
+	if c.APIKeyEnv != "" && !validEnvName(c.APIKeyEnv) {
+		return bad("api_key_env", "must be an environment variable name (letters, digits, _), not a key")
+	}
+	for k := range c.Headers {
+		if strings.TrimSpace(k) == "" || strings.ContainsAny(k, " :\r\n") {
+			return bad("headers", "bad header name %q", k)
+		}
+	}
+	if c.Temperature != nil && (*c.Temperature < 0 || *c.Temperature > 2) {
+		return bad("temperature", "want a value in [0, 2], got %g", *c.Temperature)
+	}
+	if c.TopP != nil && (*c.TopP <= 0 || *c.TopP > 1) {
+		return bad("top_p", "want a value in (0, 1], got %g", *c.TopP)
+	}
+	if c.MaxTokens < 0 {
+		return bad("max_tokens", "must be >= 0, got %d", c.MaxTokens)
+	}
+	if c.Timeout < 0 {
+		return bad("timeout", "must be >= 0, got %s", c.Timeout)
+	}
+	if c.Retries < 0 || c.Retries > 20 {
+		return bad("retries", "want 0..20, got %d", c.Retries)
+	}
+	if c.Concurrency < 0 {
+		return bad("concurrency", "must be >= 0, got %d", c.Concurrency)
+	}
+	if c.RequestsPerMinute < 0 {
+		return bad("requests_per_minute", "must be >= 0, got %g", c.RequestsPerMinute)
+	}
+	if c.PricePer1KPrompt < 0 {
+		return bad("price_per_1k_prompt", "must be >= 0, got %g", c.PricePer1KPrompt)
+	}
+	if c.PricePer1KCompletion < 0 {
+		return bad("price_per_1k_completion", "must be >= 0, got %g", c.PricePer1KCompletion)
+	}
+	switch c.CacheMode {
+	case "", CacheOff:
+	case CacheReadWrite, CacheReplay:
+		if c.CacheDir == "" {
+			return bad("cache_dir", "is required when llm.cache_mode is %s", c.CacheMode)
+		}
+	default:
+		return bad("cache_mode", "want off, read-write or replay, got %q", c.CacheMode)
+	}
+	switch c.ResponseFormat {
+	case "", FormatText, FormatJSONObject, FormatJSONSchema:
+	default:
+		return bad("response_format", "want json_schema, json_object or text, got %q", c.ResponseFormat)
+	}
+	return nil
+}
+
+func validEnvName(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+// errMissingKey is wrapped by Open when api_key_env names an unset variable.
+var errMissingKey = errors.New("environment variable is not set")
