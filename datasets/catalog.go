@@ -74,6 +74,7 @@ func generator(name string, gen func(int, uint64) *table.Table) func(int, uint64
 func Catalog() []*Dataset {
 	list := []*Dataset{
 		ecommerceDataset(),
+		mobilityDataset(),
 		populationDataset(),
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
