@@ -106,6 +106,10 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
+// Client returns an HTTP client for the server; its connections are closed
+// by Close.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
 // Inject queues faults for the next chat requests.
 func (s *Server) Inject(faults ...Fault) {
 	s.mu.Lock()
