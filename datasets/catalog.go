@@ -73,6 +73,7 @@ func generator(name string, gen func(int, uint64) *table.Table) func(int, uint64
 // copies: callers may modify them.
 func Catalog() []*Dataset {
 	list := []*Dataset{
+		adultDataset(),
 		ecommerceDataset(),
 		mobilityDataset(),
 		populationDataset(),
