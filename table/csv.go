@@ -52,7 +52,7 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Table, error) {
 		}
 		line, _ = cr.FieldPos(0)
 		if len(rec) != len(names) {
-			return nil, a.errorf(line, "", "%d fields, header has %d", len(rec), len(names))
+			return nil, a.errorf(line, "", "%s, header has %d", plural(len(rec), "field"), len(names))
 		}
 		for j, s := range rec {
 			if err := a.cell(j, s, false, line); err != nil {
@@ -171,4 +171,12 @@ func appendCSVField(buf []byte, s string) []byte {
 	}
 	buf = append(buf, s...)
 	return append(buf, '"')
+}
+
+// plural returns "1 field", "2 fields".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

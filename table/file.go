@@ -11,9 +11,9 @@ import (
 	"strings"
 )
 
-// format returns the file format named by path's extension ("csv",
+// fileFormat returns the file format named by path's extension ("csv",
 // "jsonl" or "parquet") and whether a trailing .gz compresses it.
-func format(path string) (string, bool, error) {
+func fileFormat(path string) (string, bool, error) {
 	base := strings.ToLower(filepath.Base(path))
 	gz := strings.HasSuffix(base, ".gz")
 	base = strings.TrimSuffix(base, ".gz")
@@ -35,7 +35,7 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if opts.Name == "" {
 		opts.Name = path
 	}
-	kind, gz, err := format(path)
+	kind, gz, err := fileFormat(path)
 	if err != nil {
 		return nil, &Error{Op: "read", File: opts.Name, Err: err}
 	}
@@ -84,7 +84,7 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 // file in the same directory and renames it over path, so path is either
 // left as it was or holds the whole table.
 func WriteFile(path string, t *Table) error {
-	kind, gz, err := format(path)
+	kind, gz, err := fileFormat(path)
 	if err != nil {
 		return &Error{Op: "write", File: path, Err: err}
 	}

@@ -2,11 +2,252 @@ package table
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"math"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/format"
 )
 
-// ReadParquet reads a flat Parquet file of size bytes into a Table.
-func ReadParquet(r io.ReaderAt, size int64, opts ReadOptions) (*Table, error) {
+// parquetKind says how the values of one Parquet leaf column become cell
+// text for the column builders.
+type parquetKind uint8
+
+const (
+	pqBool parquetKind = iota
+	pqInt
+	pqUint
+	pqFloat
+	pqString
+	pqDate      // int32 days since the Unix epoch
+	pqTimestamp // int64 in unit
+	pqInt96     // legacy timestamp: nanoseconds of the day + Julian day
+	pqDecimal   // unscaled integer / 10^scale
+)
+
+type parquetColumn struct {
+	kind  parquetKind
+	unit  time.Duration // pqTimestamp
+	scale int32         // pqDecimal
+}
+
+// ReadParquet reads a flat Parquet file of size bytes into a Table. Leaf
+// columns of the common physical types are read: booleans as the
+// categories "true" and "false", int32 and int64 as integers (DATE and
+// TIMESTAMP annotations, and legacy int96, as datetimes), float and double
+// as floats (NaN as missing), byte arrays as strings inferred as for JSON
+// lines (never numeric unless a schema says so), decimals as floats;
+// optional columns are nullable. Nested, repeated and other columns are
+// errors naming the column. opts.Schema overrides kinds as for CSV.
+func ReadParquet(r io.ReaderAt, size int64, opts ReadOptions) (t *Table, err error) {
 	a := newAssembler(opts, "parquet")
-	return nil, &Error{Op: "read", File: a.name, Err: errors.New("parquet reading is not implemented yet")}
+	if size == 0 {
+		return nil, &Error{Op: "read", File: a.name, Err: ErrEmpty}
+	}
+	defer func() {
+		// parquet-go may panic on corrupt input; report it as an error.
+		if p := recover(); p != nil {
+			t, err = nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("corrupt parquet file: %v", p)}
+		}
+	}()
+	f, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("not a parquet file: %w", err)}
+	}
+	fields := f.Schema().Fields()
+	cols := make([]parquetColumn, len(fields))
+	names := make([]string, len(fields))
+	for i, fd := range fields {
+		names[i] = fd.Name()
+		pc, err := parquetColumnOf(fd)
+		if err != nil {
+			return nil, &Error{Op: "read", File: a.name, Column: fd.Name(), Err: err}
+		}
+		cols[i] = pc
+	}
+	if len(f.Schema().Columns()) != len(fields) {
+		return nil, &Error{Op: "read", File: a.name, Err: errors.New("nested columns are not supported")}
+	}
+	if err := a.header(names, 0); err != nil {
+		return nil, err
+	}
+	rows := make([]parquet.Row, 512)
+	var scratch []byte
+	for _, rg := range f.RowGroups() {
+		rr := rg.Rows()
+		for {
+			n, rerr := rr.ReadRows(rows)
+			for _, row := range rows[:n] {
+				if len(row) != len(cols) {
+					_ = rr.Close()
+					return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("row %d has %d values, want %d", a.rows+1, len(row), len(cols))}
+				}
+				for _, v := range row {
+					j := v.Column()
+					if j < 0 || j >= len(cols) {
+						_ = rr.Close()
+						return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("row %d: value for column %d of %d", a.rows+1, j+1, len(cols))}
+					}
+					if v.IsNull() {
+						a.b[j].addNull()
+						continue
+					}
+					var s string
+					var str bool
+					s, str, scratch = cols[j].text(v, scratch)
+					if s == "" && !str {
+						a.b[j].addNull() // NaN
+						continue
+					}
+					if err := a.cell(j, s, str, 0); err != nil {
+						_ = rr.Close()
+						var pe *Error
+						if errors.As(err, &pe) {
+							pe.Err = fmt.Errorf("row %d: %w", a.rows+1, pe.Err)
+						}
+						return nil, err
+					}
+				}
+				a.rows++
+			}
+			if rerr != nil {
+				_ = rr.Close()
+				if errors.Is(rerr, io.EOF) {
+					break
+				}
+				return nil, &Error{Op: "read", File: a.name, Err: rerr}
+			}
+		}
+	}
+	a.lineOf = func(int) int { return 0 }
+	return a.table()
+}
+
+// parquetColumnOf classifies a top-level field.
+func parquetColumnOf(fd parquet.Field) (parquetColumn, error) {
+	if !fd.Leaf() {
+		return parquetColumn{}, errors.New("nested columns are not supported")
+	}
+	if fd.Repeated() {
+		return parquetColumn{}, errors.New("repeated columns are not supported")
+	}
+	typ := fd.Type()
+	lt := typ.LogicalType()
+	var ltv format.LogicalTypeValue
+	if lt != nil {
+		ltv = lt.Value
+	}
+	var ct deprecated.ConvertedType = -1
+	if p := typ.ConvertedType(); p != nil {
+		ct = *p
+	}
+	switch typ.Kind() {
+	case parquet.Boolean:
+		return parquetColumn{kind: pqBool}, nil
+	case parquet.Int32, parquet.Int64:
+		switch v := ltv.(type) {
+		case *format.DateType:
+			return parquetColumn{kind: pqDate}, nil
+		case *format.TimestampType:
+			if v.Unit.Value == nil {
+				return parquetColumn{}, errors.New("timestamp without a unit")
+			}
+			return parquetColumn{kind: pqTimestamp, unit: v.Unit.Value.Duration()}, nil
+		case *format.DecimalType:
+			return parquetColumn{kind: pqDecimal, scale: v.Scale}, nil
+		case *format.IntType:
+			if !v.IsSigned && v.BitWidth == 64 {
+				return parquetColumn{kind: pqUint}, nil
+			}
+		}
+		switch ct {
+		case deprecated.Date:
+			return parquetColumn{kind: pqDate}, nil
+		case deprecated.TimestampMillis:
+			return parquetColumn{kind: pqTimestamp, unit: time.Millisecond}, nil
+		case deprecated.TimestampMicros:
+			return parquetColumn{kind: pqTimestamp, unit: time.Microsecond}, nil
+		}
+		return parquetColumn{kind: pqInt}, nil
+	case parquet.Int96:
+		return parquetColumn{kind: pqInt96}, nil
+	case parquet.Float, parquet.Double:
+		return parquetColumn{kind: pqFloat}, nil
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		if v, ok := ltv.(*format.DecimalType); ok {
+			return parquetColumn{kind: pqDecimal, scale: v.Scale}, nil
+		}
+		if typ.Kind() == parquet.FixedLenByteArray {
+			return parquetColumn{}, fmt.Errorf("unsupported parquet type %s", typ)
+		}
+		return parquetColumn{kind: pqString}, nil
+	}
+	return parquetColumn{}, fmt.Errorf("unsupported parquet type %s", typ)
+}
+
+// text returns the cell text of non-null value v and whether it is a
+// string (never inferred numeric); "" with str false marks a float NaN.
+func (pc parquetColumn) text(v parquet.Value, scratch []byte) (string, bool, []byte) {
+	scratch = scratch[:0]
+	switch pc.kind {
+	case pqBool:
+		return strconv.FormatBool(v.Boolean()), true, scratch
+	case pqInt:
+		scratch = strconv.AppendInt(scratch, v.Int64(), 10)
+	case pqUint:
+		scratch = strconv.AppendUint(scratch, v.Uint64(), 10)
+	case pqFloat:
+		x := v.Double()
+		if v.Kind() == parquet.Float {
+			x = float64(v.Float())
+		}
+		if math.IsNaN(x) {
+			return "", false, scratch
+		}
+		scratch = strconv.AppendFloat(scratch, x, 'g', -1, 64)
+	case pqString:
+		return string(v.ByteArray()), true, scratch
+	case pqDate:
+		d := time.Unix(v.Int64()*86400, 0).UTC()
+		return d.Format(dateLayout), true, scratch
+	case pqTimestamp:
+		n := v.Int64()
+		var ts time.Time
+		switch pc.unit {
+		case time.Millisecond:
+			ts = time.UnixMilli(n)
+		case time.Microsecond:
+			ts = time.UnixMicro(n)
+		default:
+			ts = time.Unix(0, n)
+		}
+		return ts.UTC().Format(time.RFC3339Nano), true, scratch
+	case pqInt96:
+		x := v.Int96()
+		nanos := int64(uint64(x[1])<<32 | uint64(x[0]))
+		day := int64(x[2]) - 2440588 // Julian day of 1970-01-01
+		ts := time.Unix(day*86400, nanos).UTC()
+		return ts.Format(time.RFC3339Nano), true, scratch
+	case pqDecimal:
+		var unscaled big.Int
+		switch v.Kind() {
+		case parquet.Int32, parquet.Int64:
+			unscaled.SetInt64(v.Int64())
+		default:
+			b := v.ByteArray()
+			unscaled.SetBytes(b)
+			if len(b) > 0 && b[0]&0x80 != 0 { // two's complement
+				unscaled.Sub(&unscaled, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+			}
+		}
+		r := new(big.Rat).SetFrac(&unscaled, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(pc.scale)), nil))
+		x, _ := r.Float64()
+		scratch = strconv.AppendFloat(scratch, x, 'g', -1, 64)
+	}
+	return string(scratch), false, scratch
 }

@@ -29,12 +29,12 @@ type ReadOptions struct {
 	Name string
 }
 
-// Validate checks the schema, naming the bad key.
+// Validate checks the schema's fields, naming the bad one. The schema's
+// group key need not be one of its fields (a schema may list only some
+// columns); the reader checks that it names a column.
 func (o ReadOptions) Validate() error {
 	if o.Schema != nil {
-		if err := o.Schema.Validate(); err != nil {
-			return err
-		}
+		return o.Schema.validateFields()
 	}
 	return nil
 }

@@ -94,8 +94,9 @@ func (s *Schema) Validate() error {
 }
 
 // ParseSchema parses a schema file's contents, JSON when the first
-// non-blank byte is '{' and YAML otherwise, and validates it. Unknown keys
-// are errors. name identifies the file in errors and is kept in
+// non-blank byte is '{' and YAML otherwise, and validates its fields (see
+// Validate; the group key may name a column the file does not list, which
+// the readers check). Unknown keys are errors. name identifies the file in errors and is kept in
 // Schema.Source.
 func ParseSchema(data []byte, name string) (*Schema, error) {
 	s := &Schema{}
@@ -120,7 +121,7 @@ func ParseSchema(data []byte, name string) (*Schema, error) {
 		}
 	}
 	s.Source = name
-	if err := s.Validate(); err != nil {
+	if err := s.validateFields(); err != nil {
 		return nil, &Error{Op: "schema", File: name, Err: errors.New(strings.TrimPrefix(err.Error(), "schema: "))}
 	}
 	return s, nil
@@ -183,4 +184,12 @@ func jsonLine(data []byte, skip int, err error) int {
 		return 0
 	}
 	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// validateFields is Validate without the check that the group key names
+// one of the fields.
+func (s *Schema) validateFields() error {
+	c := *s
+	c.GroupKey = ""
+	return c.Validate()
 }
