@@ -1,0 +1,139 @@
+package synthor
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Config holds LLMSynthor's settings. The zero value of every field means
+// its default (DefaultConfig); keys are those of YAML configs and --set.
+type Config struct {
+	// Planner names the planner: "stat" (no LLM, the default) or "llm".
+	Planner string `mapstructure:"planner" json:"planner"`
+	// Iterations is the number of iterations T (default 100).
+	Iterations int `mapstructure:"iterations" json:"iterations"`
+	// Proposals is the most proposals per iteration (default 5).
+	Proposals int `mapstructure:"proposals" json:"proposals"`
+	// NJoints is the most dependency groups inferred (default 3).
+	NJoints int `mapstructure:"n_joints" json:"n_joints"`
+	// Joints fixes the dependency groups C by hand; empty means inferred by
+	// the planner ("auto").
+	Joints [][]string `mapstructure:"joints" json:"joints,omitempty"`
+	// Bins is the number of quantile bins of a numeric variable (default 6)
+	// and Fine the equal-width sub-bins each is refined into (default 8).
+	Bins int `mapstructure:"bins" json:"bins"`
+	Fine int `mapstructure:"fine" json:"fine"`
+	// Batch is the records (groups) per iteration; 0 spreads what remains
+	// evenly over the iterations left (n / iterations at the start).
+	Batch int `mapstructure:"batch" json:"batch"`
+	// TopJoint and TopMarginal are the guidance cells shown (default 10 each).
+	TopJoint    int `mapstructure:"top_joint" json:"top_joint"`
+	TopMarginal int `mapstructure:"top_marginal" json:"top_marginal"`
+	// Tolerance, when positive, stops the run early once the mean positive
+	// discrepancy per table (in shares of the records made) falls below it.
+	Tolerance float64 `mapstructure:"tolerance" json:"tolerance,omitempty"`
+	// Removal turns on the removal step: after each batch, records are
+	// dropped from the most over-represented cells of the first tracked
+	// table (flat tables only). Off by default, and reported when on.
+	Removal bool `mapstructure:"removal" json:"removal,omitempty"`
+	// Context is free text passed to the planner (a what-if scenario).
+	Context string `mapstructure:"context" json:"context,omitempty"`
+	// Overrides change target shares before the run ("var=category:share").
+	Overrides []string `mapstructure:"overrides" json:"overrides,omitempty"`
+	// MaxSkips ends the run after this many consecutive skipped iterations
+	// (default 3).
+	MaxSkips int `mapstructure:"max_skips" json:"max_skips"`
+	// GroupSize names the group-level variable that counts a group's members
+	// (grouped tables); empty: detected from the reference, if any.
+	GroupSize string `mapstructure:"group_size" json:"group_size,omitempty"`
+}
+
+// DefaultConfig is the paper's setting: 100 iterations, 5 proposals per
+// iteration, 3 joints, 6 quantile bins refined into 8 sub-bins.
+var DefaultConfig = Config{
+	Planner: "stat", Iterations: 100, Proposals: 5, NJoints: 3, Bins: 6, Fine: 8,
+	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
+}
+
+// withDefaults returns c with zero fields set to their defaults.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig
+	if c.Planner == "" {
+		c.Planner = d.Planner
+	}
+	if c.Iterations == 0 {
+		c.Iterations = d.Iterations
+	}
+	if c.Proposals == 0 {
+		c.Proposals = d.Proposals
+	}
+	if c.NJoints == 0 {
+		c.NJoints = d.NJoints
+	}
+	if c.Bins == 0 {
+		c.Bins = d.Bins
+	}
+	if c.Fine == 0 {
+		c.Fine = d.Fine
+	}
+	if c.TopJoint == 0 {
+		c.TopJoint = d.TopJoint
+	}
+	if c.TopMarginal == 0 {
+		c.TopMarginal = d.TopMarginal
+	}
+	if c.MaxSkips == 0 {
+		c.MaxSkips = d.MaxSkips
+	}
+	return c
+}
+
+// Validate checks the settings; the error names the bad key.
+func (c Config) Validate() error {
+	switch {
+	case c.Planner != "" && c.Planner != "stat" && c.Planner != "llm":
+		return fmt.Errorf("planner: %q is not a planner (valid: stat, llm)", c.Planner)
+	case c.Iterations < 0:
+		return fmt.Errorf("iterations: must be positive, got %d", c.Iterations)
+	case c.Proposals < 0:
+		return fmt.Errorf("proposals: must be positive, got %d", c.Proposals)
+	case c.NJoints < 0:
+		return fmt.Errorf("n_joints: must be positive, got %d", c.NJoints)
+	case c.Bins < 0 || c.Bins > 1000:
+		return fmt.Errorf("bins: must be in 1..1000, got %d", c.Bins)
+	case c.Fine < 0 || c.Fine > 1000:
+		return fmt.Errorf("fine: must be in 1..1000, got %d", c.Fine)
+	case c.Batch < 0:
+		return fmt.Errorf("batch: must be positive, got %d", c.Batch)
+	case c.TopJoint < 0 || c.TopMarginal < 0:
+		return fmt.Errorf("top_joint/top_marginal: must be positive")
+	case c.Tolerance < 0:
+		return fmt.Errorf("tolerance: must be >= 0, got %g", c.Tolerance)
+	case c.MaxSkips < 0:
+		return fmt.Errorf("max_skips: must be positive, got %d", c.MaxSkips)
+	}
+	for i, j := range c.Joints {
+		if len(j) < 2 {
+			return fmt.Errorf("joints: group %d has %d variable(s), need at least 2", i+1, len(j))
+		}
+	}
+	for _, o := range c.Overrides {
+		if _, _, _, err := parseOverride(o); err != nil {
+			return fmt.Errorf("overrides: %w", err)
+		}
+	}
+	return nil
+}
+
+// parseOverride parses "var=category:share".
+func parseOverride(s string) (v, cat string, share float64, err error) {
+	eq := strings.IndexByte(s, '=')
+	colon := strings.LastIndexByte(s, ':')
+	if eq <= 0 || colon < eq {
+		return "", "", 0, fmt.Errorf("%q: want var=category:share", s)
+	}
+	if _, err := fmt.Sscanf(s[colon+1:], "%g", &share); err != nil {
+		return "", "", 0, fmt.Errorf("%q: share %q is not a number", s, s[colon+1:])
+	}
+	return s[:eq], s[eq+1 : colon], share, nil
+}

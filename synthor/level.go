@@ -1,0 +1,180 @@
+package synthor
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/synthor/synthor/macro"
+)
+
+// emptyLike returns targets over the same tables as tg with zero counts:
+// the synthetic side of a Level.
+func emptyLike(tg *macro.Targets) *macro.Targets {
+	out := &macro.Targets{Space: tg.Space, Fine: tg.Fine, FineMarginals: map[string]*macro.Contingency{}}
+	for _, m := range tg.Marginals {
+		out.Marginals = append(out.Marginals, macro.NewContingency(m.Vars...))
+	}
+	for _, j := range tg.Joints {
+		out.Joints = append(out.Joints, macro.NewContingency(j.Vars...))
+	}
+	for name, f := range tg.FineMarginals {
+		out.FineMarginals[name] = macro.NewContingency(f.Vars...)
+	}
+	return out
+}
+
+// deficits returns, per table (marginals, then joints) of a level, the
+// records each cell lacks at the level's target size.
+type deficits struct {
+	marg  []*tableDef
+	joint []*tableDef
+	fine  map[string]*tableDef
+}
+
+type tableDef struct {
+	c   *macro.Contingency // the target table (for shape and labels)
+	d   []float64          // records lacking per cell (negative: surplus)
+	pos []int              // for each variable of the table, its index in Level.Vars
+}
+
+func newDeficits(l *Level) *deficits {
+	idx := make(map[string]int, len(l.Vars))
+	for i, v := range l.Vars {
+		idx[v.Name] = i
+	}
+	mk := func(tc, sc *macro.Contingency) *tableDef {
+		td := &tableDef{c: tc, d: macro.Deficit(tc, sc, l.Size)}
+		for _, v := range tc.Vars {
+			td.pos = append(td.pos, idx[v.Name])
+		}
+		return td
+	}
+	d := &deficits{fine: map[string]*tableDef{}}
+	for i, m := range l.Targets.Marginals {
+		d.marg = append(d.marg, mk(m, l.Synth.Marginals[i]))
+	}
+	for i, j := range l.Targets.Joints {
+		d.joint = append(d.joint, mk(j, l.Synth.Joints[i]))
+	}
+	for name, f := range l.Targets.FineMarginals {
+		d.fine[name] = mk(f, l.Synth.FineMarginals[name])
+	}
+	return d
+}
+
+// positiveMass returns, per table key, the positive deficit mass in shares of
+// the level size, and their sum.
+func (d *deficits) positiveMass(size float64) (map[string]float64, float64) {
+	out := make(map[string]float64)
+	total := 0.0
+	for _, td := range append(slices.Clone(d.marg), d.joint...) {
+		m := macro.PositiveMass(td.d) / size
+		out[td.c.Key()] = m
+		total += m
+	}
+	return out, total
+}
+
+// hasMissing reports whether any variable of cell k is at its missing cell.
+func hasMissing(c *macro.Contingency, k int) bool {
+	for j, x := range c.Unravel(k) {
+		if x == c.Vars[j].MissingCell() {
+			return true
+		}
+	}
+	return false
+}
+
+// cellValue renders cell x of v as a proposal value: the category, or the
+// bin's range.
+func cellValue(v *macro.Var, x int) Value {
+	if v.Numeric() {
+		lo, hi := v.Bins.Bounds(x)
+		return Range(lo, hi)
+	}
+	return Cat(v.Categories[x])
+}
+
+// guidance renders the topJoint most under-represented joint cells and the
+// topMarginal most under-represented marginal cells of a level. For a
+// numeric variable the marginal cells are the sub-bins of its main bin with
+// the largest positive gap (the paper's refinement). Shares are of size.
+func guidance(l *Level, size float64, topJoint, topMarginal int) Guidance {
+	d := newDeficits(l)
+	var g Guidance
+	type cand struct {
+		td  *tableDef
+		k   int
+		gap float64
+	}
+	collect := func(tds []*tableDef, top int) []Cell {
+		var cs []cand
+		for _, td := range tds {
+			for k, x := range td.d {
+				if x > 0 && !hasMissing(td.c, k) {
+					cs = append(cs, cand{td, k, x})
+				}
+			}
+		}
+		slices.SortStableFunc(cs, func(a, b cand) int {
+			if a.gap != b.gap {
+				if a.gap > b.gap {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a.td.c.Key(), b.td.c.Key())
+		})
+		if len(cs) > top {
+			cs = cs[:top]
+		}
+		out := make([]Cell, len(cs))
+		for i, c := range cs {
+			cells := c.td.c.Unravel(c.k)
+			cell := Cell{Vars: c.td.c.Names(), Target: c.td.c.Shares()[c.k] * l.Size / size}
+			cell.Synth = cell.Target - c.gap/size
+			for j, x := range cells {
+				cell.Values = append(cell.Values, cellValue(c.td.c.Vars[j], x))
+			}
+			out[i] = cell
+		}
+		return out
+	}
+	g.Joint = collect(d.joint, topJoint)
+	// Marginals: categorical as they are; numeric refined around the main
+	// bin with the largest positive gap.
+	var marg []*tableDef
+	for _, td := range d.marg {
+		v := td.c.Vars[0]
+		f, ok := d.fine[v.Name]
+		if !v.Numeric() || !ok {
+			marg = append(marg, td)
+			continue
+		}
+		best := bestCell(td.d, func(k int) bool { return k != v.MissingCell() })
+		if best < 0 {
+			continue
+		}
+		k := l.Targets.Fine
+		sub := &tableDef{c: f.c, d: make([]float64, len(f.d)), pos: f.pos}
+		for j := 0; j < k; j++ {
+			sub.d[best*k+j] = f.d[best*k+j]
+		}
+		marg = append(marg, sub)
+	}
+	g.Marginal = collect(marg, topMarginal)
+	return g
+}
+
+// bestCell returns the index of the largest value among the cells ok
+// accepts (ties: the first), or −1 when none is accepted.
+func bestCell(d []float64, ok func(int) bool) int {
+	best, bv := -1, math.Inf(-1)
+	for k, x := range d {
+		if ok(k) && x > bv {
+			best, bv = k, x
+		}
+	}
+	return best
+}

@@ -1,0 +1,330 @@
+package synthor
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/synthor/synthor/macro"
+)
+
+// Stat is the "stat" planner: a deterministic planner that uses no LLM. It
+// is the default when no LLM backend is configured, so that LLMSynthor runs
+// offline, and the ablation that isolates what an LLM adds to the loop.
+//
+// Each iteration it takes the joint cells that lack the most records (the
+// largest positive deficits at the target size), one proposal per cell, and
+// completes the variables a cell leaves open from the target statistics:
+// first from the joints that overlap the variables already fixed (the cell
+// with the largest deficit among those consistent with them: a conditional
+// of the target), then from each variable's marginal. A numeric variable's
+// range is the sub-bin, inside the chosen main bin, that lacks the most
+// records (the paper's refinement). The batch is split among the proposals
+// in proportion to their deficits. After each proposal the working deficits
+// are lowered by its share of the batch, so one iteration's proposals spread
+// over different cells. Dependencies ("auto") are the groups with the
+// highest mutual information in the target tables it has.
+//
+// Results produced with this planner are LLMSynthor's loop with no LLM and
+// must be labelled so.
+type Stat struct{}
+
+var _ Planner = Stat{}
+
+// Name returns "stat".
+func (Stat) Name() string { return "stat" }
+
+// Label is the description results carry for this planner.
+const StatLabel = "LLMSynthor loop with the stat planner (no LLM)"
+
+// Dependencies picks up to max pairs of variables with the highest mutual
+// information in the target joints; with targets that hold no joints it
+// returns none (marginals only). Ties keep schema order.
+func (Stat) Dependencies(_ context.Context, st *State, max int) ([][]string, error) {
+	type scored struct {
+		vars []string
+		mi   float64
+	}
+	var out []scored
+	for _, l := range []*Level{st.Records, st.Members} {
+		if l == nil {
+			continue
+		}
+		for _, j := range l.Targets.Joints {
+			for a := 0; a < len(j.Vars); a++ {
+				for b := a + 1; b < len(j.Vars); b++ {
+					out = append(out, scored{[]string{j.Vars[a].Name, j.Vars[b].Name}, pairMI(j, a, b)})
+				}
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, k int) bool { return out[i].mi > out[k].mi })
+	seen := map[string]bool{}
+	var deps [][]string
+	for _, s := range out {
+		key := s.vars[0] + "," + s.vars[1]
+		if seen[key] || len(deps) >= max {
+			continue
+		}
+		seen[key] = true
+		deps = append(deps, s.vars)
+	}
+	return deps, nil
+}
+
+// pairMI is the mutual information (nats) of variables a and b of joint j.
+func pairMI(j *macro.Contingency, a, b int) float64 {
+	na, nb := j.Shape[a], j.Shape[b]
+	p := make([]float64, na*nb)
+	sh := j.Shares()
+	for k, x := range sh {
+		c := j.Unravel(k)
+		p[c[a]*nb+c[b]] += x
+	}
+	pa, pb := make([]float64, na), make([]float64, nb)
+	for x := 0; x < na; x++ {
+		for y := 0; y < nb; y++ {
+			pa[x] += p[x*nb+y]
+			pb[y] += p[x*nb+y]
+		}
+	}
+	mi := 0.0
+	for x := 0; x < na; x++ {
+		for y := 0; y < nb; y++ {
+			if q := p[x*nb+y]; q > 0 {
+				mi += q * math.Log(q/(pa[x]*pb[y]))
+			}
+		}
+	}
+	return mi
+}
+
+// Plan proposes st.Batch records in at most st.MaxProposals proposals.
+func (Stat) Plan(_ context.Context, st *State) (*Plan, error) {
+	if st.Batch <= 0 {
+		return &Plan{}, nil
+	}
+	w := newDeficits(st.Records)
+	var mw *deficits
+	if st.Members != nil {
+		mw = newDeficits(st.Members)
+	}
+	nprop := max(1, st.MaxProposals)
+	est := float64(st.Batch) / float64(nprop)
+	var props []Proposal
+	var weights []float64
+	for len(props) < nprop {
+		cells, weight := w.pick()
+		if cells == nil {
+			break
+		}
+		vals := w.values(st.Records, cells)
+		p := Proposal{Values: vals}
+		if st.Members != nil {
+			size := groupSize(st, vals)
+			if size > 0 {
+				p.Values[st.GroupSize] = Range(float64(size), float64(size))
+			}
+			for range max(1, size) {
+				mc, _ := mw.pick()
+				if mc == nil {
+					break
+				}
+				p.Members = append(p.Members, Proposal{Values: mw.values(st.Members, mc), Num: 1})
+				mw.take(mc, est)
+			}
+		}
+		p.Reason = fmt.Sprintf("stat planner: cell with deficit %.1f records", weight)
+		props = append(props, p)
+		weights = append(weights, math.Max(weight, 1e-9))
+		w.take(cells, est)
+	}
+	if len(props) == 0 {
+		return &Plan{Skip: "stat planner: no cell to propose"}, nil
+	}
+	nums := apportion(st.Batch, weights)
+	out := &Plan{}
+	for i, p := range props {
+		if nums[i] > 0 {
+			p.Num = nums[i]
+			out.Proposals = append(out.Proposals, p)
+		}
+	}
+	return out, nil
+}
+
+// groupSize returns the group size a group proposal sets through the
+// group-size variable (0 when there is none).
+func groupSize(st *State, vals map[string]Value) int {
+	if st.GroupSize == "" {
+		return 0
+	}
+	v, ok := vals[st.GroupSize]
+	if !ok || !v.IsRange() {
+		return 0
+	}
+	return max(1, int(math.Round((v.Range[0]+v.Range[1])/2)))
+}
+
+// pick chooses the cell to propose next: the joint cell (any joint) with the
+// largest deficit, then the variables it leaves open completed from
+// overlapping joints and marginals. It returns per-variable cells (fine
+// cells for numeric variables) and the deficit that chose it, or nil when the
+// level has no variable.
+func (d *deficits) pick() ([]int, float64) {
+	nvars := len(d.marg)
+	if nvars == 0 {
+		return nil, 0
+	}
+	cells := make([]int, nvars)
+	for i := range cells {
+		cells[i] = -1
+	}
+	weight := math.Inf(-1)
+	// The joint cell with the largest deficit.
+	var first *tableDef
+	bestK := -1
+	for _, td := range d.joint {
+		for k, x := range td.d {
+			if x > weight && !hasMissing(td.c, k) {
+				weight, first, bestK = x, td, k
+			}
+		}
+	}
+	if first != nil {
+		for j, x := range first.c.Unravel(bestK) {
+			cells[first.pos[j]] = x
+		}
+	}
+	// Complete from the joints, those overlapping the fixed variables most
+	// first (a conditional of the target), then the others.
+	for {
+		var next *tableDef
+		most := -1
+		for _, td := range d.joint {
+			fixed, open := 0, 0
+			for _, p := range td.pos {
+				if cells[p] >= 0 {
+					fixed++
+				} else {
+					open++
+				}
+			}
+			if open > 0 && fixed > most {
+				next, most = td, fixed
+			}
+		}
+		if next == nil {
+			break
+		}
+		k := bestCell(next.d, func(k int) bool {
+			if hasMissing(next.c, k) {
+				return false
+			}
+			for j, x := range next.c.Unravel(k) {
+				if c := cells[next.pos[j]]; c >= 0 && c != x {
+					return false
+				}
+			}
+			return true
+		})
+		for j, x := range next.c.Unravel(k) {
+			cells[next.pos[j]] = x
+		}
+	}
+	// Then marginals, for variables still open (and for a level without
+	// joints, the marginal cell with the largest deficit picks the weight).
+	for i, td := range d.marg {
+		if cells[i] >= 0 {
+			continue
+		}
+		v := td.c.Vars[0]
+		k := bestCell(td.d, func(k int) bool { return k != v.MissingCell() })
+		cells[i] = k
+		if first == nil && td.d[k] > weight {
+			weight = td.d[k]
+		}
+	}
+	// Numeric variables: the fine sub-bin inside the main bin.
+	for i, td := range d.marg {
+		v := td.c.Vars[0]
+		f, ok := d.fine[v.Name]
+		if !v.Numeric() || !ok {
+			continue
+		}
+		k := f.c.Vars[0].Levels() / max(1, v.Levels()) // sub-bins per main bin
+		main := cells[i]
+		sub := bestCell(f.d, func(c int) bool { return c/k == main && c < f.c.Vars[0].Levels() })
+		if sub < 0 {
+			sub = main * k
+		}
+		cells[i] = sub
+	}
+	return cells, weight
+}
+
+// values renders per-variable cells (fine for numeric) as proposal values.
+func (d *deficits) values(l *Level, cells []int) map[string]Value {
+	out := make(map[string]Value, len(cells))
+	for i, td := range d.marg {
+		v := td.c.Vars[0]
+		if f, ok := d.fine[v.Name]; ok && v.Numeric() {
+			out[v.Name] = cellValue(f.c.Vars[0], cells[i])
+			continue
+		}
+		out[v.Name] = cellValue(v, cells[i])
+	}
+	return out
+}
+
+// take lowers the working deficits of every table at the given cells by n
+// records.
+func (d *deficits) take(cells []int, n float64) {
+	main := slices.Clone(cells)
+	for i, td := range d.marg {
+		v := td.c.Vars[0]
+		if f, ok := d.fine[v.Name]; ok && v.Numeric() {
+			f.d[cells[i]] -= n
+			k := f.c.Vars[0].Levels() / max(1, v.Levels())
+			main[i] = cells[i] / k
+		}
+		td.d[main[i]] -= n
+	}
+	for _, td := range d.joint {
+		at := make([]int, len(td.pos))
+		for j, p := range td.pos {
+			at[j] = main[p]
+		}
+		td.d[td.c.Cell(at...)] -= n
+	}
+}
+
+// apportion splits total among weights in proportion (largest remainders,
+// ties to the earlier), so the parts sum to total.
+func apportion(total int, weights []float64) []int {
+	sum := 0.0
+	for _, w := range weights {
+		sum += w
+	}
+	out := make([]int, len(weights))
+	rem := make([]float64, len(weights))
+	given := 0
+	for i, w := range weights {
+		x := float64(total) * w / sum
+		out[i] = int(math.Floor(x))
+		rem[i] = x - float64(out[i])
+		given += out[i]
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rem[order[a]] > rem[order[b]] })
+	for i := 0; given < total; i = (i + 1) % len(order) {
+		out[order[i]]++
+		given++
+	}
+	return out
+}
