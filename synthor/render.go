@@ -19,7 +19,6 @@ const PromptVersion = "synthor-prompts-v1"
 //go:embed prompts/*.tmpl
 var promptFS embed.FS
 
-
 type promptVar struct {
 	Name, Kind, Domain, Description string
 }
