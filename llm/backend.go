@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -232,6 +233,9 @@ func (b *Backend) fill(req Request) Request {
 		p := float32(*b.cfg.TopP)
 		req.TopP = &p
 	}
+	if req.TopK == 0 {
+		req.TopK = b.cfg.TopK
+	}
 	if req.MaxTokens == 0 {
 		req.MaxTokens = b.cfg.MaxTokens
 	}
@@ -341,6 +345,7 @@ func (b *Backend) backoff(n int, retryAfter time.Duration) time.Duration {
 
 // attemptInfo carries what the HTTP layer saw back to attempt.
 type attemptInfo struct {
+	topK       int // added to the body by doer
 	status     int
 	retryAfter time.Duration
 }
@@ -358,7 +363,7 @@ func (b *Backend) attempt(ctx context.Context, req Request, f Format, retry bool
 		return nil, &Error{Kind: KindCanceled, Msg: "waiting for the rate limiter", Err: err}
 	}
 	b.m.attempt(retry)
-	info := &attemptInfo{}
+	info := &attemptInfo{topK: req.TopK}
 	actx, cancel := context.WithTimeout(context.WithValue(ctx, infoKey{}, info), b.cfg.Timeout)
 	defer cancel()
 	out, err := b.client.CreateChatCompletion(actx, b.openaiRequest(req, f))
@@ -524,15 +529,47 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	for k, v := range d.headers {
 		req.Header.Set(k, v)
 	}
+	info, _ := req.Context().Value(infoKey{}).(*attemptInfo)
+	if info != nil && info.topK > 0 && req.Body != nil {
+		if err := addField(req, "top_k", info.topK); err != nil {
+			return nil, err
+		}
+	}
 	resp, err := d.inner.Do(req)
 	if err != nil {
 		return nil, err
 	}
-	if info, ok := req.Context().Value(infoKey{}).(*attemptInfo); ok {
+	if info != nil {
 		info.status = resp.StatusCode
 		info.retryAfter = RetryAfter(resp.Header, d.now())
 	}
 	return resp, nil
+}
+
+// addField sets a top-level field of the JSON request body: go-openai has
+// no field for some parameters that OpenAI-compatible servers accept.
+func addField(req *http.Request, name string, value any) error {
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return fmt.Errorf("request body: %w", err)
+	}
+	v, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	m[name] = v
+	if body, err = json.Marshal(m); err != nil {
+		return err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = int64(len(body))
+	return nil
 }
 
 // maxRetryAfter caps a server's Retry-After.

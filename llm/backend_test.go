@@ -80,6 +80,7 @@ func TestCompleteSendsAndReturns(t *testing.T) {
 	cfg.Temperature = f64(0.7)
 	cfg.TopP = f64(0.98)
 	cfg.MaxTokens = 2048
+	cfg.TopK = 20
 	seed := 42
 	cfg.Seed = &seed
 	cfg.Headers = map[string]string{"X-Team": "synth"}
@@ -97,7 +98,7 @@ func TestCompleteSendsAndReturns(t *testing.T) {
 		t.Errorf("usage = %+v, want 11/2 reported", resp.Usage)
 	}
 	got := s.Requests()[0]
-	if got.Model != "test-model" || got.MaxTokens != 2048 || got.Seed == nil || *got.Seed != 42 || got.ResponseFormat != "json_object" {
+	if got.Model != "test-model" || got.MaxTokens != 2048 || got.TopK != 20 || got.Seed == nil || *got.Seed != 42 || got.ResponseFormat != "json_object" {
 		t.Errorf("request = %+v", got)
 	}
 	if got.Temperature == nil || fmt.Sprintf("%.2f", *got.Temperature) != "0.70" || got.TopP == nil || fmt.Sprintf("%.2f", *got.TopP) != "0.98" {
@@ -530,6 +531,7 @@ func TestKeyIgnoresNothingItShouldNot(t *testing.T) {
 		"temp":     func(r *llm.Request) { r.Temperature = f32(0.5) },
 		"top_p":    func(r *llm.Request) { r.TopP = f32(0.5) },
 		"max":      func(r *llm.Request) { r.MaxTokens = 9 },
+		"top_k":    func(r *llm.Request) { r.TopK = 20 },
 		"seed":     func(r *llm.Request) { s := 1; r.Seed = &s },
 		"format":   func(r *llm.Request) { r.Format = llm.FormatText },
 		"template": func(r *llm.Request) { r.TemplateVersion = "2" },
@@ -626,6 +628,7 @@ func TestOpenErrors(t *testing.T) {
 		{"temperature", llm.Config{Model: "m", Temperature: f64(3)}, "llm.temperature"},
 		{"top_p", llm.Config{Model: "m", TopP: f64(0)}, "llm.top_p"},
 		{"max_tokens", llm.Config{Model: "m", MaxTokens: -1}, "llm.max_tokens"},
+		{"top_k", llm.Config{Model: "m", TopK: -1}, "llm.top_k"},
 		{"timeout", llm.Config{Model: "m", Timeout: -1}, "llm.timeout"},
 		{"retries", llm.Config{Model: "m", Retries: -1}, "llm.retries"},
 		{"concurrency", llm.Config{Model: "m", Concurrency: -2}, "llm.concurrency"},

@@ -15,7 +15,7 @@ import (
 
 // Key returns the content address of req sent to model: the hex SHA-256 of
 // a canonical JSON encoding of the model, the messages, the sampling
-// parameters (temperature, top_p, max_tokens, seed), the requested response
+// parameters (temperature, top_p, top_k, max_tokens, seed), the requested response
 // format and schema, and the prompt template version. Nothing else (no base
 // URL, no header, no key) enters the key.
 func Key(model string, req Request) string {
@@ -25,13 +25,14 @@ func Key(model string, req Request) string {
 		Messages    []Message `json:"messages"`
 		Temperature *float32  `json:"temperature"`
 		TopP        *float32  `json:"top_p"`
+		TopK        int       `json:"top_k"`
 		MaxTokens   int       `json:"max_tokens"`
 		Seed        *int      `json:"seed"`
 		Format      Format    `json:"format"`
 		SchemaName  string    `json:"schema_name"`
 		Schema      string    `json:"schema"`
 		Template    string    `json:"template_version"`
-	}{1, model, req.Messages, req.Temperature, req.TopP, req.MaxTokens, req.Seed, req.Format, req.SchemaName, string(req.Schema), req.TemplateVersion}
+	}{1, model, req.Messages, req.Temperature, req.TopP, req.TopK, req.MaxTokens, req.Seed, req.Format, req.SchemaName, string(req.Schema), req.TemplateVersion}
 	b, err := json.Marshal(k)
 	if err != nil { // cannot happen: all fields are plain data
 		panic(err)

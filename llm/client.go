@@ -39,6 +39,7 @@ type Request struct {
 	Messages    []Message `json:"messages"`
 	Temperature *float32  `json:"temperature,omitempty"`
 	TopP        *float32  `json:"top_p,omitempty"`
+	TopK        int       `json:"top_k,omitempty"` // 0: server default; not sent to OpenAI-only servers
 	MaxTokens   int       `json:"max_tokens,omitempty"`
 	Seed        *int      `json:"seed,omitempty"`
 	Format      Format    `json:"format,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -47,6 +48,10 @@ type Config struct {
 	Temperature *float64 `mapstructure:"temperature" yaml:"temperature"`
 	// TopP is the nucleus-sampling mass in (0, 1]; nil: server default.
 	TopP *float64 `mapstructure:"top_p" yaml:"top_p"`
+	// TopK samples from the k most likely tokens; 0: server default. Not
+	// part of OpenAI's API: it is added to the request body for servers that
+	// read it (vLLM, llama.cpp, LM Studio); OpenAI rejects it.
+	TopK int `mapstructure:"top_k" yaml:"top_k"`
 	// MaxTokens caps the completion length in tokens; 0: server default.
 	MaxTokens int `mapstructure:"max_tokens" yaml:"max_tokens"`
 	// Seed is sent to servers that support seeded sampling; nil: none.
@@ -144,6 +149,9 @@ func (c Config) Validate() error {
 	if c.TopP != nil && (*c.TopP <= 0 || *c.TopP > 1) {
 		return bad("top_p", "want a value in (0, 1], got %g", *c.TopP)
 	}
+	if c.TopK < 0 {
+		return bad("top_k", "must be >= 0, got %d", c.TopK)
+	}
 	if c.MaxTokens < 0 {
 		return bad("max_tokens", "must be >= 0, got %d", c.MaxTokens)
 	}
@@ -196,3 +204,16 @@ func validEnvName(s string) bool {
 
 // errMissingKey is wrapped by Open when api_key_env names an unset variable.
 var errMissingKey = errors.New("environment variable is not set")
+
+// ConfigKeys returns the configuration keys of Config (its mapstructure
+// tags) in field order, without the "llm." prefix.
+func ConfigKeys() []string {
+	t := reflect.TypeFor[Config]()
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if k := t.Field(i).Tag.Get("mapstructure"); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}

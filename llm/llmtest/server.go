@@ -19,6 +19,7 @@ type Request struct {
 	Messages       []llm.Message   `json:"messages"`
 	Temperature    *float64        `json:"temperature,omitempty"`
 	TopP           *float64        `json:"top_p,omitempty"`
+	TopK           int             `json:"top_k,omitempty"`
 	MaxTokens      int             `json:"max_tokens,omitempty"`
 	Seed           *int            `json:"seed,omitempty"`
 	ResponseFormat string          `json:"response_format,omitempty"` // "", json_object or json_schema
@@ -150,6 +151,7 @@ type wireRequest struct {
 	Messages       []llm.Message `json:"messages"`
 	Temperature    *float64      `json:"temperature"`
 	TopP           *float64      `json:"top_p"`
+	TopK           int           `json:"top_k"`
 	MaxTokens      int           `json:"max_tokens"`
 	Seed           *int          `json:"seed"`
 	ResponseFormat *struct {
@@ -172,7 +174,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "invalid_request_error", "request body: "+err.Error())
 		return
 	}
-	req := Request{Model: wr.Model, Messages: wr.Messages, Temperature: wr.Temperature, TopP: wr.TopP,
+	req := Request{Model: wr.Model, Messages: wr.Messages, Temperature: wr.Temperature, TopP: wr.TopP, TopK: wr.TopK,
 		MaxTokens: wr.MaxTokens, Seed: wr.Seed, Header: r.Header.Clone()}
 	if wr.ResponseFormat != nil {
 		req.ResponseFormat = wr.ResponseFormat.Type
