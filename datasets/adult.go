@@ -134,6 +134,6 @@ func adultDataset() *Dataset {
 			"final '.' removed; '?' kept as a category",
 		Target: "income",
 		Load:   Adult,
-		Splits: AdultSplits,
+		Splits: slices.Clone(AdultSplits),
 	}
 }
