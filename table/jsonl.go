@@ -18,8 +18,9 @@ import (
 // appearance; a key absent from a row, JSON null, or a string in the null
 // values is missing. Numbers keep their text for inference; a JSON string
 // never makes an inferred column numeric; true and false are categories.
-// Nested arrays and objects are errors. Errors name the input and the
-// 1-based line.
+// Nested arrays and objects are errors. An input without rows is an
+// error, unless opts.Schema is set: then it is a table of no rows with the
+// schema's columns. Errors name the input and the 1-based line.
 func ReadJSONL(r io.Reader, opts ReadOptions) (*Table, error) {
 	a := newAssembler(opts, "jsonl")
 	if err := a.start(); err != nil {
@@ -60,7 +61,15 @@ func ReadJSONL(r io.Reader, opts ReadOptions) (*Table, error) {
 		}
 	}
 	if len(a.names) == 0 && a.rows == 0 {
-		return nil, &Error{Op: "read", File: a.name, Err: ErrEmpty}
+		if opts.Schema == nil || len(opts.Schema.Fields) == 0 {
+			return nil, &Error{Op: "read", File: a.name, Err: ErrEmpty}
+		}
+		// No rows: the schema gives the columns.
+		for _, f := range opts.Schema.Fields {
+			if err := a.addColumn(f.Name, 0); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := a.checkSchema(); err != nil {
 		return nil, err

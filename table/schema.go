@@ -161,7 +161,7 @@ func yamlErr(err error) error {
 
 func jsonErr(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		msg = "unexpected end of file"
 	}
 	return errors.New(msg)
@@ -192,4 +192,19 @@ func (s *Schema) validateFields() error {
 	c := *s
 	c.GroupKey = ""
 	return c.Validate()
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler so that a bad kind in a schema
+// file is reported with its line.
+func (k *Kind) UnmarshalYAML(node *yaml.Node) error {
+	var s string
+	if err := node.Decode(&s); err != nil {
+		return err
+	}
+	v, err := ParseKind(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", node.Line, err)
+	}
+	*k = v
+	return nil
 }
