@@ -104,11 +104,13 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 	if err != nil {
 		return err
 	}
+	roundSpace(recS, s.schema)
 	var memS *macro.Space
 	if memT != nil {
 		if memS, err = macro.NewSpace(memT, s.Config.Bins); err != nil {
 			return err
 		}
+		roundSpace(memS, s.schema)
 	}
 	candidates := func(sp *macro.Space) [][]string {
 		var out [][]string
@@ -784,4 +786,49 @@ func (r *remover) remove(st *store, l *Level, limit int) int {
 		removed++
 	}
 	return removed
+}
+
+// roundBins rounds a numeric variable's edges so that no record's exact
+// value becomes an edge shown to a planner: the outer edges go to the
+// schema's domain when it gives one, else outward to 2 significant digits;
+// inner edges are rounded to 3 significant digits (repeats merged).
+func roundBins(b macro.Bins, f *table.Field) macro.Bins {
+	n := len(b.Edges)
+	if n < 2 {
+		return b
+	}
+	lo, hi := roundSig(b.Edges[0], 2, math.Floor), roundSig(b.Edges[n-1], 2, math.Ceil)
+	if f != nil && f.Min != nil && *f.Min <= b.Edges[0] {
+		lo = *f.Min
+	}
+	if f != nil && f.Max != nil && *f.Max >= b.Edges[n-1] {
+		hi = *f.Max
+	}
+	edges := []float64{lo}
+	for _, e := range b.Edges[1 : n-1] {
+		r := roundSig(e, 3, math.Round)
+		if r > edges[len(edges)-1] && r < hi {
+			edges = append(edges, r)
+		}
+	}
+	edges = append(edges, hi)
+	return macro.Bins{Edges: edges}
+}
+
+// roundSig rounds x to d significant digits with the given rounding.
+func roundSig(x float64, d int, round func(float64) float64) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(d)-math.Ceil(math.Log10(math.Abs(x))))
+	return round(x*p) / p
+}
+
+// roundSpace applies roundBins to every numeric variable of sp.
+func roundSpace(sp *macro.Space, s *table.Schema) {
+	for _, v := range sp.Vars {
+		if v.Numeric() {
+			v.Bins = roundBins(v.Bins, s.Field(v.Name))
+		}
+	}
 }
