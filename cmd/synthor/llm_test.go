@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/llm/llmtest"
+)
+
+func writeFile(t *testing.T, name, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLLMCheck(t *testing.T) {
+	ok := llmtest.NewServer(llmtest.Reply(`{"ok": true}`), llmtest.WithModel("served-nano"))
+	defer ok.Close()
+	noJSON := llmtest.NewServer(llmtest.Reply(`ok`), llmtest.RejectResponseFormat())
+	defer noJSON.Close()
+	prose := llmtest.NewServer(llmtest.Reply(`Sure: ok`), llmtest.WithoutUsage())
+	defer prose.Close()
+	keyed := llmtest.NewServer(llmtest.Reply(`{"ok": true}`), llmtest.RequireKey("sk-check-key"))
+	defer keyed.Close()
+	t.Setenv("SYNTHOR_CHECK_KEY", "sk-check-key")
+
+	cfgFile := func(url string) string {
+		return writeFile(t, "backend.yaml", "llm:\n  base_url: "+url+"\n  model: file-model\n  retries: 0\n  cache_mode: replay\n  cache_dir: /nonexistent/cache\n")
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string // regexps on stdout
+	}{
+		{"config file", []string{"--config", cfgFile(ok.URL)}, []string{
+			`(?m)^model: +served-nano \(requested file-model\)$`, `(?m)^latency: +\S+s$`, `(?m)^json mode: yes \(json_object\)$`, `(?m)^tokens: +prompt \d+, completion 2$`}},
+		{"set overrides file", []string{"--config", cfgFile(ok.URL), "--set", "llm.model=set-model", "--set", "planner=llm"}, []string{
+			`requested set-model\)`}},
+		{"set only", []string{"--set", "llm.base_url=" + noJSON.URL, "--set", "llm.model=m", "--set", "llm.retries=0"}, []string{
+			`(?m)^json mode: no \(the server rejected response_format`}},
+		{"prose reply", []string{"--set", "llm.base_url=" + prose.URL, "--set", "llm.model=m"}, []string{
+			`(?m)^json mode: no \(the reply was not a JSON object\)$`, `estimated: the server reported none`}},
+		{"key from env", []string{"--set", "llm.base_url=" + keyed.URL, "--set", "llm.model=m", "--set", "llm.api_key_env=SYNTHOR_CHECK_KEY"}, []string{
+			`json mode: yes`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := run(context.Background(), append([]string{"llm", "check"}, tc.args...), &out, &errb)
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			for _, re := range tc.want {
+				if !regexp.MustCompile(re).MatchString(out.String()) {
+					t.Errorf("stdout does not match %s:\n%s", re, out.String())
+				}
+			}
+			if strings.Contains(out.String()+errb.String(), "sk-check-key") {
+				t.Error("key printed")
+			}
+		})
+	}
+	// The check bypasses the cache: the replay cache_dir above never existed.
+	if _, err := os.Stat("/nonexistent/cache"); err == nil {
+		t.Error("check touched the cache")
+	}
+}
+
+func TestLLMCheckEnvOverride(t *testing.T) {
+	s := llmtest.NewServer(llmtest.Reply(`{}`))
+	defer s.Close()
+	t.Setenv("SYNTHOR_LLM_BASE_URL", s.URL)
+	t.Setenv("SYNTHOR_LLM_MODEL", "env-model")
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"llm", "check"}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "requested env-model") {
+		t.Errorf("stdout:\n%s", out.String())
+	}
+}
+
+func TestLLMCheckErrors(t *testing.T) {
+	down := llmtest.NewServer(llmtest.Reply(`{}`))
+	downURL := down.URL
+	down.Close()
+	t.Setenv("SYNTHOR_UNSET_KEY", "")
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		usage bool
+		want  string
+	}{
+		{"no subcommand", []string{"llm"}, true, "want a subcommand: check"},
+		{"unknown subcommand", []string{"llm", "bogus"}, true, "unknown command"},
+		{"bad flag", []string{"llm", "check", "--nope"}, true, "unknown flag"},
+		{"set without =", []string{"llm", "check", "--set", "llm.model"}, true, `--set "llm.model": want key=value`},
+		{"unknown set key", []string{"llm", "check", "--set", "llm.modle=x"}, true, "--set llm.modle: unknown key"},
+		{"missing file", []string{"llm", "check", "--config", "/no/such/backend.yaml"}, false, "config /no/such/backend.yaml: file not found"},
+		{"unknown file key", []string{"llm", "check", "--config", writeFile(t, "b.yaml", "llm:\n  model: m\n  temprature: 1\n")}, false, "unknown key llm.temprature"},
+		{"bad yaml", []string{"llm", "check", "--config", writeFile(t, "c.yaml", "llm: [\n")}, false, "c.yaml"},
+		{"no model", []string{"llm", "check", "--set", "llm.base_url=" + downURL}, false, "key llm.model: is required"},
+		{"bad value", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.temperature=hot"}, false, "temperature"},
+		{"missing key variable", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.api_key_env=SYNTHOR_UNSET_KEY"}, false, "SYNTHOR_UNSET_KEY named by llm.api_key_env: environment variable is not set"},
+		{"server down", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.retries=0", "--set", "llm.base_url=" + downURL}, false, "llm check: m at " + downURL + ": llm: network error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := run(context.Background(), tc.args, &out, &errb)
+			if err == nil {
+				t.Fatalf("no error; stdout:\n%s", out.String())
+			}
+			var u usageError
+			if errors.As(err, &u) != tc.usage {
+				t.Errorf("usage error = %v, want %v (%v)", !tc.usage, tc.usage, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %q, want it to contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+		})
+	}
+}
+
+// Every shipped backend config loads and validates.
+func TestBackendConfigs(t *testing.T) {
+	files, err := filepath.Glob("../../configs/backends/*.yaml")
+	if err != nil || len(files) < 4 {
+		t.Fatalf("backend configs: %v %v", files, err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			cfg, err := loadLLMConfig(f, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Model == "" || cfg.BaseURL == "" || cfg.Timeout <= 0 || cfg.Temperature == nil {
+				t.Errorf("config = %+v", cfg)
+			}
+		})
+	}
+	cfg, err := loadLLMConfig("../../configs/backends/vllm-qwen2.5-7b.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The paper's Qwen settings: temperature 0.7, top_k 20, top_p 0.98, 2048 tokens.
+	if *cfg.Temperature != 0.7 || cfg.TopK != 20 || *cfg.TopP != 0.98 || cfg.MaxTokens != 2048 || cfg.ResponseFormat != llm.FormatJSONSchema {
+		t.Errorf("vllm config = %+v", cfg)
+	}
+	cfg, err = loadLLMConfig("../../configs/backends/openai.yaml", []string{"llm.headers.x-team=synth"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Model != "gpt-4.1-nano" || *cfg.Temperature != 0.8 || cfg.APIKeyEnv != "OPENAI_API_KEY" || cfg.Headers["x-team"] != "synth" {
+		t.Errorf("openai config = %+v", cfg)
+	}
+}
