@@ -160,10 +160,11 @@ func C2ST(ctx context.Context, real, synth *table.Table, cfg C2STConfig) (C2STRe
 }
 
 // C2STScores runs C2ST on an Input (rows capped by Input.C2STRows, bins from
-// Input.Bins, seeded by Input.Seed) and returns the scores c2st_gap (lower
-// is better) and c2st_auc (closer to ½ is better; reported as "lower" is
-// better since synthetic data rarely scores below ½). They cover the whole
-// table, so they are never targeted. A test that cannot run (too few rows,
+// Input.Bins, seeded by Input.Seed) and returns the scores c2st_gap, the
+// accuracy gap in [0, ½], and c2st_auc, the held-out AUC folded to
+// max(AUC, 1 − AUC) in [½, 1] so that ½ is best and lower is better (an
+// AUC below ½ on held-out rows is noise or an inverted but still informative
+// classifier). Both cover the whole table, so they are never targeted. A test that cannot run (too few rows,
 // no comparable column) gives Undefined scores with the reason.
 func C2STScores(ctx context.Context, in Input) ([]Score, error) {
 	cfg := C2STConfig{Rows: max(in.C2STRows, 0), Bins: in.Bins, Seed: in.Seed}
@@ -185,7 +186,7 @@ func C2STScores(ctx context.Context, in Input) ([]Score, error) {
 	} else {
 		out = []Score{
 			{Name: NameC2STGap, Group: fidelityGroup, Columns: cols, Value: r.Gap, Better: Lower},
-			{Name: NameC2STAUC, Group: fidelityGroup, Columns: cols, Value: r.AUC, Better: Lower},
+			{Name: NameC2STAUC, Group: fidelityGroup, Columns: cols, Value: max(r.AUC, 1-r.AUC), Better: Lower},
 		}
 	}
 	for i := range out {

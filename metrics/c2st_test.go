@@ -116,3 +116,22 @@ func TestC2STErrors(t *testing.T) {
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 2)) }
+
+func TestC2STScores(t *testing.T) {
+	ctx := context.Background()
+	real, synth := mixed(400, 20, 0), mixed(300, 21, 0)
+	in := Input{Real: real, Synth: synth, Seed: 5, C2STRows: 250}
+	r, err := C2ST(ctx, real, synth, C2STConfig{Rows: 250, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := C2STScores(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "c2st_gap", scores[0].Value, r.Gap, 0)
+	near(t, "c2st_auc (folded)", scores[1].Value, max(r.AUC, 1-r.AUC), 0)
+	if scores[1].Value < 0.5 || scores[0].Params["rows"] != 250 || scores[0].Targeted != nil {
+		t.Errorf("scores %+v", scores)
+	}
+}

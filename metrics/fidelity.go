@@ -54,11 +54,29 @@ func Fidelity(ctx context.Context, in Input) ([]Score, error) {
 	}
 	sd, err := SDMetrics(ctx, in)
 	if err != nil {
-		return nil, fmt.Errorf("fidelity summary scores: %w", err)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The summary is one part of the group: report why it is missing
+		// and keep the rest.
+		for _, n := range summaryNames {
+			u := Undefined(n, fidelityGroup, nil, Higher, "sdmetrics summary: "+err.Error())
+			if in.Targeted != nil {
+				u.Targeted = new(bool)
+			}
+			scores = append(scores, u)
+		}
+		return scores, nil
 	}
 	for _, s := range sd {
 		if slices.Contains(summaryNames, s.Name) {
 			s.Group = fidelityGroup
+			if in.Targeted != nil {
+				// Column scores cover the column's marginal; the
+				// properties average over the whole table.
+				t := len(s.Columns) == 1 && in.Targeted[key(s.Columns)]
+				s.Targeted = &t
+			}
 			scores = append(scores, s)
 		}
 	}

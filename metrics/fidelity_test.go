@@ -337,3 +337,40 @@ func TestDistributionsCancelled(t *testing.T) {
 		t.Fatal("no error without a synthetic table")
 	}
 }
+
+// TestFidelitySummary checks that the group carries the SDMetrics summary
+// rows, taken from SDMetrics itself and relabelled.
+func TestFidelitySummary(t *testing.T) {
+	ctx := context.Background()
+	in := Input{Real: mixed(400, 30, 0), Synth: mixed(300, 31, 0.3), Targeted: map[string]bool{"a": true}, C2STRows: -1}
+	scores, err := Fidelity(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReasons(t, scores)
+	sd, err := SDMetrics(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, want := range sd {
+		for _, got := range scores {
+			if got.Name == want.Name && reflect.DeepEqual(got.Columns, want.Columns) {
+				n++
+				near(t, got.Name, got.Value, want.Value, 0)
+				if got.Targeted == nil || *got.Targeted != (key(got.Columns) == "a") {
+					t.Errorf("%s%v targeted %v", got.Name, got.Columns, got.Targeted)
+				}
+			}
+		}
+	}
+	// 2 ks_complement + 2 tv_complement + column_shapes + column_pair_trends.
+	if n != 6 {
+		t.Errorf("%d summary rows, want 6", n)
+	}
+	for _, s := range scores {
+		if strings.HasPrefix(s.Name, "c2st") {
+			t.Errorf("c2st score with C2STRows < 0")
+		}
+	}
+}
