@@ -52,9 +52,9 @@ func TestRoundTrip(t *testing.T) {
 		{"jsonl", WriteJSONL, ReadJSONL},
 	}
 	tables := map[string]*Table{
-		"all kinds": allKinds(),
+		"all kinds":               allKinds(),
 		"one column with missing": MustNew(NewInteger("n", []int64{1, 0, 3}, []bool{false, true, false})),
-		"no rows": MustNew(NewInteger("n", []int64{}, nil), NewCategorical("c", []string{}, []int32{})),
+		"no rows":                 MustNew(NewInteger("n", []int64{}, nil), NewCategorical("c", []string{}, []int32{})),
 	}
 	for _, f := range formats {
 		for name, want := range tables {
