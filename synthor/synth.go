@@ -273,6 +273,7 @@ type TraceLine struct {
 	Repairs       Repairs            `json:"repairs,omitempty"`
 	Skip          string             `json:"skip,omitempty"`
 	PlannerMS     float64            `json:"planner_ms"`
+	IterationMS   float64            `json:"iteration_ms"`
 	Calls         int                `json:"calls,omitempty"`
 	Retries       int                `json:"retries,omitempty"`
 	ParseFailures int                `json:"parse_failures,omitempty"`
@@ -326,10 +327,11 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 		}
 		batch = min(batch, remaining)
 		st.Iteration, st.Batch, st.Remaining = t, batch, remaining
+		iterStart := time.Now()
 		st.Guidance = guidance(st.Records, float64(n), cfg.TopJoint, cfg.TopMarginal)
-		start := time.Now()
+		planStart := time.Now()
 		plan, err := s.Planner.Plan(ctx, st)
-		line := TraceLine{Iteration: t, Batch: batch, PlannerMS: float64(time.Since(start).Microseconds()) / 1000, Repairs: Repairs{}}
+		line := TraceLine{Iteration: t, Batch: batch, PlannerMS: ms(time.Since(planStart)), Repairs: Repairs{}}
 		if err != nil {
 			return nil, fmt.Errorf("llmsynthor: iteration %d: %s planner: %w", t, s.Planner.Name(), err)
 		}
@@ -346,6 +348,7 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 				line.Skip = "no proposals"
 			}
 			line.Records = recS.live
+			line.IterationMS = ms(time.Since(iterStart))
 			writeTrace(enc, &line, st.Records, float64(n))
 			if skips >= cfg.MaxSkips {
 				return nil, fmt.Errorf("llmsynthor: %d consecutive iterations skipped (last: %s)", skips, line.Skip)
@@ -433,6 +436,7 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 		for _, k := range line.Repairs.Keys() {
 			res.Repairs[k] += line.Repairs[k]
 		}
+		line.IterationMS = ms(time.Since(iterStart))
 		writeTrace(enc, &line, st.Records, float64(n))
 		if cfg.Tolerance > 0 && meanShapeGap(st.Records) < cfg.Tolerance {
 			res.Stop = "tolerance"
@@ -451,6 +455,8 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 	s.last = res
 	return out, nil
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func writeTrace(enc *json.Encoder, line *TraceLine, l *Level, n float64) {
 	if enc == nil {

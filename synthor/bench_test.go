@@ -1,0 +1,112 @@
+package synthor
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/synthor/synthor/datasets"
+)
+
+// fixed returns the same plan every iteration at no cost, so that the
+// benchmark measures the loop alone (guidance, repair, sampling, counting).
+type fixed struct{ plan *Plan }
+
+func (fixed) Name() string { return "fixed" }
+func (fixed) Dependencies(context.Context, *State, int) ([][]string, error) {
+	return paperJoints, nil
+}
+func (f fixed) Plan(_ context.Context, st *State) (*Plan, error) {
+	p := *f.plan
+	p.Proposals = append([]Proposal(nil), f.plan.Proposals...)
+	per := st.Batch / len(p.Proposals)
+	for i := range p.Proposals {
+		p.Proposals[i].Num = per
+	}
+	p.Proposals[0].Num += st.Batch - per*len(p.Proposals)
+	return &p, nil
+}
+
+func fixedPlan() *Plan {
+	cats := []string{"Electronics", "Apparel", "Food & Beverages", "Furniture & Appliances", "Electronics"}
+	var ps []Proposal
+	for i, c := range cats {
+		ps = append(ps, Proposal{Values: map[string]Value{
+			"user_age": Range(20+float64(i)*10, 30+float64(i)*10), "user_gender": Cat("Female"),
+			"user_location_tier": Cat("Developing"), "product_category": Cat(c),
+			"price": Range(100, 900), "payment_method": Cat("Cash on Delivery"),
+		}})
+	}
+	return &Plan{Proposals: ps}
+}
+
+// BenchmarkLoop times Fit+Sample. "overhead" uses a planner that costs
+// nothing (the loop alone); "stat" the stat planner. iter_first_ms and
+// iter_last_ms are the mean iteration times of the first and last 10
+// iterations: they show that an iteration's cost does not grow with the
+// records already made.
+func BenchmarkLoop(b *testing.B) {
+	cases := []struct {
+		name       string
+		planner    Planner
+		rows, iter int
+	}{
+		{"overhead/2000rows/100iter", fixed{fixedPlan()}, 2000, 100},
+		{"stat/2000rows/100iter", Stat{}, 2000, 100},
+		{"stat/1000000rows/1000iter", Stat{}, 1_000_000, 1000},
+	}
+	ref := datasets.EcommerceBN(2000, 1)
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var first, last float64
+			for b.Loop() {
+				cfg := DefaultConfig
+				cfg.Iterations = c.iter
+				cfg.Joints = paperJoints
+				s, err := New(cfg, c.planner)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var trace bytes.Buffer
+				s.Trace = &trace
+				if err := s.Fit(context.Background(), ref); err != nil {
+					b.Fatal(err)
+				}
+				out, err := s.Sample(context.Background(), c.rows, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if out.NumRows() != c.rows {
+					b.Fatalf("rows %d", out.NumRows())
+				}
+				first, last = iterTimes(b, trace.Bytes())
+			}
+			b.ReportMetric(first, "iter_first_ms")
+			b.ReportMetric(last, "iter_last_ms")
+		})
+	}
+}
+
+func iterTimes(b *testing.B, trace []byte) (first, last float64) {
+	var ts []float64
+	sc := bufio.NewScanner(bytes.NewReader(trace))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var l TraceLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			b.Fatal(err)
+		}
+		ts = append(ts, l.IterationMS)
+	}
+	mean := func(xs []float64) float64 {
+		s := 0.0
+		for _, x := range xs {
+			s += x
+		}
+		return s / float64(len(xs))
+	}
+	k := min(10, len(ts))
+	return mean(ts[:k]), mean(ts[len(ts)-k:])
+}
