@@ -1,0 +1,46 @@
+// Package metrics scores a synthetic table against the real one.
+//
+// Metrics come in named groups (fidelity, sdmetrics), found through one
+// registry (Lookup, GroupNames) by the names used in --metrics and configs.
+// Every group is a Group: Scores(ctx, Input) returns a flat list of Score
+// rows, each with a snake_case name, the columns it covers, a value, the
+// direction that is better, and, when the value cannot be computed, NaN with
+// a Reason (never a silent NaN). GroupFunc adapts a plain function.
+//
+// Data flows through the fidelity group in five steps:
+//
+//  1. Columns are matched by name. A real column that the synthetic table
+//     lacks, or holds with another kind, gets Undefined scores with the
+//     reason; text columns and the group key are not scored.
+//  2. macro.NewSpace discretises the comparable columns on the real data:
+//     numeric columns into Input.Bins quantile bins (macro.DefaultBins, 6,
+//     when 0), categorical columns over the union of both sides'
+//     categories, and one extra "missing" cell per column. Both tables are
+//     encoded once into cell indices.
+//  3. Per-column work that pairs share runs in parallel: numeric values
+//     (NaN where missing), sorted copies for KS and Wasserstein-1, average
+//     ranks for Spearman.
+//  4. One task per column and per joint (every pair by default, or the
+//     Input.Joints groups) runs on GOMAXPROCS goroutines: frequency and
+//     contingency tables are counted with macro.Contingency and compared
+//     (TVD, JSD, Hellinger, SRMSE), correlations and Cramér's V are compared
+//     between the sides. Output order does not depend on scheduling.
+//  5. C2ST trains a classifier to tell real from synthetic rows (seeded
+//     subsample and split) and reports the held-out accuracy gap and AUC;
+//     the SDMetrics summary rows come from SDMetrics itself.
+//
+// Missing values: in frequency and contingency tables missing is a category
+// of its own (a synthesizer that drops or invents missing values is
+// penalised there); KS and Wasserstein-1 drop missing values on each side;
+// correlations drop rows with a missing value in either column.
+//
+// When Input.Targeted is set (from a macro targets file), every fidelity
+// score says whether its column set was a target of the synthesizer, so a
+// report can separate targeted from untargeted fidelity (LLMSynthor is
+// optimised on its targets; scoring only those flatters it).
+//
+// The standalone functions (KS, Wasserstein, TVD, JSD, Hellinger, SRMSE,
+// Pearson, Spearman, CramersV, AUC, C2ST) document their formula, range and
+// reference, and are checked against SciPy and scikit-learn values in
+// testdata/golden.json (made by testdata/golden.py).
+package metrics
