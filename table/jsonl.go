@@ -60,7 +60,10 @@ func ReadJSONL(r io.Reader, opts ReadOptions) (*Table, error) {
 			break
 		}
 	}
-	if len(a.names) == 0 && a.rows == 0 {
+	if len(a.names) == 0 {
+		if a.rows > 0 {
+			return nil, &Error{Op: "read", File: a.name, Err: errors.New("no columns: every object is empty")}
+		}
 		if opts.Schema == nil || len(opts.Schema.Fields) == 0 {
 			return nil, &Error{Op: "read", File: a.name, Err: ErrEmpty}
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"strings"
 
@@ -75,6 +76,9 @@ func (s *Schema) Validate() error {
 		}
 		if (f.Min != nil || f.Max != nil) && !f.Kind.Numeric() {
 			return fmt.Errorf("schema: field %q: min/max given for a %s field", f.Name, f.Kind)
+		}
+		if (f.Min != nil && math.IsNaN(*f.Min)) || (f.Max != nil && math.IsNaN(*f.Max)) {
+			return fmt.Errorf("schema: field %q: min/max is not a number", f.Name)
 		}
 		if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
 			return fmt.Errorf("schema: field %q: min %g is above max %g", f.Name, *f.Min, *f.Max)
