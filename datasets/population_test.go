@@ -393,3 +393,34 @@ func TestCheckPopulationMissingColumn(t *testing.T) {
 		t.Errorf("err = %v, want the missing income column named", err)
 	}
 }
+
+// TestPopulationCSVRoundTrip checks that a population table written to CSV
+// and read back without a schema (kinds inferred) still passes every rule
+// and keeps its households.
+func TestPopulationCSVRoundTrip(t *testing.T) {
+	var buf bytes.Buffer
+	if err := table.WriteCSV(&buf, Population(500, 8)); err != nil {
+		t.Fatal(err)
+	}
+	back, err := table.ReadCSV(&buf, table.ReadOptions{GroupKey: "household_id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := CheckPopulation(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Households != 500 || res.BadHouseholds != 0 || res.BadPersons != 0 {
+		t.Errorf("after a CSV round trip: %+v", res)
+	}
+}
+
+func TestGenerateZero(t *testing.T) {
+	for name, tb := range map[string]*table.Table{
+		"ecommerce-bn": EcommerceBN(0, 1), "population": Population(0, 1), "mobility": Mobility(0, 1),
+	} {
+		if tb.NumRows() != 0 || tb.NumCols() == 0 {
+			t.Errorf("%s: %d rows x %d columns, want 0 rows with the schema's columns", name, tb.NumRows(), tb.NumCols())
+		}
+	}
+}
