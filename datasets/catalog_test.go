@@ -2,6 +2,8 @@ package datasets
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -119,5 +121,50 @@ func TestCatalogReturnsCopies(t *testing.T) {
 	}
 	if b.Splits[0] != "train" {
 		t.Error("modifying a Lookup result's Splits changed the catalog")
+	}
+}
+
+// TestProbabilitiesSumToOne checks every probability vector of the
+// generators' parameters.
+func TestProbabilitiesSumToOne(t *testing.T) {
+	vecs := map[string][]float64{
+		"ecommerce gender": Ecommerce.GenderProbs, "ecommerce tier": Ecommerce.TierProbs,
+		"population size": PopulationModel.SizeProbs, "population type": PopulationModel.HouseholderTypeProbs,
+		"population race": PopulationModel.RaceProbs, "population householder age": PopulationModel.HouseholderAgeProbs,
+		"population adult education":   PopulationModel.AdultEducationProbs,
+		"population teen employment":   PopulationModel.TeenEmploymentProbs,
+		"population senior employment": PopulationModel.SeniorEmploymentProbs,
+		"mobility time bin":            MobilityModel.TimeBinProbs,
+	}
+	w := Ecommerce.AgeMixture()
+	vecs["ecommerce age mixture"] = w[:]
+	for g, byGender := range Ecommerce.CategoryProbs {
+		for s, v := range byGender {
+			vecs[fmt.Sprintf("ecommerce category %d/%d", g, s)] = v
+		}
+	}
+	for l, v := range Ecommerce.PaymentProbs {
+		vecs[fmt.Sprintf("ecommerce payment %d", l)] = v
+	}
+	for e, v := range PopulationModel.EmploymentProbs {
+		vecs[fmt.Sprintf("population employment %d", e)] = v
+	}
+	for b, v := range PopulationModel.VehicleProbs {
+		vecs[fmt.Sprintf("population vehicles %d", b)] = v
+	}
+	for b, v := range MobilityModel.ActivityProbs {
+		vecs[fmt.Sprintf("mobility activity %d", b)] = v
+	}
+	for name, v := range vecs {
+		s := 0.0
+		for _, p := range v {
+			if p < 0 || p > 1 {
+				t.Errorf("%s: probability %g", name, p)
+			}
+			s += p
+		}
+		if math.Abs(s-1) > 1e-12 {
+			t.Errorf("%s: probabilities sum to %.15g", name, s)
+		}
 	}
 }

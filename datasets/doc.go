@@ -42,15 +42,63 @@
 //
 // # population (LLMSynthor §5.2)
 //
-// A grouped table keyed by household_id; see PopulationModel for every
-// parameter and Population for the dependency structure. Every household
-// satisfies every rule checked by CheckPopulation.
+// A grouped table keyed by household_id (rows of a household contiguous,
+// householder first); num_persons, housing_tenure, householder_type and
+// num_vehicles are household-level (Field.Group). The paper's data is not
+// available, so the shares below are ours, plausible and exact
+// (PopulationModel). Per household, in this order:
+//   - num_persons: 2 0.40, 3 0.25, 4 0.22, 5 0.13.
+//   - householder_type: Couple 0.62, Single Male 0.10, Single Female 0.28.
+//   - householder race: White 0.64, Black 0.26, Indian 0.01, Asian 0.03,
+//     Combined 0.06; every other member has it with probability 0.9, else
+//     Combined.
+//   - householder age: band 18–29 0.12, 30–44 0.35, 45–64 0.35, 65–90 0.18,
+//     uniform within the band. In a Couple household person 2 is the
+//     spouse, aged householder ± U{-5..5} (clamped to [18, 99]). Each further
+//     member is a child with probability 0.75, aged U{max(0, A-45)..A-18},
+//     else an adult relative aged U{18..90}.
+//   - education from age: Preschool under 5, Elementary 5–13, High School
+//     14–17; adults Elementary 0.05, High School 0.50, Bachelor 0.28,
+//     Master 0.12, Doctorate 0.05.
+//   - employment from age and education: Under 16 under 16; 16–17 Employed
+//     0.30 / Unemployed 0.70; 65+ 0.20 / 0.80; 18–64 Employed / Unemployed /
+//     Military = 0.72/0.25/0.03 (at most High School), 0.84/0.14/0.02
+//     (Bachelor), 0.90/0.09/0.01 (Master, Doctorate).
+//   - income (whole dollars, capped at 2,000,000): 0 under 16; employed
+//     adults log-normal with median 22,000 / 34,000 / 58,000 / 72,000 /
+//     90,000 by education (Elementary ... Doctorate) and log-sd 0.55;
+//     employed 16–17 median 6,000, log-sd 0.5; Military median 48,000,
+//     log-sd 0.3; Unemployed 0 with probability 0.55, else median 9,000,
+//     log-sd 0.7.
+//   - from the household income (sum): band low < 40,000 <= mid < 100,000
+//     <= high; num_vehicles 0..6 with low 0.22 0.48 0.22 0.06 0.02 0 0, mid
+//     0.05 0.30 0.45 0.14 0.05 0.01 0, high 0.02 0.13 0.45 0.25 0.10 0.04
+//     0.01; housing_tenure Owned with probability 0.45 / 0.68 / 0.85.
+//
+// Every household satisfies every rule of CheckPopulation (PopulationRules:
+// the paper's rules plus Under 16 ⇔ age < 16 and constant household
+// values), so any rejection measured on synthetic data is the synthesizer's.
 //
 // # mobility (LLMSynthor §5.3)
 //
-// Trips over a 10 x 10 grid of 200 m cells (2 km square); see MobilityModel
-// for every parameter and Mobility for the structure (time bin -> activity ->
-// destination zone, time bin -> origin zone, distance -> mode).
+// Trips over a 10 x 10 grid of 200 m cells (a 2 km square, cells r0c0 ..
+// r9c9); the CBD is r4c4, r4c5, r5c4, r5c5 and the schools r2c2, r2c7,
+// r7c2, r7c7 (MobilityModel). Per trip, in this order:
+//   - time bin: 0-6 0.04, 6-9 0.22, 9-12 0.14, 12-14 0.14, 14-17 0.16,
+//     17-20 0.22, 20-24 0.08.
+//   - activity given time bin (home, work, school, shopping, leisure,
+//     other): see MobilityParams.ActivityProbs; work and school peak at 6-9,
+//     home at 17-24, leisure at 20-24.
+//   - origin: in the CBD with probability 0.05, 0.05, 0.30, 0.40, 0.35,
+//     0.50, 0.30 by time bin, uniform within the CBD or the other cells.
+//   - destination given activity: home uniform outside the CBD; school
+//     uniform over the schools; work, shopping, leisure, other in the CBD
+//     with probability 0.60, 0.40, 0.30, 0.20, else uniform over all cells.
+//     So mornings flow from homes to the CBD and evenings back.
+//   - distance: Euclidean between cell centres in km (0.001 km rounding),
+//     0.1 km within a cell.
+//   - mode: walk below 0.5 km, bike below 1.5 km, drive beyond; with
+//     probability 0.05 one of the other two modes, equally likely.
 //
 // # adult
 //

@@ -326,7 +326,11 @@ leaves no partial file.`,
 			if err := table.WriteFile(out, t); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d rows of %s to %s\n", t.NumRows(), d.Name, out)
+			what := fmt.Sprintf("%d rows", t.NumRows())
+			if g, err := t.Groups(); err == nil && d.Grouped {
+				what += fmt.Sprintf(" (%d %s groups)", len(g), d.GroupKey)
+			}
+			_, err = fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s of %s to %s\n", what, d.Name, out)
 			return err
 		},
 	}

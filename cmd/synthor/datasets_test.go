@@ -156,8 +156,12 @@ func TestDatasetsExportCSV(t *testing.T) {
 
 func TestDatasetsExportJSONL(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "households.jsonl")
-	if _, _, code, err := dsRun(t, "datasets", "export", "population", "--rows", "50", "--seed", "3", "--out", path); err != nil {
+	_, errText, code, err := dsRun(t, "datasets", "export", "population", "--rows", "50", "--seed", "3", "--out", path)
+	if err != nil {
 		t.Fatalf("exit %d, err %v", code, err)
+	}
+	if !strings.Contains(errText, "(50 household_id groups) of population to "+path) {
+		t.Errorf("stderr %q does not count the 50 households", errText)
 	}
 	f, err := os.Open(path)
 	if err != nil {
