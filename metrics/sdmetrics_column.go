@@ -35,6 +35,8 @@ type sdmCol struct {
 	// (continuous).
 	k     int
 	codes [2]sdmCodes
+	// oh holds the codes as bitsets when few are occupied (else nil).
+	oh [2]*sdmOneHot
 	// binErr, when set, says why the continuous column could not be binned
 	// (a non-finite value): mixed pairs with it have no score.
 	binErr string
@@ -46,7 +48,7 @@ type sdmStats struct {
 	nonNull  int
 	min, max float64 // over non-missing values
 	hasNull  bool
-	single   bool // one distinct non-missing value
+	single   bool  // one distinct non-missing value
 	ilo, ihi int64 // exact range of an integer or datetime side
 	// mean and sxx = Σ (x − mean)² over all rows, set when !hasNull.
 	mean, sxx float64
@@ -131,20 +133,168 @@ func sdmColumns(real, synth *table.Table) ([]*sdmCol, error) {
 }
 
 // release drops the codes once every pair is scored.
-func (c *sdmCol) release() { c.codes = [2]sdmCodes{} }
+func (c *sdmCol) release() {
+	c.codes = [2]sdmCodes{}
+	c.oh = [2]*sdmOneHot{}
+}
+
+// oneHot builds side s's bitsets from its codes and per-code counts.
+func (c *sdmCol) oneHot(s int, count []int) {
+	c.oh[s] = newSDMOneHot(&c.codes[s], count, c.rows[s])
+}
+
+// countCodes counts side s's codes (len k).
+func (c *sdmCol) countCodes(s int) []int {
+	count := make([]int, c.k)
+	codes := &c.codes[s]
+	for i := range c.rows[s] {
+		count[codes.at(i)]++
+	}
+	return count
+}
 
 // prepare computes the column's codes and moments and returns its score.
 func (c *sdmCol) prepare() ColumnShape {
-	if c.cont {
-		for s := range 2 {
-			c.st[s] = sdmMoments(c.side[s])
-			c.binSide(s)
-		}
-		v, reason := sdmKSComplement(c.side[sdmReal], c.side[sdmSynth])
+	if !c.cont {
+		v, reason := c.codeCategories()
+		return ColumnShape{Column: c.name, Metric: NameTVComplement, Value: v, Reason: reason}
+	}
+	for s := range 2 {
+		c.st[s] = sdmRange(c.side[s])
+	}
+	if v, reason, ok := c.prepareInts(); ok {
 		return ColumnShape{Column: c.name, Metric: NameKSComplement, Value: v, Reason: reason}
 	}
-	v, reason := c.codeCategories()
-	return ColumnShape{Column: c.name, Metric: NameTVComplement, Value: v, Reason: reason}
+	for s := range 2 {
+		c.moments(s)
+		c.binSide(s)
+	}
+	v, reason := sdmKSComplement(c.side[sdmReal], c.side[sdmSynth])
+	return ColumnShape{Column: c.name, Metric: NameKSComplement, Value: v, Reason: reason}
+}
+
+// moments sets the mean and Σ (x − mean)² of a side without missing
+// values (two passes, as numpy).
+func (c *sdmCol) moments(s int) {
+	col, st := c.side[s], &c.st[s]
+	if st.hasNull || c.rows[s] == 0 {
+		return
+	}
+	if col.Kind == table.Float {
+		st.mean, st.sxx = sdmMeanSxx(col.Floats)
+	} else {
+		st.mean, st.sxx = sdmMeanSxx(col.Ints)
+	}
+}
+
+// prepareInts is prepare for two integer or datetime sides whose joint
+// range is small enough to count: one pass per side counts every value
+// and labels its bin, and the counts give KSComplement, the mean and
+// Σ (x − mean)² exactly. ok is false when the range is too wide.
+func (c *sdmCol) prepareInts() (v float64, reason string, ok bool) {
+	rc, sc := c.side[sdmReal], c.side[sdmSynth]
+	if rc.Kind == table.Float || sc.Kind == table.Float {
+		return 0, "", false
+	}
+	r, st := &c.st[sdmReal], &c.st[sdmSynth]
+	if r.nonNull == 0 || st.nonNull == 0 {
+		return 0, "", false
+	}
+	lo, hi := min(r.ilo, st.ilo), max(r.ihi, st.ihi)
+	span := uint64(hi) - uint64(lo)
+	if span >= uint64(max(2*(c.rows[0]+c.rows[1]), 1<<16)) || span >= 1<<26 {
+		return 0, "", false
+	}
+	var hist [2][]int32
+	for s := range 2 {
+		hist[s] = make([]int32, span+1)
+		c.histSide(s, lo, hist[s])
+		st := &c.st[s]
+		if !st.hasNull {
+			var sum int64
+			for j, n := range hist[s] {
+				sum += int64(n) * int64(j)
+			}
+			d := float64(sum) / float64(st.nonNull) // mean − lo
+			st.mean = float64(lo) + d
+			sxx := 0.0
+			for j, n := range hist[s] {
+				if n != 0 {
+					x := float64(j) - d
+					sxx += float64(n) * x * x
+				}
+			}
+			st.sxx = sxx
+		}
+	}
+	n1, n2 := float64(r.nonNull), float64(st.nonNull)
+	ks := 0.0
+	i, j := 0, 0
+	for x := range hist[0] {
+		a, b := hist[0][x], hist[1][x]
+		if a == 0 && b == 0 {
+			continue
+		}
+		i += int(a)
+		j += int(b)
+		ks = max(ks, math.Abs(float64(i)/n1-float64(j)/n2))
+	}
+	return 1 - ks, "", true
+}
+
+// histSide counts side s's values into hist (index value − lo) and sets
+// its bin codes, as binSide.
+func (c *sdmCol) histSide(s int, lo int64, hist []int32) {
+	c.k = sdmBins + 1
+	col, st := c.side[s], &c.st[s]
+	e := sdmEdges(st.min, st.max, st.nonNull)
+	inv := 0.0
+	if step := e[1] - e[0]; step > 0 {
+		inv = 1 / step
+	}
+	out := make([]uint8, c.rows[s])
+	c.codes[s] = sdmCodes{u8: out}
+	ints, nulls := col.Ints, col.Nulls
+	if len(hist) <= 1<<16 {
+		lut := make([]uint8, len(hist))
+		for j := range lut {
+			lut[j] = uint8(sdmLabel(&e, float64(lo+int64(j)), inv))
+		}
+		if nulls == nil {
+			out = out[:len(ints)]
+			for i, v := range ints {
+				d := v - lo
+				hist[d]++
+				out[i] = lut[d]
+			}
+		} else {
+			for i, v := range ints {
+				if nulls[i] {
+					out[i] = sdmBins
+					continue
+				}
+				d := v - lo
+				hist[d]++
+				out[i] = lut[d]
+			}
+		}
+		count := make([]int, c.k)
+		for d, h := range hist {
+			count[lut[d]] += int(h)
+		}
+		count[sdmBins] += c.rows[s] - st.nonNull
+		c.oneHot(s, count)
+		return
+	}
+	for i, v := range ints {
+		if nulls != nil && nulls[i] {
+			out[i] = sdmBins
+			continue
+		}
+		hist[v-lo]++
+		out[i] = uint8(sdmLabel(&e, float64(v), inv))
+	}
+	c.oneHot(s, c.countCodes(s))
 }
 
 // sdmMissing reports whether row i of a continuous column is missing.
@@ -155,11 +305,9 @@ func sdmMissing(col *table.Column, i int) bool {
 	return col.Kind == table.Float && math.IsNaN(col.Floats[i])
 }
 
-// sdmMoments computes count, range and, without missing values, the mean
-// and the sum of squared deviations (two passes, as numpy).
-func sdmMoments(col *table.Column) sdmStats {
+// sdmRange computes the count and range of a side's non-missing values.
+func sdmRange(col *table.Column) sdmStats {
 	st := sdmStats{min: math.Inf(1), max: math.Inf(-1)}
-	n := col.Len()
 	switch col.Kind {
 	case table.Float:
 		for i, v := range col.Floats {
@@ -174,26 +322,27 @@ func sdmMoments(col *table.Column) sdmStats {
 		st.single = st.nonNull > 0 && st.min == st.max
 	default:
 		lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-		for i, v := range col.Ints {
-			if col.Nulls != nil && col.Nulls[i] {
-				st.hasNull = true
-				continue
+		if col.Nulls == nil {
+			for _, v := range col.Ints {
+				lo = min(lo, v)
+				hi = max(hi, v)
 			}
-			st.nonNull++
-			lo = min(lo, v)
-			hi = max(hi, v)
+			st.nonNull = len(col.Ints)
+		} else {
+			for i, v := range col.Ints {
+				if col.Nulls[i] {
+					st.hasNull = true
+					continue
+				}
+				st.nonNull++
+				lo = min(lo, v)
+				hi = max(hi, v)
+			}
 		}
 		if st.nonNull > 0 {
 			st.min, st.max = float64(lo), float64(hi)
 			st.single = lo == hi
 			st.ilo, st.ihi = lo, hi
-		}
-	}
-	if !st.hasNull && n > 0 {
-		if col.Kind == table.Float {
-			st.mean, st.sxx = sdmMeanSxx(col.Floats)
-		} else {
-			st.mean, st.sxx = sdmMeanSxx(col.Ints)
 		}
 	}
 	return st
@@ -299,6 +448,7 @@ func (c *sdmCol) binSide(s int) {
 		c.codes[s] = sdmCodes{u8: make([]uint8, n)}
 		return
 	}
+	defer func() { c.oneHot(s, c.countCodes(s)) }()
 	e := sdmEdges(st.min, st.max, st.nonNull)
 	inv := 0.0
 	if step := e[1] - e[0]; step > 0 {
@@ -412,6 +562,7 @@ func (c *sdmCol) codeCategories() (float64, string) {
 		}
 		c.codes[s] = codes
 		counts[s] = cnt
+		c.oneHot(s, cnt)
 	}
 	nr, ns := 0, 0
 	for j := range u {

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/synthor/synthor/table"
@@ -111,7 +112,10 @@ func sdmPearsonSide(a, b *sdmCol, s int) (int, float64) {
 		case cb.Kind == table.Float:
 			sxy = sdmSxy(ca.Ints, cb.Floats, sa.mean, sb.mean)
 		default:
-			sxy = sdmSxy(ca.Ints, cb.Ints, sa.mean, sb.mean)
+			var ok bool
+			if sxy, ok = sdmSxyInt(ca.Ints, cb.Ints, sa, sb); !ok {
+				sxy = sdmSxy(ca.Ints, cb.Ints, sa.mean, sb.mean)
+			}
 		}
 		return n, sdmR(sxy, sa.sxx, sb.sxx)
 	}
@@ -140,6 +144,36 @@ func sdmSxy[X, Y sdmNumber](x []X, y []Y, mx, my float64) float64 {
 		s0 += (float64(x[i]) - mx) * (float64(y[i]) - my)
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// sdmSxyInt returns Σ (x − mx)(y − my) for integer columns through the
+// exact integer sum Σ (x − x0)(y − y0), x0 and y0 the rounded means:
+//
+//	Σ (x − mx)(y − my) = Σ (x − x0)(y − y0) − n (mx − x0)(my − y0)
+//
+// ok is false when that sum could overflow.
+func sdmSxyInt(x, y []int64, sx, sy *sdmStats) (float64, bool) {
+	y = y[:len(x)]
+	x0, y0 := int64(math.Round(sx.mean)), int64(math.Round(sy.mean))
+	dx := max(uint64(sx.ihi-x0), uint64(x0-sx.ilo))
+	dy := max(uint64(sy.ihi-y0), uint64(y0-sy.ilo))
+	if sx.ihi-x0 < 0 || x0-sx.ilo < 0 || sy.ihi-y0 < 0 || y0-sy.ilo < 0 ||
+		bits.Len64(dx)+bits.Len64(dy)+bits.Len64(uint64(len(x))) > 62 {
+		return 0, false
+	}
+	var s0, s1, s2, s3 int64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += (x[i] - x0) * (y[i] - y0)
+		s1 += (x[i+1] - x0) * (y[i+1] - y0)
+		s2 += (x[i+2] - x0) * (y[i+2] - y0)
+		s3 += (x[i+3] - x0) * (y[i+3] - y0)
+	}
+	for ; i < len(x); i++ {
+		s0 += (x[i] - x0) * (y[i] - y0)
+	}
+	n := float64(len(x))
+	return float64(s0+s1+s2+s3) - n*(sx.mean-float64(x0))*(sy.mean-float64(y0)), true
 }
 
 // sdmPearsonMasked is Pearson over the rows where both columns have a
@@ -226,7 +260,15 @@ func sdmContingencyPair(p *PairTrend, a, b *sdmCol, filter bool) {
 	if cells <= 1<<12 && a.rows[sdmReal] >= 1<<12 {
 		ways = 4
 	}
-	real := sdmCountPair(&a.codes[sdmReal], &b.codes[sdmReal], b.k, make([]int32, cells*ways), ways)
+	count := func(s int) []int32 {
+		if oa, ob := a.oh[s], b.oh[s]; oa != nil && ob != nil && len(oa.words)*len(ob.words) < sdmBitsBelow {
+			cnt := make([]int32, cells)
+			sdmCountBits(oa, ob, b.k, cnt)
+			return cnt
+		}
+		return sdmCountPair(&a.codes[s], &b.codes[s], b.k, make([]int32, cells*ways), ways)
+	}
+	real := count(sdmReal)
 	if filter {
 		p.RealAssociation = sdmCramersV(real, a.k, b.k, a.rows[sdmReal])
 		if !(p.RealAssociation > sdmAssociationThreshold) {
@@ -237,7 +279,7 @@ func sdmContingencyPair(p *PairTrend, a, b *sdmCol, filter bool) {
 			return
 		}
 	}
-	synth := sdmCountPair(&a.codes[sdmSynth], &b.codes[sdmSynth], b.k, make([]int32, cells*ways), ways)
+	synth := count(sdmSynth)
 	nr, ns := float64(a.rows[sdmReal]), float64(a.rows[sdmSynth])
 	tv := 0.0
 	for i, r := range real {
