@@ -117,3 +117,6 @@ func argmax(v []float64) int {
 	}
 	return best
 }
+
+// NumNodes returns the number of nodes; leaf indices are below it.
+func (t *Tree) NumNodes() int { return len(t.nodes) }

@@ -1,0 +1,467 @@
+package baselines
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/table"
+)
+
+const labelICL = "llm-icl: direct LLM generation of records as JSON lines from the schema and target marginals"
+
+// ICLTemplateVersion names the prompt template; it is part of the LLM cache
+// key, so editing the template invalidates cached replies.
+const ICLTemplateVersion = "llm-icl/v1"
+
+var iclParams = []Param{
+	{"examples", "0", "real training rows shown in each prompt; 0 (the default) keeps every record out of the prompt"},
+	{"batch", "20", "records asked for per call"},
+	{"max_calls", "0", "most calls per Sample; 0 means 2·ceil(n/batch)+2"},
+	{"temperature", "", "sampling temperature; empty means the backend's default"},
+	{"model", "", "model name; empty means the client's configured model"},
+	{"max_tokens", "0", "completion token limit per call; 0 means the backend's default"},
+	{"bins", "6", "quantile bins per numeric column in the rendered target marginals"},
+}
+
+// ICLConfig configures ICL. The zero value works: no example rows, 20
+// records per call.
+type ICLConfig struct {
+	// Examples is the number of real training rows shown in each prompt.
+	// 0 (the default) keeps every record out of the prompt; a positive value
+	// shows real records to the LLM, and Label says so.
+	Examples int
+	// Batch is the number of records asked for per call; 0 means 20.
+	Batch int
+	// MaxCalls bounds the calls of one Sample; 0 means 2·ceil(n/Batch)+2.
+	MaxCalls int
+	// Temperature, when set, is sent with each call.
+	Temperature *float32
+	// Model, when set, overrides the client's model.
+	Model string
+	// MaxTokens, when positive, limits each completion.
+	MaxTokens int
+	// Bins is the number of quantile bins per numeric column in the
+	// rendered marginals; 0 means macro.DefaultBins.
+	Bins int
+}
+
+// Validate reports the first bad setting, naming its key.
+func (c ICLConfig) Validate() error {
+	switch {
+	case c.Examples < 0:
+		return fmt.Errorf("llm-icl: examples %d is negative", c.Examples)
+	case c.Batch < 0:
+		return fmt.Errorf("llm-icl: batch %d is negative", c.Batch)
+	case c.MaxCalls < 0:
+		return fmt.Errorf("llm-icl: max_calls %d is negative", c.MaxCalls)
+	case c.MaxTokens < 0:
+		return fmt.Errorf("llm-icl: max_tokens %d is negative", c.MaxTokens)
+	case c.Bins < 0:
+		return fmt.Errorf("llm-icl: bins %d is negative", c.Bins)
+	}
+	return nil
+}
+
+func newICLFromParams(p params, o Options) (Synthesizer, error) {
+	var c ICLConfig
+	var err error
+	if c.Examples, err = p.int("examples", 0, 0); err != nil {
+		return nil, err
+	}
+	if c.Batch, err = p.int("batch", 20, 1); err != nil {
+		return nil, err
+	}
+	if c.MaxCalls, err = p.int("max_calls", 0, 0); err != nil {
+		return nil, err
+	}
+	if c.MaxTokens, err = p.int("max_tokens", 0, 0); err != nil {
+		return nil, err
+	}
+	if c.Bins, err = p.int("bins", macro.DefaultBins, 1); err != nil {
+		return nil, err
+	}
+	if v := p.str("temperature", ""); v != "" {
+		t, err := p.float("temperature", 0)
+		if err != nil {
+			return nil, err
+		}
+		t32 := float32(t)
+		c.Temperature = &t32
+	}
+	c.Model = p.str("model", "")
+	return NewICL(o.Client, c)
+}
+
+// ICLStats counts the LLM work of the last Sample.
+type ICLStats struct {
+	Calls            int
+	PromptTokens     int
+	CompletionTokens int
+	ValidRows        int
+	// InvalidRows counts reply lines that were not a valid record: not a
+	// JSON object, a missing or unknown column, a category outside the
+	// training data, a number outside the observed range, a wrong type.
+	InvalidRows int
+	Latency     time.Duration
+	// ExamplesShown is the number of real training rows put in each prompt.
+	ExamplesShown int
+}
+
+// ICL generates records directly with an LLM (the paper's LLM-ICL
+// baseline). Each call's prompt holds the schema (names, kinds,
+// categories, observed ranges, descriptions), the target marginals
+// computed from the training table (category shares; shares of the
+// numeric columns' quantile bins; missing shares) and, only when Examples
+// > 0, that many real training rows; it asks for Batch records as JSON
+// lines, one object per line with every column as a key and null for
+// missing. Replies are parsed line by line; a valid line becomes a row and
+// an invalid one is counted (Stats). Numbers must lie inside the observed
+// range (a row outside it is invalid); integers must be whole. Calls go out
+// one at a time, each with seed = seed + call index, until n rows are valid
+// or MaxCalls is reached (an error). Output is deterministic for a
+// deterministic client (a cached replay). Grouped tables are refused.
+type ICL struct {
+	cfg    ICLConfig
+	client llm.Client
+	tp     *template
+	fields []iclField
+	render string       // the schema and marginals part of the prompt
+	rows   *table.Table // kept only when Examples > 0
+	stats  ICLStats
+}
+
+type iclField struct {
+	col    *table.Column // template column (no data)
+	lo, hi float64       // numeric: observed range
+	codes  map[string]int32
+}
+
+var _ Synthesizer = (*ICL)(nil)
+
+// NewICL returns an unfitted ICL calling client.
+func NewICL(client llm.Client, c ICLConfig) (*ICL, error) {
+	if client == nil {
+		return nil, errors.New("llm-icl: no LLM client configured")
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if c.Batch == 0 {
+		c.Batch = 20
+	}
+	if c.Bins == 0 {
+		c.Bins = macro.DefaultBins
+	}
+	return &ICL{cfg: c, client: client}, nil
+}
+
+// Name returns "llm-icl".
+func (*ICL) Name() string { return "llm-icl" }
+
+// Label says what the method is and whether real rows reach the prompt.
+func (s *ICL) Label() string {
+	if s.cfg.Examples > 0 {
+		return fmt.Sprintf("%s; %d real example rows in each prompt", labelICL, s.cfg.Examples)
+	}
+	return labelICL + "; no real rows in the prompt"
+}
+
+// Stats returns the counts of the last Sample.
+func (s *ICL) Stats() ICLStats { return s.stats }
+
+// Fit renders the schema and the target marginals.
+func (s *ICL) Fit(ctx context.Context, train *table.Table) error {
+	if err := checkTrain(s.Name(), train, false); err != nil {
+		return err
+	}
+	s.tp = newTemplate(train)
+	s.fields = make([]iclField, train.NumCols())
+	space, err := macro.NewSpace(train, s.cfg.Bins)
+	if err != nil {
+		return fmt.Errorf("llm-icl: fit: %w", err)
+	}
+	targets, err := macro.TargetsFromTable(train, space, nil)
+	if err != nil {
+		return fmt.Errorf("llm-icl: fit: %w", err)
+	}
+	var sb strings.Builder
+	sb.WriteString("Columns:\n")
+	for j, c := range train.Cols {
+		f := &s.fields[j]
+		f.col = s.tp.cols[j]
+		fmt.Fprintf(&sb, "- %s (%s", c.Name, c.Kind)
+		switch {
+		case c.Kind == table.Categorical:
+			f.codes = make(map[string]int32, len(c.Dict))
+			for k, d := range c.Dict {
+				f.codes[d] = int32(k)
+			}
+			b, _ := json.Marshal(c.Dict)
+			fmt.Fprintf(&sb, "; one of %s", b)
+		case c.Kind.Numeric():
+			f.lo, f.hi = math.Inf(1), math.Inf(-1)
+			for _, v := range c.Values() {
+				f.lo, f.hi = min(f.lo, v), max(f.hi, v)
+			}
+			if f.lo <= f.hi {
+				if c.Kind == table.Datetime {
+					fmt.Fprintf(&sb, "; from %s to %s", fmtTime(c, f.lo), fmtTime(c, f.hi))
+				} else {
+					fmt.Fprintf(&sb, "; from %s to %s", fmtNum(f.lo), fmtNum(f.hi))
+				}
+			}
+		case c.Kind == table.Text:
+			sb.WriteString("; free text")
+		}
+		sb.WriteString(")")
+		if c.Description != "" {
+			sb.WriteString(": " + c.Description)
+		}
+		sb.WriteString("\n")
+	}
+	sb.WriteString("\nTarget distribution of each column (share of records):\n")
+	for _, m := range targets.Marginals {
+		v := m.Vars[0]
+		sh := m.Shares()
+		var parts []string
+		for cell, p := range sh {
+			if p == 0 {
+				continue
+			}
+			label := v.Label(cell)
+			if v.Numeric() && cell != v.MissingCell() && train.Col(v.Name).Kind == table.Datetime {
+				lo, hi := v.Bins.Bounds(cell)
+				c := train.Col(v.Name)
+				label = "[" + fmtTime(c, lo) + ", " + fmtTime(c, hi) + ")"
+			}
+			parts = append(parts, fmt.Sprintf("%s %.1f%%", label, 100*p))
+		}
+		fmt.Fprintf(&sb, "- %s: %s\n", v.Name, strings.Join(parts, ", "))
+	}
+	s.render = sb.String()
+	s.rows = nil
+	if s.cfg.Examples > 0 {
+		all := make([]int, train.NumRows())
+		for i := range all {
+			all[i] = i
+		}
+		s.rows = train.Take(all)
+	}
+	return ctx.Err()
+}
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+
+func fmtTime(c *table.Column, v float64) string {
+	layout := c.Layout
+	if layout == "" {
+		layout = time.RFC3339
+	}
+	return time.Unix(0, int64(v)).UTC().Format(layout)
+}
+
+// Prompt returns the messages of one call asking for k records, with the
+// given example rows of the training table (none when Examples is 0).
+func (s *ICL) prompt(k int, examples []int) []llm.Message {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Generate %d records of a table.\n\n", k)
+	sb.WriteString(s.render)
+	if len(examples) > 0 {
+		sb.WriteString("\nExample records (real rows):\n")
+		for _, i := range examples {
+			sb.Write(s.rowJSON(i))
+			sb.WriteString("\n")
+		}
+	}
+	fmt.Fprintf(&sb, "\nWrite exactly %d lines, each one JSON object with every column above as a key and nothing else. "+
+		"Use null for a missing value. A categorical value must be one of the listed categories, written exactly. "+
+		"Numbers must lie in the given range. Follow the target distribution across the records. No prose, no code fences.\n", k)
+	return []llm.Message{
+		{Role: llm.System, Content: "You generate realistic synthetic records of tabular data. You reply with JSON lines only."},
+		{Role: llm.User, Content: sb.String()},
+	}
+}
+
+func (s *ICL) rowJSON(i int) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for j, c := range s.rows.Cols {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		name, _ := json.Marshal(c.Name)
+		b.Write(name)
+		b.WriteString(": ")
+		switch {
+		case c.IsNull(i):
+			b.WriteString("null")
+		case c.Kind == table.Integer || c.Kind == table.Float:
+			b.WriteString(c.String(i))
+		default:
+			v, _ := json.Marshal(c.String(i))
+			b.Write(v)
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// Sample calls the LLM until n valid rows are collected.
+func (s *ICL) Sample(ctx context.Context, n int, seed uint64) (*table.Table, error) {
+	if err := checkSample(s.Name(), s.tp != nil, n); err != nil {
+		return nil, err
+	}
+	s.stats = ICLStats{ExamplesShown: s.cfg.Examples}
+	maxCalls := s.cfg.MaxCalls
+	if maxCalls == 0 {
+		maxCalls = 2*((n+s.cfg.Batch-1)/s.cfg.Batch) + 2
+	}
+	r := newRand(seed, 0x69636c)
+	b := s.tp.builder(n)
+	have := 0
+	for call := 0; have < n; call++ {
+		if call >= maxCalls {
+			return nil, fmt.Errorf("llm-icl: %d of %d valid rows after %d calls (%d invalid rows); raise max_calls or batch", have, n, call, s.stats.InvalidRows)
+		}
+		k := min(s.cfg.Batch, n-have)
+		var examples []int
+		if s.rows != nil && s.rows.NumRows() > 0 {
+			for e := 0; e < s.cfg.Examples; e++ {
+				examples = append(examples, r.IntN(s.rows.NumRows()))
+			}
+		}
+		sd := int(seed%(1<<31)) + call
+		req := llm.Request{
+			Model:           s.cfg.Model,
+			Messages:        s.prompt(k, examples),
+			Temperature:     s.cfg.Temperature,
+			MaxTokens:       s.cfg.MaxTokens,
+			Seed:            &sd,
+			Format:          llm.FormatText,
+			TemplateVersion: ICLTemplateVersion,
+		}
+		resp, err := s.client.Complete(ctx, req)
+		s.stats.Calls++
+		if err != nil {
+			return nil, fmt.Errorf("llm-icl: call %d: %w", call+1, err)
+		}
+		s.stats.PromptTokens += resp.Usage.PromptTokens
+		s.stats.CompletionTokens += resp.Usage.CompletionTokens
+		s.stats.Latency += resp.Latency
+		for _, line := range strings.Split(resp.Text, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "```") {
+				continue
+			}
+			if have == n {
+				break
+			}
+			if err := s.parseRow(b, have, line); err != nil {
+				s.stats.InvalidRows++
+				continue
+			}
+			have++
+			s.stats.ValidRows++
+		}
+	}
+	return b.table()
+}
+
+// parseRow validates one reply line and writes it into row i. On error,
+// row i may hold partial values: the next valid row overwrites them all.
+func (s *ICL) parseRow(b *builder, i int, line string) error {
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return fmt.Errorf("not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return errors.New("trailing text after the object")
+	}
+	if len(obj) != len(s.fields) {
+		return fmt.Errorf("%d keys, want %d", len(obj), len(s.fields))
+	}
+	for j := range s.fields {
+		f := &s.fields[j]
+		c := b.cols[j]
+		v, ok := obj[f.col.Name]
+		if !ok {
+			return fmt.Errorf("column %q missing", f.col.Name)
+		}
+		if v == nil {
+			b.null(j, i)
+			continue
+		}
+		if c.Nulls != nil {
+			c.Nulls[i] = false
+		}
+		switch c.Kind {
+		case table.Categorical:
+			str, ok := v.(string)
+			if !ok {
+				if num, isNum := v.(json.Number); isNum {
+					str = num.String() // categories such as "1" written as numbers
+				} else {
+					return fmt.Errorf("column %q: not a category", f.col.Name)
+				}
+			}
+			code, ok := f.codes[str]
+			if !ok {
+				return fmt.Errorf("column %q: unknown category %q", f.col.Name, str)
+			}
+			c.Codes[i] = code
+		case table.Integer, table.Float:
+			num, ok := v.(json.Number)
+			if !ok {
+				return fmt.Errorf("column %q: not a number", f.col.Name)
+			}
+			x, err := num.Float64()
+			if err != nil || math.IsNaN(x) || x < f.lo || x > f.hi {
+				return fmt.Errorf("column %q: %v outside [%g, %g]", f.col.Name, v, f.lo, f.hi)
+			}
+			if c.Kind == table.Integer {
+				if x != math.Trunc(x) {
+					return fmt.Errorf("column %q: %v is not a whole number", f.col.Name, v)
+				}
+				c.Ints[i] = int64(x)
+			} else {
+				c.Floats[i] = x
+			}
+		case table.Datetime:
+			str, ok := v.(string)
+			if !ok {
+				return fmt.Errorf("column %q: not a date", f.col.Name)
+			}
+			layout := f.col.Layout
+			if layout == "" {
+				layout = time.RFC3339
+			}
+			tm, err := time.Parse(layout, str)
+			if err != nil {
+				return fmt.Errorf("column %q: %w", f.col.Name, err)
+			}
+			x := float64(tm.UnixNano())
+			if x < f.lo || x > f.hi {
+				return fmt.Errorf("column %q: %s outside the observed range", f.col.Name, str)
+			}
+			c.Ints[i] = tm.UnixNano()
+		case table.Text:
+			str, ok := v.(string)
+			if !ok {
+				return fmt.Errorf("column %q: not a string", f.col.Name)
+			}
+			c.Strs[i] = str
+		}
+	}
+	return nil
+}
