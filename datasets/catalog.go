@@ -63,7 +63,7 @@ var ErrNegativeRows = errors.New("negative number of records")
 func generator(name string, gen func(int, uint64) *table.Table) func(int, uint64) (*table.Table, error) {
 	return func(n int, seed uint64) (*table.Table, error) {
 		if n < 0 {
-			return nil, fmt.Errorf("%s: %d records: %w", name, n, ErrNegativeRows)
+			return nil, fmt.Errorf("%s: %w: %d", name, ErrNegativeRows, n)
 		}
 		return gen(n, seed), nil
 	}

@@ -3,6 +3,7 @@ package datasets
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/synthor/synthor/table"
 )
@@ -170,7 +171,7 @@ func Mobility(n int, seed uint64) *table.Table {
 	cbd, schools := zone(p.CBD), zone(p.Schools)
 	var rest []int
 	for i, c := range cells {
-		if !contains(p.CBD, c) {
+		if !slices.Contains(p.CBD, c) {
 			rest = append(rest, i)
 		}
 	}
@@ -221,15 +222,6 @@ func Mobility(n int, seed uint64) *table.Table {
 	}
 	applyFields(cols, MobilitySchema())
 	return table.MustNew(cols...)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // MobilitySchema returns the schema of mobility tables.
