@@ -88,6 +88,13 @@ func WriteCSV(w io.Writer, t *Table) error {
 		if j > 0 {
 			buf = append(buf, ',')
 		}
+		if j == 0 && strings.HasPrefix(c.Name, "\ufeff") {
+			// Quoted, so that a reader does not take it for a byte order mark.
+			buf = append(buf, '"')
+			buf = append(buf, strings.ReplaceAll(c.Name, `"`, `""`)...)
+			buf = append(buf, '"')
+			continue
+		}
 		buf = appendCSVField(buf, c.Name)
 	}
 	buf = append(buf, '\n')

@@ -6,9 +6,71 @@
 // integer codes into a dictionary, integer and datetime columns as int64,
 // float columns as float64, text as strings. Every kind is nullable.
 //
-// Data flows in one direction: a reader (CSV, JSON lines, Parquet) infers or
-// takes a Schema, builds columns, and returns a Table; synthesizers and
-// metrics read columns by name; writers turn a Table back into CSV or JSON
-// lines. A table may carry a group key: rows sharing the key form one
-// variable-length record (the persons of a household).
+// Data flows in one direction:
+//
+//  1. A reader (ReadCSV, ReadJSONL, ReadParquet, or ReadFile choosing one by
+//     extension) streams the input row by row. Each cell goes straight into
+//     a typed column builder; no row of strings is kept. Cells equal to one
+//     of the null values (DefaultNullValues: "", "NA", "NaN", "null") are
+//     missing.
+//  2. Columns named by a Schema (from ReadOptions, often loaded with
+//     LoadSchema) take the schema's kind, categories, range, layout and
+//     description; a cell that does not fit is an error naming the file,
+//     line and column. The other columns are inferred (rules below).
+//  3. The reader checks the group key, if any: rows sharing the key form
+//     one variable-length record (the persons of a household), must be
+//     contiguous, and columns whose Field.Group is set must be constant
+//     within each group.
+//  4. Synthesizers and metrics read columns by name (Table.Col, Table.Lookup).
+//  5. Writers (WriteCSV, WriteJSONL, WriteFile) turn a Table back into
+//     text; WriteFile writes a temporary file and renames it, so a failed
+//     write never leaves a partial file. Reading a written file with the
+//     table's Schema gives an equal table (Table.Equal, Diff).
+//
+// # Inference rules
+//
+// A column that no schema field names gets its kind from its non-missing
+// cells (a cell's text is used as is: " 1" is not a number):
+//
+//   - Integer when every cell is a base-10 integer that fits int64 (an
+//     optional sign; leading zeros allowed).
+//   - Float when every cell parses with strconv.ParseFloat (so "1e6",
+//     ".5", "inf" count; a spelled-out NaN does not, it marks a missing
+//     value; out-of-range values become ±Inf) and at least one is not an
+//     integer.
+//   - Datetime when every cell is an RFC 3339 timestamp or a 2006-01-02
+//     date within the int64 nanosecond range (years 1678 to 2261). The
+//     values are stored as Unix nanoseconds (UTC); Field.Layout is
+//     "2006-01-02" when every cell is a date, else time.RFC3339Nano, so
+//     that writing reproduces the text of UTC values.
+//   - Categorical when, otherwise, the number of distinct values is at
+//     most max(20, n/20) for n non-missing cells (true/false columns are
+//     categorical by this rule). The dictionary is in order of first
+//     appearance, with the exact text of each cell ("007" stays "007").
+//   - Text otherwise: 10,000 distinct strings in 10,000 rows are text; 500
+//     distinct values in 10,000 rows are categories, 501 are text.
+//   - A column with no non-missing cell is Categorical with an empty
+//     dictionary and every row missing.
+//
+// In JSON lines and Parquet, a value that is a string (a JSON string, a
+// Parquet byte array) never makes a column numeric: {"zip": "02134"} stays
+// categorical; JSON numbers and Parquet numbers follow the rules above.
+//
+// A schema field overrides inference: its kind is used as given; listed
+// categories fix the dictionary and its order, and any other value is an
+// error; min and max bound numeric values (inclusive); a datetime layout
+// is used for parsing and writing (without one, RFC 3339 and dates are
+// accepted as in inference).
+//
+// # Errors
+//
+// Problems with input are *Error values whose text is one lowercase line
+// naming the operation, the file, the 1-based line (the CSV header is line
+// 1) and the column, for example
+//
+//	read x.csv: line 17: 14 fields, header has 15
+//	read x.csv: line 9, column "age": "abc" is not an integer (schema says integer)
+//	schema s.yaml: field "foo" is not a column of x.csv
+//
+// Readers never panic on input.
 package table

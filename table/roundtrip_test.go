@@ -55,6 +55,7 @@ func TestRoundTrip(t *testing.T) {
 		"all kinds":               allKinds(),
 		"one column with missing": MustNew(NewInteger("n", []int64{1, 0, 3}, []bool{false, true, false})),
 		"no rows":                 MustNew(NewInteger("n", []int64{}, nil), NewCategorical("c", []string{}, []int32{})),
+		"names needing quotes":    MustNew(NewInteger("\ufeffbom", []int64{1}, nil), NewInteger("a,\"b\"", []int64{2}, nil)),
 	}
 	for _, f := range formats {
 		for name, want := range tables {
