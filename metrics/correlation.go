@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -30,19 +31,34 @@ func Pearson(x, y []float64) (float64, error) {
 }
 
 // pearson is Pearson on aligned inputs; its errors are the bare sentinels.
+// Values are divided by their largest magnitude first (r is scale-free), so
+// sums of squares cannot overflow.
 func pearson(x, y []float64) (float64, error) {
 	n := 0
-	var sx, sy float64
+	var ax, ay float64
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
 			continue
 		}
 		n++
-		sx += x[i]
-		sy += y[i]
+		ax = max(ax, math.Abs(x[i]))
+		ay = max(ay, math.Abs(y[i]))
 	}
 	if n < 2 {
 		return math.NaN(), errFewRows
+	}
+	if ax == 0 || ay == 0 || math.IsInf(ax, 0) || math.IsInf(ay, 0) {
+		if ax == 0 || ay == 0 {
+			return math.NaN(), ErrConstant
+		}
+		return math.NaN(), errors.New("infinite values")
+	}
+	var sx, sy float64
+	for i := range x {
+		if !math.IsNaN(x[i]) && !math.IsNaN(y[i]) {
+			sx += x[i] / ax
+			sy += y[i] / ay
+		}
 	}
 	mx, my := sx/float64(n), sy/float64(n)
 	var sxy, sxx, syy float64
@@ -50,7 +66,7 @@ func pearson(x, y []float64) (float64, error) {
 		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
 			continue
 		}
-		dx, dy := x[i]-mx, y[i]-my
+		dx, dy := x[i]/ax-mx, y[i]/ay-my
 		sxy += dx * dy
 		sxx += dx * dx
 		syy += dy * dy

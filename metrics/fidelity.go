@@ -275,7 +275,7 @@ func (d *dist) prepare(i int) {
 	}
 	rc, sc := d.in.Real.Col(dc.name), d.in.Synth.Col(dc.name)
 	dc.real, dc.synth = floats(rc), floats(sc)
-	dc.realNull, dc.synNull = rc.NullCount() > 0, sc.NullCount() > 0
+	dc.realNull, dc.synNull = slices.ContainsFunc(dc.real, math.IsNaN), slices.ContainsFunc(dc.synth, math.IsNaN)
 	sr, ss := sortedCopy(dc.real), sortedCopy(dc.synth)
 	cols := []string{dc.name}
 	dc.ks = d.value(NameKS, cols, Lower, nil, func() (float64, error) {
@@ -320,6 +320,9 @@ func key(cols []string) string {
 // reason, and marks it targeted when Input.Targeted is set.
 func (d *dist) value(name string, cols []string, better Direction, params map[string]any, f func() (float64, error)) Score {
 	v, err := f()
+	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0)) {
+		err = fmt.Errorf("not finite: the values overflow float64 arithmetic")
+	}
 	var s Score
 	if err != nil {
 		s = Undefined(name, fidelityGroup, cols, better, err.Error())

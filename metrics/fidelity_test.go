@@ -205,8 +205,10 @@ func TestDistributionsUndefined(t *testing.T) {
 		table.NewFloat("k", []float64{5, 5, 5, 5}),
 		table.NewFloat("gone", []float64{1, 2, 3, 4}),
 		cat("only_real", "a", "b", "a", "b"),
+		table.NewFloat("huge", []float64{1e200, -1e200, 1e200, -3e200}),
 	)
 	synth := table.MustNew(
+		table.NewFloat("huge", []float64{1e200, -1e200, 2e200, -3e200}),
 		table.NewFloat("x", []float64{1, 3, 2, 2}),
 		table.NewFloat("k", []float64{5, 5, 6, 5}),
 		table.NewFloat("gone", []float64{nan, nan, nan, nan}),
@@ -230,6 +232,8 @@ func TestDistributionsUndefined(t *testing.T) {
 		{"pearson_diff", []string{"x", "gone"}, "synthetic: fewer than 2 complete rows"},
 		{"tvd", []string{"only_real"}, "absent from the synthetic table"},
 		{"jsd", []string{"x", "only_real"}, `column "only_real": column absent`},
+		{"pearson_diff", []string{"x", "huge"}, ""}, // scaled: no overflow
+		{"ks", []string{"huge"}, ""},
 	} {
 		s := find(t, scores, c.name, c.cols...)
 		if c.reason == "" {
