@@ -28,9 +28,9 @@ var synthKeys = []string{"planner", "iterations", "proposals", "n_joints", "join
 
 type synthFlags struct {
 	data, dataset, split, method, targets, schema, out, trace, config string
-	rows                                                               int
-	seed                                                               uint64
-	sets                                                               []string
+	rows                                                              int
+	seed                                                              uint64
+	sets                                                              []string
 }
 
 func newSynthCmd() *cobra.Command {
