@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
@@ -13,38 +14,69 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const labelCopula = "gaussian-copula: empirical marginals joined by a Gaussian copula fitted on normal scores (categories as frequency-ordered intervals)"
+const labelCopula = "gaussian-copula: empirical marginals joined by a Gaussian copula on normal scores (categories as one latent dimension per non-baseline level)"
+
+// copulaMaxLevels is the most levels a categorical column may have to get
+// one latent dimension per level; wider columns (and text) get one
+// frequency-ordered dimension.
+const copulaMaxLevels = 50
 
 // GaussianCopula models each column by its empirical marginal and the
 // dependence between columns by a Gaussian copula (Sklar 1959; Nelsen, An
-// Introduction to Copulas, 2006), as SDV's GaussianCopula does.
+// Introduction to Copulas, 2006) over latent dimensions:
 //
-// Every column is mapped to (0, 1): missing values take the interval
-// [0, m) where m is the missing share; the rest of the interval is split
-// among the non-missing values. Numbers get u = m + (1−m)·(rank − ½)/k with
-// mid-ranks for ties (k non-missing values). Categories (and distinct
-// strings of a text column) are ordered by decreasing frequency, ties by
-// code (or string), and each takes an interval as wide as its share; a row
-// gets the midpoint of its category's interval. Normal scores z = Φ⁻¹(u)
-// give the correlation matrix R (Pearson on z; a constant column is
-// uncorrelated; R is shrunk toward the identity until it is positive
-// definite). Sampling draws z ~ N(0, R) through the Cholesky factor,
-// u = Φ(z), and inverts each column's map: numbers through the empirical
-// quantile function with linear interpolation (inside the observed range;
-// integer and datetime columns rounded), categories by their interval.
+//   - A numeric column is one dimension. Missing values take the interval
+//     [0, m) of (0, 1), m the missing share; a present value gets
+//     u = m + (1−m)·(rank − ½)/k with mid-ranks for ties (k present values).
+//   - A categorical column with L levels (missing counts as a level when it
+//     occurs), 2 <= L <= 50, is L−1 dimensions, one per level but the most
+//     frequent (the baseline): the level's indicator, whose share is p, maps
+//     to u = (1−p)/2 when off and 1 − p/2 when on. This one-hot encoding
+//     lets the copula carry non-monotone dependence (a category favoured by
+//     the young and the old) that a single ordering of categories cannot.
+//   - A text column, or a categorical one with more than 50 levels, is one
+//     dimension: values ordered by decreasing frequency (ties by code or
+//     string), each taking an interval as wide as its share, a row getting
+//     its interval's midpoint (SDV's frequency encoding).
+//
+// Normal scores z = Φ⁻¹(u) give the correlation matrix R (Pearson on z; a
+// constant dimension is uncorrelated; R is shrunk toward the identity until
+// it is positive definite). Sampling draws z ~ N(0, R) through the Cholesky
+// factor and maps back: numbers through u = Φ(z) and the empirical quantile
+// function with linear interpolation (inside the observed range; integer and
+// datetime columns rounded), frequency-ordered values by their interval,
+// and a one-hot column to the level l maximising z_l − τ_l + c_l, or the
+// baseline when none is positive, where τ_l = Φ⁻¹(1 − p_l) and the offsets
+// c_l are calibrated at fit time on 4,096 fixed draws so that the level
+// shares match the observed ones (to about one percentage point). Grouped
+// tables are refused.
 type GaussianCopula struct {
 	tp   *template
 	cols []copulaCol
+	dims int
 	chol *mat.TriDense // lower Cholesky factor of R
 }
 
+type copulaMode uint8
+
+const (
+	copulaEmpty    copulaMode = iota // no present value, or one level: constant
+	copulaNumeric                    // one dimension, empirical quantiles
+	copulaOrdinal                    // one dimension, frequency-ordered values
+	copulaOneHot                     // L−1 dimensions
+)
+
 type copulaCol struct {
-	missing float64
-	sorted  []float64 // numeric: observed values, ascending
-	order   []int32   // categorical: codes by decreasing frequency
-	strs    []string  // text: distinct strings by decreasing frequency
-	cum     []float64 // categorical/text: cumulative shares along order/strs
-	empty   bool
+	mode    copulaMode
+	dim     int     // first latent dimension
+	missing float64 // numeric, ordinal: share of missing values
+	sorted  []float64
+	order   []int32   // ordinal categorical: codes by decreasing frequency
+	strs    []string  // ordinal text: strings by decreasing frequency
+	cum     []float64 // ordinal: cumulative shares along order or strs
+	levels  []int32   // one-hot (and a constant column): codes, Missing for the missing level; levels[0] is the baseline
+	tau     []float64 // one-hot: per level (index 0 unused)
+	off     []float64 // one-hot: calibrated offsets (index 0 unused)
 }
 
 var _ Synthesizer = (*GaussianCopula)(nil)
@@ -58,62 +90,74 @@ func (*GaussianCopula) Name() string { return "gaussian-copula" }
 // Label says what the method is.
 func (*GaussianCopula) Label() string { return labelCopula }
 
-// Fit computes the marginals and the copula correlation. Grouped tables are
-// refused.
+// Fit computes the marginals, the copula correlation and the offsets.
 func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {
 	if err := checkTrain(s.Name(), train, false); err != nil {
 		return err
 	}
-	n, p := train.NumRows(), train.NumCols()
+	n := train.NumRows()
 	s.tp = newTemplate(train)
-	s.cols = make([]copulaCol, p)
-	z := make([][]float64, p) // normal scores, column-major
+	s.cols = make([]copulaCol, train.NumCols())
+	var z [][]float64 // normal scores, one slice per dimension
 	for j, c := range train.Cols {
-		z[j] = make([]float64, n)
-		s.cols[j] = fitCopulaCol(c, z[j])
+		s.cols[j].dim = len(z)
+		z = fitCopulaCol(&s.cols[j], c, z)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
-	R := mat.NewSymDense(p, nil)
+	p := len(z)
+	s.dims = p
 	mean := make([]float64, p)
 	sd := make([]float64, p)
-	for j := range z {
+	for d := range z {
 		var m float64
-		for _, v := range z[j] {
+		for _, v := range z[d] {
 			m += v
 		}
 		if n > 0 {
 			m /= float64(n)
 		}
 		var ss float64
-		for _, v := range z[j] {
+		for i, v := range z[d] {
+			z[d][i] = v - m
 			ss += (v - m) * (v - m)
 		}
-		mean[j], sd[j] = m, math.Sqrt(ss)
+		mean[d], sd[d] = m, math.Sqrt(ss)
 	}
+	R := mat.NewSymDense(max(p, 1), nil)
 	for a := 0; a < p; a++ {
 		R.SetSym(a, a, 1)
+		if sd[a] < 1e-12 {
+			continue
+		}
 		for b := a + 1; b < p; b++ {
-			if sd[a] < 1e-12 || sd[b] < 1e-12 {
+			if sd[b] < 1e-12 {
 				continue
 			}
 			var sab float64
 			za, zb := z[a], z[b]
 			for i := range za {
-				sab += (za[i] - mean[a]) * (zb[i] - mean[b])
+				sab += za[i] * zb[i]
 			}
 			R.SetSym(a, b, sab/(sd[a]*sd[b]))
 		}
+		if a%8 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	if p == 0 {
+		R.SetSym(0, 0, 1)
 	}
 	var chol mat.Cholesky
+	size := max(p, 1)
 	for lambda := 0.0; ; lambda = max(2*lambda, 1e-6) {
-		if lambda >= 1 {
-			lambda = 1
-		}
-		S := mat.NewSymDense(p, nil)
-		for a := 0; a < p; a++ {
-			for b := a; b < p; b++ {
+		lambda = min(lambda, 1)
+		S := mat.NewSymDense(size, nil)
+		for a := 0; a < size; a++ {
+			for b := a; b < size; b++ {
 				v := (1 - lambda) * R.At(a, b)
 				if a == b {
 					v = 1
@@ -128,26 +172,34 @@ func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {
 			return fmt.Errorf("%s: fit: correlation matrix is not positive definite", s.Name())
 		}
 	}
-	s.chol = mat.NewTriDense(p, mat.Lower, nil)
+	s.chol = mat.NewTriDense(size, mat.Lower, nil)
 	chol.LTo(s.chol)
-	return nil
+	for j := range s.cols {
+		if s.cols[j].mode == copulaOneHot {
+			s.calibrate(&s.cols[j])
+		}
+	}
+	return ctx.Err()
 }
 
-// fitCopulaCol fits one column's map to (0, 1) and writes each row's normal
-// score into z.
-func fitCopulaCol(c *table.Column, z []float64) copulaCol {
+// fitCopulaCol fits one column and appends the normal scores of its
+// dimensions to z.
+func fitCopulaCol(cc *copulaCol, c *table.Column, z [][]float64) [][]float64 {
 	n := c.Len()
-	var cc copulaCol
 	nulls := c.NullCount()
 	if n > 0 {
 		cc.missing = float64(nulls) / float64(n)
 	}
 	k := n - nulls
-	cc.empty = k == 0
+	if k == 0 {
+		cc.mode = copulaEmpty
+		cc.levels = []int32{table.Missing}
+		return z
+	}
 	u := make([]float64, n)
-	mu := cc.missing / 2 // the missing block's midpoint
 	switch {
 	case c.Kind.Numeric():
+		cc.mode = copulaNumeric
 		idx := make([]int, 0, k)
 		for i := 0; i < n; i++ {
 			if !c.IsNull(i) {
@@ -171,18 +223,64 @@ func fitCopulaCol(c *table.Column, z []float64) copulaCol {
 			lo = hi
 		}
 	case c.Kind == table.Categorical:
-		counts := make([]int, len(c.Dict))
+		counts := make([]int, len(c.Dict)+1) // the last is missing
 		for _, code := range c.Codes {
 			if code >= 0 {
 				counts[code]++
+			} else {
+				counts[len(c.Dict)]++
 			}
 		}
+		var levels []int32
 		for code, cnt := range counts {
 			if cnt > 0 {
-				cc.order = append(cc.order, int32(code))
+				if code == len(c.Dict) {
+					levels = append(levels, table.Missing)
+				} else {
+					levels = append(levels, int32(code))
+				}
 			}
 		}
-		slices.SortStableFunc(cc.order, func(a, b int32) int { return cmp.Compare(counts[b], counts[a]) })
+		countOf := func(code int32) int {
+			if code < 0 {
+				return counts[len(c.Dict)]
+			}
+			return counts[code]
+		}
+		slices.SortStableFunc(levels, func(a, b int32) int { return cmp.Compare(countOf(b), countOf(a)) })
+		if len(levels) == 1 {
+			cc.mode = copulaEmpty
+			cc.levels = levels
+			return z
+		}
+		if len(levels) <= copulaMaxLevels {
+			cc.mode = copulaOneHot
+			cc.levels = levels
+			cc.tau = make([]float64, len(levels))
+			cc.off = make([]float64, len(levels))
+			for l := 1; l < len(levels); l++ {
+				p := float64(countOf(levels[l])) / float64(n)
+				cc.tau[l] = distuv.UnitNormal.Quantile(1 - p)
+				zOff := distuv.UnitNormal.Quantile((1 - p) / 2)
+				zOn := distuv.UnitNormal.Quantile(1 - p/2)
+				d := make([]float64, n)
+				for i, code := range c.Codes {
+					if code == levels[l] {
+						d[i] = zOn
+					} else {
+						d[i] = zOff
+					}
+				}
+				z = append(z, d)
+			}
+			return z
+		}
+		cc.mode = copulaOrdinal
+		for _, code := range levels {
+			if code >= 0 {
+				cc.order = append(cc.order, code)
+			}
+		}
 		mid := make([]float64, len(c.Dict))
 		cc.cum = make([]float64, len(cc.order))
 		var acc float64
@@ -198,6 +296,7 @@ func fitCopulaCol(c *table.Column, z []float64) copulaCol {
 			}
 		}
 	default:
+		cc.mode = copulaOrdinal
 		counts := map[string]int{}
 		for i, s := range c.Strs {
 			if !c.IsNull(i) {
@@ -228,13 +327,78 @@ func fitCopulaCol(c *table.Column, z []float64) copulaCol {
 			}
 		}
 	}
+	d := make([]float64, n)
 	for i := range u {
 		if c.IsNull(i) {
-			u[i] = mu
+			u[i] = cc.missing / 2 // the missing block's midpoint
 		}
-		z[i] = distuv.UnitNormal.Quantile(u[i])
+		d[i] = distuv.UnitNormal.Quantile(u[i])
 	}
-	return cc
+	return append(z, d)
+}
+
+// calibrate sets a one-hot column's offsets so that, on 4,096 fixed draws
+// of its dimensions from the fitted copula, each level's share matches the
+// observed one: c_l += log(p_l / p̂_l), 200 rounds at most.
+func (s *GaussianCopula) calibrate(cc *copulaCol) {
+	const draws = 4096
+	L := len(cc.levels)
+	lo, hi := cc.dim, cc.dim+L-1
+	tri := s.chol.RawTriangular()
+	r := rand.New(rand.NewPCG(uint64(cc.dim), 0x63616c69))
+	// z restricted to the column's dimensions: the rows lo..hi of L·e need
+	// e up to hi.
+	zs := make([][]float64, draws)
+	e := make([]float64, hi)
+	for k := range zs {
+		for i := range e {
+			e[i] = r.NormFloat64()
+		}
+		zs[k] = make([]float64, L-1)
+		for d := lo; d < hi; d++ {
+			var v float64
+			for q, l := range tri.Data[d*tri.Stride : d*tri.Stride+d+1] {
+				v += l * e[q]
+			}
+			zs[k][d-lo] = v
+		}
+	}
+	want := make([]float64, L)
+	for l := 1; l < L; l++ {
+		want[l] = 1 - distuv.UnitNormal.CDF(cc.tau[l])
+	}
+	want[0] = 1
+	for l := 1; l < L; l++ {
+		want[0] -= want[l]
+	}
+	got := make([]float64, L)
+	for round := 0; round < 200; round++ {
+		clear(got)
+		for _, zk := range zs {
+			got[cc.pick(zk)]++
+		}
+		worst := 0.0
+		for l := 1; l < L; l++ {
+			g := max(got[l], 0.5) / draws
+			worst = max(worst, math.Abs(g-want[l]))
+			cc.off[l] += math.Log(want[l] / g)
+		}
+		if worst < 0.002 {
+			break
+		}
+	}
+}
+
+// pick returns the level index chosen by the latent values zk of a one-hot
+// column's dimensions.
+func (cc *copulaCol) pick(zk []float64) int {
+	best, bestS := 0, 0.0
+	for l := 1; l < len(cc.levels); l++ {
+		if s := zk[l-1] - cc.tau[l] + cc.off[l]; s > bestS {
+			best, bestS = l, s
+		}
+	}
+	return best
 }
 
 // Sample draws n rows.
@@ -243,9 +407,10 @@ func (s *GaussianCopula) Sample(ctx context.Context, n int, seed uint64) (*table
 		return nil, err
 	}
 	r := newRand(seed, 0x636f7075)
-	p := len(s.cols)
+	p := s.dims
 	b := s.tp.builder(n)
 	e := make([]float64, p)
+	z := make([]float64, p)
 	L := s.chol.RawTriangular()
 	for i := 0; i < n; i++ {
 		if i%4096 == 0 {
@@ -253,31 +418,51 @@ func (s *GaussianCopula) Sample(ctx context.Context, n int, seed uint64) (*table
 				return nil, err
 			}
 		}
-		for j := range e {
-			e[j] = r.NormFloat64()
+		for d := range e {
+			e[d] = r.NormFloat64()
 		}
-		for j := 0; j < p; j++ {
-			var zj float64
-			row := L.Data[j*L.Stride : j*L.Stride+j+1]
-			for k, l := range row {
-				zj += l * e[k]
+		for d := 0; d < p; d++ {
+			var v float64
+			for k, l := range L.Data[d*L.Stride : d*L.Stride+d+1] {
+				v += l * e[k]
 			}
-			s.cols[j].set(b, j, i, distuv.UnitNormal.CDF(zj))
+			z[d] = v
+		}
+		for j := range s.cols {
+			s.cols[j].set(b, j, i, z)
 		}
 	}
 	return b.table()
 }
 
-// set writes the value at copula coordinate u into row i of column j.
-func (cc *copulaCol) set(b *builder, j, i int, u float64) {
-	if cc.empty || u < cc.missing {
+// set writes the value given by latent vector z into row i of column j.
+func (cc *copulaCol) set(b *builder, j, i int, z []float64) {
+	c := b.cols[j]
+	switch cc.mode {
+	case copulaEmpty:
+		if cc.levels[0] < 0 {
+			b.null(j, i)
+		} else {
+			c.Codes[i] = cc.levels[0]
+		}
+		return
+	case copulaOneHot:
+		code := cc.levels[cc.pick(z[cc.dim:cc.dim+len(cc.levels)-1])]
+		if code < 0 {
+			b.null(j, i)
+		} else {
+			c.Codes[i] = code
+		}
+		return
+	}
+	u := distuv.UnitNormal.CDF(z[cc.dim])
+	if u < cc.missing {
 		b.null(j, i)
 		return
 	}
 	v := (u - cc.missing) / (1 - cc.missing)
-	c := b.cols[j]
 	switch {
-	case cc.sorted != nil:
+	case cc.mode == copulaNumeric:
 		b.num(j, i, quantile(cc.sorted, v))
 	case cc.order != nil:
 		c.Codes[i] = cc.order[searchCum(cc.cum, v)]

@@ -196,14 +196,14 @@ func (s *IPF) fitTargets(ctx context.Context, tg *macro.Targets, tp *template) e
 				return fmt.Errorf("ipf: target variable %q is categorical, its column %s", v.Name, tp.cols[j].Kind)
 			}
 			codes := make([]int32, len(v.Categories))
+			pos := make(map[string]int32, len(tp.cols[j].Dict))
+			for code, d := range tp.cols[j].Dict {
+				pos[d] = int32(code)
+			}
 			for cell, cat := range v.Categories {
-				codes[cell] = table.Missing
-				for code, d := range tp.cols[j].Dict {
-					if d == cat {
-						codes[cell] = int32(code)
-					}
-				}
-				if codes[cell] == table.Missing {
+				code, ok := pos[cat]
+				codes[cell] = code
+				if !ok {
 					// A target category the template lacks: add it.
 					tp.cols[j].Dict = append(tp.cols[j].Dict, cat)
 					codes[cell] = int32(len(tp.cols[j].Dict) - 1)
