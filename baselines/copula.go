@@ -60,10 +60,10 @@ type GaussianCopula struct {
 type copulaMode uint8
 
 const (
-	copulaEmpty    copulaMode = iota // no present value, or one level: constant
-	copulaNumeric                    // one dimension, empirical quantiles
-	copulaOrdinal                    // one dimension, frequency-ordered values
-	copulaOneHot                     // L−1 dimensions
+	copulaEmpty   copulaMode = iota // no present value, or one level: constant
+	copulaNumeric                   // one dimension, empirical quantiles
+	copulaOrdinal                   // one dimension, frequency-ordered values
+	copulaOneHot                    // L−1 dimensions
 )
 
 type copulaCol struct {
