@@ -1,0 +1,465 @@
+package metrics
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/synthor/synthor/table"
+)
+
+func init() {
+	// -update rewrites golden files; defined here unless another test file
+	// of the package already did.
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files in testdata")
+	}
+}
+
+func sdmUpdating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func sdmReport(t *testing.T, real, synth *table.Table, filter string) *QualityReport {
+	t.Helper()
+	rep, err := NewQualityReport(context.Background(), real, synth, QualityConfig{PairFilter: filter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func sdmColumnScore(t *testing.T, rep *QualityReport, name string) ColumnShape {
+	t.Helper()
+	for _, c := range rep.Columns {
+		if c.Column == name {
+			return c
+		}
+	}
+	t.Fatalf("no column %q in the report", name)
+	return ColumnShape{}
+}
+
+func sdmPairScore(t *testing.T, rep *QualityReport, a, b string) PairTrend {
+	t.Helper()
+	for _, p := range rep.Pairs {
+		if p.Columns == [2]string{a, b} {
+			return p
+		}
+	}
+	t.Fatalf("no pair (%s, %s) in the report", a, b)
+	return PairTrend{}
+}
+
+func sdmNear(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	if math.IsNaN(got) || math.Abs(got-want) > tol {
+		t.Errorf("%s = %.17g, want %.17g", what, got, want)
+	}
+}
+
+func TestQualityConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		cfg     QualityConfig
+		wantErr string
+	}{
+		{QualityConfig{}, ""},
+		{DefaultQualityConfig, ""},
+		{QualityConfig{PairFilter: "all", Workers: 3}, ""},
+		{QualityConfig{PairFilter: "some"}, `pair_filter "some"`},
+		{QualityConfig{Workers: -1}, "workers -1"},
+	} {
+		t.Run(tc.cfg.PairFilter+"/"+tc.wantErr, func(t *testing.T) {
+			err := tc.cfg.Validate()
+			if tc.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error %v", err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("error %v, want one naming %s", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestQualityIdentical: a table scored against itself gets 1 for every
+// defined score, under both conventions (SDMetrics' definition: D = 0, no
+// variation, equal correlations).
+func TestQualityIdentical(t *testing.T) {
+	adult := sdmReadCSV(t, "adult_train.csv.gz", "adult_metadata.json")
+	edge := sdmReadCSV(t, "edge_real.csv", "edge_metadata.json")
+	for _, tc := range []struct {
+		name string
+		tb   *table.Table
+	}{{"adult", adult}, {"edge", edge}} {
+		for _, filter := range []string{PairFilterAll, PairFilterSDMetrics} {
+			t.Run(tc.name+"/"+filter, func(t *testing.T) {
+				rep := sdmReport(t, tc.tb, tc.tb, filter)
+				for _, s := range rep.Scores() {
+					if s.OK() {
+						sdmNear(t, s.Name+strings.Join(s.Columns, ","), s.Value, 1, 1e-12)
+					} else if s.Reason == "" {
+						t.Errorf("%s %v: undefined without a reason", s.Name, s.Columns)
+					}
+				}
+				if tc.name == "adult" {
+					// No column of Adult is constant or empty: everything
+					// has a value under "all".
+					for _, s := range rep.Scores() {
+						if filter == PairFilterAll && !s.OK() {
+							t.Errorf("%s %v undefined: %s", s.Name, s.Columns, s.Reason)
+						}
+					}
+					if rep.Score != 1 || rep.ColumnShapes != 1 || rep.ColumnPairTrends != 1 {
+						t.Errorf("overall %v, shapes %v, trends %v, want 1", rep.Score, rep.ColumnShapes, rep.ColumnPairTrends)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestQualityDefinitions checks cases the goldens do not cover against
+// closed forms.
+func TestQualityDefinitions(t *testing.T) {
+	t.Run("disjoint categories give tv_complement 0 up to the 1e-6 term", func(t *testing.T) {
+		real := table.MustNew(table.NewCategorical("c", []string{"a", "b"}, []int32{0, 1, 1, 0, 0}))
+		synth := table.MustNew(table.NewCategorical("c", []string{"c", "d"}, []int32{0, 1, 1}))
+		rep := sdmReport(t, real, synth, PairFilterAll)
+		// Real shares n_c/(n+2e-6), unseen ones 1e-6/(n+2e-6): the
+		// complement is 2e-6/(n+2e-6) with n = 5.
+		sdmNear(t, "tv_complement", sdmColumnScore(t, rep, "c").Value, 2e-6/(5+2e-6), 1e-15)
+	})
+	t.Run("numbers beyond the real range give ks_complement 0", func(t *testing.T) {
+		real := table.MustNew(
+			table.NewFloat("f", []float64{1, 2.5, 3, math.NaN()}),
+			table.NewInteger("i", []int64{1, 2, 3, 4}, nil),
+			table.NewDatetime("d", []int64{1e18, 2e18, 3e18, 4e18}, nil),
+		)
+		synth := table.MustNew(
+			table.NewFloat("f", []float64{3.5, 4, 10}),
+			table.NewInteger("i", []int64{5, 6, 1 << 40}, nil),
+			table.NewDatetime("d", []int64{5e18, 6e18, 7e18}, nil),
+		)
+		rep := sdmReport(t, real, synth, PairFilterAll)
+		for _, c := range []string{"f", "i", "d"} {
+			sdmNear(t, "ks_complement("+c+")", sdmColumnScore(t, rep, c).Value, 0, 0)
+		}
+	})
+	t.Run("correlation 0.6 against -0.6 gives 0.4", func(t *testing.T) {
+		z1 := []float64{1, 1, -1, -1}
+		z2 := []float64{1, -1, 1, -1}
+		mk := func(r float64) *table.Table {
+			y := make([]float64, 4)
+			for i := range y {
+				y[i] = r*z1[i] + 0.8*z2[i]
+			}
+			return table.MustNew(table.NewFloat("x", z1), table.NewFloat("y", y))
+		}
+		for _, filter := range []string{PairFilterAll, PairFilterSDMetrics} {
+			rep := sdmReport(t, mk(0.6), mk(-0.6), filter)
+			p := sdmPairScore(t, rep, "x", "y")
+			sdmNear(t, filter+" correlation_similarity", p.Value, 0.4, 1e-12)
+			sdmNear(t, filter+" real r", p.RealCorrelation, 0.6, 1e-12)
+			sdmNear(t, filter+" synthetic r", p.SyntheticCorrelation, -0.6, 1e-12)
+			if !p.Counted {
+				t.Errorf("%s: |r| = 0.6 > 0.5 should count", filter)
+			}
+			sdmNear(t, filter+" column pair trends", rep.ColumnPairTrends, 0.4, 1e-12)
+		}
+	})
+	t.Run("weak real correlation is skipped under sdmetrics only", func(t *testing.T) {
+		z1 := []float64{1, 1, -1, -1}
+		z2 := []float64{1, -1, 1, -1}
+		y := make([]float64, 4)
+		for i := range y {
+			y[i] = 0.3*z1[i] + math.Sqrt(1-0.09)*z2[i]
+		}
+		tb := table.MustNew(table.NewFloat("x", z1), table.NewFloat("y", y))
+		p := sdmPairScore(t, sdmReport(t, tb, tb, PairFilterSDMetrics), "x", "y")
+		if p.Counted || !math.IsNaN(p.Value) || !strings.Contains(p.Reason, "skipped by the sdmetrics pair filter") || !strings.Contains(p.Reason, "0.3") {
+			t.Errorf("sdmetrics: %+v, want skipped with |r| 0.3 in the reason", p)
+		}
+		p = sdmPairScore(t, sdmReport(t, tb, tb, PairFilterAll), "x", "y")
+		if !p.Counted || p.Value != 1 {
+			t.Errorf("all: %+v, want counted with 1", p)
+		}
+	})
+	t.Run("contingency by hand", func(t *testing.T) {
+		// Real: (a,x) (a,x) (b,y) (b,y); synthetic: (a,x) (a,y) (b,y) (b,y).
+		// Shares differ by 0.25 in two cells: 1 − ½·0.5 = 0.75. The real
+		// table is perfectly associated: Cramér's V = 1.
+		real := table.MustNew(
+			table.NewCategorical("u", []string{"a", "b"}, []int32{0, 0, 1, 1}),
+			table.NewCategorical("v", []string{"x", "y"}, []int32{0, 0, 1, 1}),
+		)
+		synth := table.MustNew(
+			table.NewCategorical("u", []string{"b", "a"}, []int32{1, 1, 0, 0}),
+			table.NewCategorical("v", []string{"y", "x"}, []int32{1, 0, 0, 0}),
+		)
+		rep := sdmReport(t, real, synth, PairFilterSDMetrics)
+		p := sdmPairScore(t, rep, "u", "v")
+		sdmNear(t, "contingency_similarity", p.Value, 0.75, 1e-15)
+		sdmNear(t, "real cramér's v", p.RealAssociation, 1, 1e-15)
+		sdmNear(t, "tv_complement(v)", sdmColumnScore(t, rep, "v").Value, 0.75, 1e-15)
+	})
+	t.Run("missing values are a contingency cell but not a tv category", func(t *testing.T) {
+		real := table.MustNew(
+			table.NewCategorical("u", []string{"a"}, []int32{0, 0, table.Missing, table.Missing}),
+			table.NewCategorical("v", []string{"x", "y"}, []int32{0, 1, 0, 1}),
+		)
+		synth := table.MustNew(
+			table.NewCategorical("u", []string{"a"}, []int32{0, 0, 0, 0}),
+			table.NewCategorical("v", []string{"x", "y"}, []int32{0, 1, 0, 1}),
+		)
+		rep := sdmReport(t, real, synth, PairFilterAll)
+		sdmNear(t, "tv_complement(u)", sdmColumnScore(t, rep, "u").Value, 1, 0)
+		// Real cells (a,x) (a,y) (NaN,x) (NaN,y) a quarter each; synthetic
+		// (a,x) (a,y) a half each: ½(0.25·2 + 0.25·2) = 0.5.
+		sdmNear(t, "contingency_similarity", sdmPairScore(t, rep, "u", "v").Value, 0.5, 1e-15)
+	})
+	t.Run("empty and constant columns are undefined with reasons", func(t *testing.T) {
+		nan := math.NaN()
+		real := table.MustNew(
+			table.NewFloat("x", []float64{1, 2, 3, 4}),
+			table.NewFloat("k", []float64{5, 5, 5, 5}),
+			table.NewFloat("e", []float64{1, 2, 4, 3}),
+			table.NewCategorical("c", []string{"a"}, []int32{0, 0, 0, 0}),
+		)
+		synth := table.MustNew(
+			table.NewFloat("x", []float64{1, 3, 2, 4}),
+			table.NewFloat("k", []float64{5, 5, 5, 6}),
+			table.NewFloat("e", []float64{nan, nan, nan, nan}),
+			table.NewCategorical("c", []string{"a"}, []int32{table.Missing, table.Missing, table.Missing, table.Missing}),
+		)
+		rep := sdmReport(t, real, synth, PairFilterAll)
+		for _, tc := range []struct {
+			got    float64
+			reason string
+			want   string
+		}{
+			{sdmColumnScore(t, rep, "e").Value, sdmColumnScore(t, rep, "e").Reason, "synthetic column has no non-missing value"},
+			{sdmColumnScore(t, rep, "c").Value, sdmColumnScore(t, rep, "c").Reason, "IncomputableMetricError"},
+			{sdmPairScore(t, rep, "x", "k").Value, sdmPairScore(t, rep, "x", "k").Reason, "real data in column 'k' contains a constant value"},
+			{sdmPairScore(t, rep, "x", "e").Value, sdmPairScore(t, rep, "x", "e").Reason, "fewer than 2 rows of the synthetic data"},
+		} {
+			if !math.IsNaN(tc.got) || !strings.Contains(tc.reason, tc.want) {
+				t.Errorf("value %v reason %q, want NaN with %q", tc.got, tc.reason, tc.want)
+			}
+		}
+		// A single-category column has no Cramér's V: not counted under
+		// sdmetrics.
+		rep = sdmReport(t, real, real, PairFilterSDMetrics)
+		p := sdmPairScore(t, rep, "x", "c")
+		if p.Counted || !strings.Contains(p.Reason, "undefined") {
+			t.Errorf("%+v, want skipped as undefined", p)
+		}
+	})
+	t.Run("text columns are not scored", func(t *testing.T) {
+		tb := table.MustNew(table.NewText("t", []string{"a", "b"}, nil), table.NewFloat("x", []float64{1, 2}))
+		rep := sdmReport(t, tb, tb, PairFilterAll)
+		if len(rep.Columns) != 1 || len(rep.Pairs) != 0 {
+			t.Errorf("%d columns %d pairs, want 1 and 0", len(rep.Columns), len(rep.Pairs))
+		}
+		if !math.IsNaN(rep.ColumnPairTrends) || rep.ColumnPairTrendsReason == "" || rep.Score != 1 {
+			t.Errorf("trends %v (%q), overall %v", rep.ColumnPairTrends, rep.ColumnPairTrendsReason, rep.Score)
+		}
+	})
+}
+
+func TestQualityErrors(t *testing.T) {
+	x := table.NewFloat("x", []float64{1, 2})
+	c := table.NewCategorical("x", []string{"a"}, []int32{0, 0})
+	y := table.NewFloat("y", []float64{1, 2})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name        string
+		ctx         context.Context
+		real, synth *table.Table
+		cfg         QualityConfig
+		want        string
+	}{
+		{"absent column", context.Background(), table.MustNew(x, y), table.MustNew(y), QualityConfig{}, `column "x" of the real table is absent`},
+		{"kind mismatch", context.Background(), table.MustNew(x), table.MustNew(c), QualityConfig{}, `column "x" is float in the real table but categorical`},
+		{"nil table", context.Background(), nil, table.MustNew(x), QualityConfig{}, "required"},
+		{"bad filter", context.Background(), table.MustNew(x), table.MustNew(x), QualityConfig{PairFilter: "most"}, "pair_filter"},
+		{"cancelled", ctx, table.MustNew(x, y), table.MustNew(x, y), QualityConfig{}, "context canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewQualityReport(tc.ctx, tc.real, tc.synth, tc.cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+			if tc.name == "cancelled" && !errors.Is(err, context.Canceled) {
+				t.Fatalf("error %v does not wrap context.Canceled", err)
+			}
+		})
+	}
+}
+
+// TestQualityWorkers: the report does not depend on the number of
+// goroutines.
+func TestQualityWorkers(t *testing.T) {
+	real := sdmReadCSV(t, "edge_real.csv", "edge_metadata.json")
+	synth := sdmReadCSV(t, "edge_synth.csv", "edge_metadata.json")
+	var want []byte
+	for _, w := range []int{1, 2, 7} {
+		rep, err := NewQualityReport(context.Background(), real, synth, QualityConfig{PairFilter: PairFilterAll, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := json.Marshal(rep.Scores())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want = got
+		} else if !bytes.Equal(got, want) {
+			t.Fatalf("workers=%d gives different scores", w)
+		}
+	}
+}
+
+// TestSDMetricsScores checks the rows the metric group returns.
+func TestSDMetricsScores(t *testing.T) {
+	real := sdmReadCSV(t, "edge_real.csv", "edge_metadata.json")
+	synth := sdmReadCSV(t, "edge_synth.csv", "edge_metadata.json")
+	for _, filter := range []string{"", PairFilterAll} {
+		t.Run("filter="+filter, func(t *testing.T) {
+			scores, err := SDMetrics(context.Background(), Input{Real: real, Synth: synth, PairFilter: filter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := filter
+			if want == "" {
+				want = PairFilterSDMetrics
+			}
+			// 10 columns, 45 pairs, 3 aggregates.
+			if len(scores) != 10+45+3 {
+				t.Fatalf("%d scores, want 58", len(scores))
+			}
+			names := map[string]int{}
+			for i, s := range scores {
+				names[s.Name]++
+				if s.Group != "sdmetrics" || s.Better != Higher {
+					t.Errorf("score %d: group %q better %q", i, s.Group, s.Better)
+				}
+				if !s.OK() && s.Reason == "" {
+					t.Errorf("score %d (%s %v): undefined without a reason", i, s.Name, s.Columns)
+				}
+				if i >= 10 && s.Params["pair_filter"] != want {
+					t.Errorf("score %d (%s): pair_filter %v, want %s", i, s.Name, s.Params["pair_filter"], want)
+				}
+			}
+			for name, n := range map[string]int{
+				NameKSComplement: 6, NameTVComplement: 4,
+				NameCorrelationSimilarity: 15, NameContingencySimilarity: 30,
+				NameColumnShapes: 1, NameColumnPairTrends: 1, NameSDMetricsQuality: 1,
+			} {
+				if names[name] != n {
+					t.Errorf("%d %s rows, want %d", names[name], name, n)
+				}
+			}
+			last := scores[len(scores)-1]
+			if last.Name != NameSDMetricsQuality {
+				t.Fatalf("last row %s", last.Name)
+			}
+			b, err := json.Marshal(scores)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A skipped pair is a null value with its reason.
+			if filter == "" && !bytes.Contains(b, []byte(`"value":null,"better":"higher","reason":"skipped by the sdmetrics pair filter`)) &&
+				!bytes.Contains(b, []byte(`"reason":"skipped by the sdmetrics pair filter`)) {
+				t.Errorf("no skipped pair in %s", b)
+			}
+		})
+	}
+}
+
+func TestWriteQualitySummary(t *testing.T) {
+	real := sdmReadCSV(t, "edge_real.csv", "edge_metadata.json")
+	synth := sdmReadCSV(t, "edge_synth.csv", "edge_metadata.json")
+	adult := sdmReadCSV(t, "adult_train.csv.gz", "adult_metadata.json")
+	indep := sdmReadCSV(t, "adult_indep.csv.gz", "adult_metadata.json")
+	for _, tc := range []struct {
+		name        string
+		real, synth *table.Table
+		filter      string
+	}{
+		{"edge_all", real, synth, PairFilterAll},
+		{"edge_sdmetrics", real, synth, PairFilterSDMetrics},
+		{"adult_indep_sdmetrics", adult, indep, PairFilterSDMetrics},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			scores, err := SDMetrics(context.Background(), Input{Real: tc.real, Synth: tc.synth, PairFilter: tc.filter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Through JSON, as a report renderer receives them.
+			b, err := json.Marshal(scores)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back []Score
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := WriteQualitySummary(&out, back); err != nil {
+				t.Fatal(err)
+			}
+			sdmGoldenFile(t, filepath.Join(sdmDir, "summary_"+tc.name+".golden"), out.Bytes())
+		})
+	}
+	t.Run("no report", func(t *testing.T) {
+		err := WriteQualitySummary(&bytes.Buffer{}, []Score{{Name: "tvd", Group: "fidelity"}})
+		if err == nil || !strings.Contains(err.Error(), "no sdmetrics_quality score") {
+			t.Fatalf("error %v", err)
+		}
+	})
+	t.Run("write error", func(t *testing.T) {
+		scores, err := SDMetrics(context.Background(), Input{Real: real, Synth: synth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = WriteQualitySummary(sdmFailWriter{}, scores)
+		if !errors.Is(err, errSDMWrite) {
+			t.Fatalf("error %v, want the writer's", err)
+		}
+	})
+}
+
+var errSDMWrite = errors.New("disk full")
+
+type sdmFailWriter struct{}
+
+func (sdmFailWriter) Write([]byte) (int, error) { return 0, errSDMWrite }
+
+// sdmGoldenFile compares got with the golden file, rewriting it under
+// -update and leaving got beside it as .got on a mismatch.
+func sdmGoldenFile(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if sdmUpdating() {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		_ = os.WriteFile(path+".got", got, 0o644)
+		t.Errorf("%s differs from the golden file (got in %s.got):\n%s", path, path, got)
+	}
+}
