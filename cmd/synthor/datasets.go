@@ -66,6 +66,10 @@ func writeDatasetList(w io.Writer) error {
 	return tw.Flush()
 }
 
+// dsMaxRecords bounds --rows, so that a typo cannot exhaust memory (10
+// million ecommerce-bn records take about 0.5 GB).
+const dsMaxRecords = 10_000_000
+
 // datasetFlags are the flags shared by show and export.
 type datasetFlags struct {
 	rows  int
@@ -79,6 +83,9 @@ type datasetFlags struct {
 func (f *datasetFlags) load(cmd *cobra.Command, d *datasets.Dataset) (*table.Table, error) {
 	if f.rows < 0 {
 		return nil, usagef("--rows must be 0 or more, got %d", f.rows)
+	}
+	if f.rows > dsMaxRecords {
+		return nil, usagef("--rows %d is above the limit of %d records", f.rows, dsMaxRecords)
 	}
 	if !d.Real() {
 		if cmd.Flags().Changed("split") {

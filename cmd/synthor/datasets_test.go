@@ -265,6 +265,7 @@ func TestDatasetsErrors(t *testing.T) {
 		{"unknown dataset in show", []string{"show", "nope"}, 1, "valid: adult, ecommerce-bn, mobility, population"},
 		{"negative rows", []string{"export", "ecommerce-bn", "--rows", "-5", "--out", out}, 2, "--rows must be 0 or more, got -5"},
 		{"negative rows in show", []string{"show", "population", "--rows", "-1"}, 2, "--rows must be 0 or more"},
+		{"rows too large", []string{"export", "mobility", "--rows", "99999999999", "--out", out}, 2, "above the limit of 10000000 records"},
 		{"rows not a number", []string{"export", "ecommerce-bn", "--rows", "many", "--out", out}, 2, "invalid argument"},
 		{"negative seed", []string{"export", "ecommerce-bn", "--seed", "-1", "--out", out}, 2, "invalid argument"},
 		{"missing out", []string{"export", "ecommerce-bn"}, 2, `required flag(s) "out" not set`},
