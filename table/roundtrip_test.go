@@ -219,3 +219,51 @@ func TestWriteFileNoPartial(t *testing.T) {
 		t.Error("no error writing parquet")
 	}
 }
+
+// TestAdultSchemaFile reads the shared Adult CSV with a schema file that
+// overrides four columns and leaves the others to inference.
+func TestAdultSchemaFile(t *testing.T) {
+	const path = "/work/shared/data/adult/adult_train.csv"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared Adult file not available: %v", err)
+	}
+	s, err := LoadSchema(filepath.Join("testdata", "adult.schema.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := ReadFile(path, ReadOptions{Schema: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc := tb.Col("income")
+	if inc.Kind != Categorical || strings.Join(inc.Dict, " ") != ">50K <=50K" || inc.Description == "" {
+		t.Errorf("income: %s %q %q", inc.Kind, inc.Dict, inc.Description)
+	}
+	n := 0
+	for _, k := range inc.Codes {
+		if k == 0 {
+			n++
+		}
+	}
+	if n != 7841 { // the README's count of >50K rows
+		t.Errorf("%d rows >50K, want 7841", n)
+	}
+	if c := tb.Col("fnlwgt"); c.Kind != Float || c.Floats[0] != 77516 {
+		t.Errorf("fnlwgt: %s", c.Kind)
+	}
+	if c := tb.Col("education-num"); c.Kind != Categorical || len(c.Dict) != 16 {
+		t.Errorf("education-num: %s with %d categories", c.Kind, len(c.Dict))
+	}
+	if c := tb.Col("hours-per-week"); c.Kind != Integer {
+		t.Errorf("hours-per-week (inferred): %s", c.Kind)
+	}
+	// A narrower range than the data is an error naming the first bad line
+	// (line 224 holds the first age above 80: awk -F, 'NR>1 && $1>80').
+	s.Fields[0].Max = ptr(80.0)
+	_, err = ReadFile(path, ReadOptions{Schema: s})
+	if want := "read " + path + `: line 224, column "age": 90 is outside the schema's range [17, 80]`; err == nil || err.Error() != want {
+		t.Errorf("error %v", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
