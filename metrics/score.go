@@ -41,13 +41,20 @@ func Undefined(name, group string, cols []string, better Direction, reason strin
 // OK reports whether the score has a value.
 func (s Score) OK() bool { return !math.IsNaN(s.Value) && !math.IsInf(s.Value, 0) }
 
-// MarshalJSON writes Value as null when it is undefined.
+// MarshalJSON writes the fields in a fixed order (name, group, columns,
+// value, better, reason, targeted, params), Value as null when it is
+// undefined and Columns as [] when empty.
 func (s Score) MarshalJSON() ([]byte, error) {
-	type plain Score
 	out := struct {
-		plain
-		Value *float64 `json:"value"`
-	}{plain: plain(s)}
+		Name     string         `json:"name"`
+		Group    string         `json:"group"`
+		Columns  []string       `json:"columns"`
+		Value    *float64       `json:"value"`
+		Better   Direction      `json:"better"`
+		Reason   string         `json:"reason,omitempty"`
+		Targeted *bool          `json:"targeted,omitempty"`
+		Params   map[string]any `json:"params,omitempty"`
+	}{s.Name, s.Group, s.Columns, nil, s.Better, s.Reason, s.Targeted, s.Params}
 	if s.OK() {
 		v := s.Value
 		out.Value = &v
