@@ -326,7 +326,7 @@ func (b *Backend) call(ctx context.Context, req Request) (*Response, []string, e
 			return nil, fallbacks, e
 		}
 		d := b.backoff(attempt-len(fallbacks), e.RetryAfter)
-		b.log.Info("llm retry", "attempt", attempt+1, "kind", e.Kind.String(), "status", e.Status, "wait", d.String())
+		b.log.Info("llm retry", "attempt", attempt+1, "kind", e.Kind.String(), "status", e.Status, "detail", e.Msg, "wait", d.String())
 		if err := b.sleep(ctx, d); err != nil {
 			return nil, fallbacks, &Error{Kind: KindCanceled, Attempts: attempt + 1, Msg: "while waiting to retry", Err: err}
 		}

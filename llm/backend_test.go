@@ -155,9 +155,13 @@ func TestTransportFaultsAreRetried(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := server(t, llmtest.Reply(`{"ok": 1}`))
-			s.Inject(tc.fault, tc.fault)
+			second := tc.fault
+			if tc.fault.Kind == llmtest.Slow {
+				second = llmtest.Fault{Kind: llmtest.ServerError} // one slow wait is enough
+			}
+			s.Inject(tc.fault, second)
 			cfg := cfgFor(s)
-			cfg.Timeout = 100 * time.Millisecond
+			cfg.Timeout = time.Second // generous for a loaded machine; a slow reply waits it out once
 			cfg.Retries = 2
 			var sl sleeps
 			b := open(t, cfg, llm.WithSleep(sl.sleep))
@@ -207,7 +211,10 @@ func TestRetriesExhausted(t *testing.T) {
 			s := server(t, llmtest.Reply(`{}`))
 			s.Inject(tc.fault, tc.fault, tc.fault)
 			cfg := cfgFor(s)
-			cfg.Timeout = 50 * time.Millisecond
+			cfg.Timeout = 5 * time.Second
+			if tc.kind == llm.KindTimeout {
+				cfg.Timeout = 50 * time.Millisecond
+			}
 			cfg.Retries = 2
 			var sl sleeps
 			b := open(t, cfg, llm.WithSleep(sl.sleep))
