@@ -1,17 +1,396 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/spf13/cobra"
+
+	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/metrics"
+	"github.com/synthor/synthor/table"
 )
 
+// evalOptions are the flags of synthor eval.
+type evalOptions struct {
+	real, synth, holdout string
+	schema, targets      string
+	groups               string
+	joints               string
+	bins                 int
+	format               string
+	pairFilter           string
+	seed                 uint64
+	c2stRows             int
+}
+
+// evalFormats renders scores in each --format.
+var evalFormats = map[string]func(w io.Writer, scores []metrics.Score) error{
+	"table":    writeScoresTable,
+	"markdown": writeScoresMarkdown,
+	"json":     writeScoresJSON,
+	"csv":      writeScoresCSV,
+}
+
 func newEvalCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "eval",
-		Short: "(not built yet)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("eval: not built yet")
+	var o evalOptions
+	cmd := &cobra.Command{
+		Use:   "eval --real FILE --synth FILE",
+		Short: "Score a synthetic table against the real one",
+		Long: `eval reads a real and a synthetic table (CSV, JSON lines or Parquet), checks that
+they have the same columns with the same kinds, and computes the requested metric
+groups. The fidelity group compares each column (tvd, ks, wasserstein, jsd,
+hellinger), each pair of columns or each --joints group (jsd, tvd, srmse,
+pearson_diff, spearman_diff, cramers_v_diff), runs a classifier two-sample test
+(c2st_gap, c2st_auc) and adds the SDMetrics summary scores. Numeric columns are
+cut into --bins quantile bins of the real data for frequency tables; missing
+values are a category of their own there and are dropped from ks, wasserstein
+and correlations. With --targets, each score says whether its columns were a
+target of the synthesizer.`,
+		Example: `  synthor eval --real ref.csv --synth synth.csv
+  synthor eval --real ref.csv --synth synth.csv --joints "age,gender,category;category,price" --format json
+  synthor eval --real ref.csv --synth synth.csv --metrics fidelity,sdmetrics --targets targets.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runEval(cmd, o)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.real, "real", "", "real (reference) table `FILE`")
+	f.StringVar(&o.synth, "synth", "", "synthetic table `FILE`")
+	f.StringVar(&o.holdout, "holdout", "", "optional held-out real table `FILE` (for groups that use one)")
+	f.StringVar(&o.schema, "schema", "", "schema `FILE` (YAML or JSON) applied to every table; kinds are inferred without it")
+	f.StringVar(&o.targets, "targets", "", "macro aggregates `FILE`: scores over a targeted marginal or joint are marked targeted")
+	f.StringVar(&o.groups, "metrics", "fidelity", "comma-separated metric `GROUPS` ("+strings.Join(metrics.GroupNames(), ", ")+")")
+	f.StringVar(&o.joints, "joints", "", `column groups scored as contingency tables, e.g. "a,b,c;c,x" (default: all pairs)`)
+	f.IntVar(&o.bins, "bins", macro.DefaultBins, "quantile bins per numeric column in frequency tables")
+	f.StringVar(&o.format, "format", "table", "output format: table, markdown, json or csv")
+	f.StringVar(&o.pairFilter, "pair-filter", metrics.PairFilterSDMetrics, "SDMetrics pair convention: sdmetrics or all")
+	f.Uint64Var(&o.seed, "seed", 0, "seed of the classifier test's subsample and split")
+	f.IntVar(&o.c2stRows, "c2st-rows", metrics.DefaultC2STRows, "rows drawn from each side for the classifier test (0 skips it)")
+	return cmd
+}
+
+// parseJoints parses "a,b,c;c,x" into column groups.
+func parseJoints(s string) ([][]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out [][]string
+	for g := range strings.SplitSeq(s, ";") {
+		var cols []string
+		for c := range strings.SplitSeq(g, ",") {
+			c = strings.TrimSpace(c)
+			if c == "" {
+				return nil, fmt.Errorf("--joints: empty column name in group %q", g)
+			}
+			cols = append(cols, c)
+		}
+		if len(cols) < 2 {
+			return nil, fmt.Errorf("--joints: group %q needs at least two columns", g)
+		}
+		out = append(out, cols)
+	}
+	return out, nil
+}
+
+// validate checks the flags; its errors are usage errors.
+func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
+	if o.real == "" || o.synth == "" {
+		return nil, nil, nil, usagef("eval: --real and --synth are required")
+	}
+	if _, ok := evalFormats[o.format]; !ok {
+		return nil, nil, nil, usagef("eval: --format %q is not one of table, markdown, json, csv", o.format)
+	}
+	if o.pairFilter != metrics.PairFilterSDMetrics && o.pairFilter != metrics.PairFilterAll {
+		return nil, nil, nil, usagef("eval: --pair-filter %q is not one of sdmetrics, all", o.pairFilter)
+	}
+	if o.bins < 1 {
+		return nil, nil, nil, usagef("eval: --bins %d must be at least 1", o.bins)
+	}
+	if o.c2stRows < 0 {
+		return nil, nil, nil, usagef("eval: --c2st-rows %d is negative", o.c2stRows)
+	}
+	var groups []metrics.Group
+	var names []string
+	for n := range strings.SplitSeq(o.groups, ",") {
+		n = strings.TrimSpace(n)
+		g, err := metrics.Lookup(n)
+		if err != nil {
+			return nil, nil, nil, usagef("eval: --metrics: %w", err)
+		}
+		if slices.Contains(names, n) {
+			continue
+		}
+		groups, names = append(groups, g), append(names, n)
+	}
+	joints, err := parseJoints(o.joints)
+	if err != nil {
+		return nil, nil, nil, usagef("eval: %w", err)
+	}
+	return groups, names, joints, nil
+}
+
+func runEval(cmd *cobra.Command, o evalOptions) error {
+	groups, names, joints, err := o.validate()
+	if err != nil {
+		return err
+	}
+	opts := table.ReadOptions{}
+	if o.schema != "" {
+		s, err := table.LoadSchema(o.schema)
+		if err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		opts.Schema = s
+	}
+	read := func(path string) (*table.Table, error) {
+		if path == "" {
+			return nil, nil
+		}
+		t, err := table.ReadFile(path, opts)
+		if err != nil {
+			return nil, fmt.Errorf("eval: %w", err)
+		}
+		return t, nil
+	}
+	real, err := read(o.real)
+	if err != nil {
+		return err
+	}
+	synth, err := read(o.synth)
+	if err != nil {
+		return err
+	}
+	holdout, err := read(o.holdout)
+	if err != nil {
+		return err
+	}
+	if err := sameColumns(real, synth, o.real, o.synth); err != nil {
+		return err
+	}
+	if holdout != nil {
+		if err := sameColumns(real, holdout, o.real, o.holdout); err != nil {
+			return err
+		}
+	}
+	for _, g := range joints {
+		for _, c := range g {
+			if real.Col(c) == nil {
+				return fmt.Errorf("eval: --joints: column %q is not in %s", c, o.real)
+			}
+		}
+	}
+	in := metrics.Input{
+		Real: real, Synth: synth, Holdout: holdout,
+		Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: o.seed,
+		C2STRows: o.c2stRows,
+	}
+	if o.c2stRows == 0 {
+		in.C2STRows = -1
+	}
+	if o.targets != "" {
+		tg, err := macro.LoadTargets(o.targets)
+		if err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		in.Targeted = targetKeys(tg)
+	}
+	var scores []metrics.Score
+	for i, g := range groups {
+		s, err := g.Scores(cmd.Context(), in)
+		if err != nil {
+			return fmt.Errorf("eval: %s: %w", names[i], err)
+		}
+		scores = append(scores, s...)
+	}
+	// Render to a buffer first: a failure never leaves half a report.
+	var buf bytes.Buffer
+	if err := evalFormats[o.format](&buf, scores); err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	if o.format == "table" && slices.Contains(names, "sdmetrics") {
+		if err := writeSummary(&buf, scores); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+	}
+	_, err = cmd.OutOrStdout().Write(buf.Bytes())
+	return err
+}
+
+// compatible reports whether a column kind in one file can be scored
+// against another: the same kind, or integer against float.
+func compatible(a, b table.Kind) bool {
+	num := func(k table.Kind) bool { return k == table.Integer || k == table.Float }
+	return a == b || (num(a) && num(b))
+}
+
+// sameColumns checks that b has exactly a's columns with compatible kinds,
+// naming the first column that disagrees.
+func sameColumns(a, b *table.Table, aName, bName string) error {
+	for _, c := range a.Cols {
+		d := b.Col(c.Name)
+		if d == nil {
+			return fmt.Errorf("eval: column %q of %s is missing from %s", c.Name, aName, bName)
+		}
+		if !compatible(c.Kind, d.Kind) {
+			return fmt.Errorf("eval: column %q is %s in %s but %s in %s", c.Name, c.Kind, aName, d.Kind, bName)
+		}
+	}
+	for _, d := range b.Cols {
+		if a.Col(d.Name) == nil {
+			return fmt.Errorf("eval: column %q of %s is not in %s", d.Name, bName, aName)
+		}
+	}
+	return nil
+}
+
+// targetKeys returns the Input.Targeted keys of targets: each marginal's
+// and joint's columns, sorted and comma-joined.
+func targetKeys(tg *macro.Targets) map[string]bool {
+	out := make(map[string]bool)
+	for _, c := range tg.Tables() {
+		names := c.Names()
+		slices.Sort(names)
+		out[strings.Join(names, ",")] = true
+	}
+	return out
+}
+
+// formatValue renders a score value with 6 significant digits, "n/a" when
+// undefined.
+func formatValue(s metrics.Score) string {
+	if !s.OK() {
+		return "n/a"
+	}
+	return strconv.FormatFloat(s.Value, 'g', 6, 64)
+}
+
+// formatTargeted renders Score.Targeted: "yes", "no" or "" when unknown.
+func formatTargeted(s metrics.Score) string {
+	switch {
+	case s.Targeted == nil:
+		return ""
+	case *s.Targeted:
+		return "yes"
+	}
+	return "no"
+}
+
+// formatParams renders Params as sorted key=value pairs.
+func formatParams(p map[string]any) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+// formatNote is the reason of an undefined score, else its params.
+func formatNote(s metrics.Score) string {
+	if s.Reason != "" {
+		return s.Reason
+	}
+	return formatParams(s.Params)
+}
+
+// scoreRows returns the cells of the table and markdown formats; the
+// targeted column appears only when some score knows it.
+func scoreRows(scores []metrics.Score) (header []string, rows [][]string) {
+	targeted := slices.ContainsFunc(scores, func(s metrics.Score) bool { return s.Targeted != nil })
+	header = []string{"group", "metric", "columns", "value", "better"}
+	if targeted {
+		header = append(header, "targeted")
+	}
+	header = append(header, "note")
+	for _, s := range scores {
+		r := []string{s.Group, s.Name, strings.Join(s.Columns, ", "), formatValue(s), string(s.Better)}
+		if targeted {
+			r = append(r, formatTargeted(s))
+		}
+		rows = append(rows, append(r, formatNote(s)))
+	}
+	return header, rows
+}
+
+func writeScoresTable(w io.Writer, scores []metrics.Score) error {
+	header, rows := scoreRows(scores)
+	t := tablewriter.NewTable(w)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+func writeScoresMarkdown(w io.Writer, scores []metrics.Score) error {
+	header, rows := scoreRows(scores)
+	t := tablewriter.NewTable(w, tablewriter.WithRenderer(renderer.NewMarkdown()))
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+// writeScoresJSON writes {"metrics": [...]}, one score per element; an
+// undefined value is null with its reason.
+func writeScoresJSON(w io.Writer, scores []metrics.Score) error {
+	if scores == nil {
+		scores = []metrics.Score{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Metrics []metrics.Score `json:"metrics"`
+	}{scores})
+}
+
+// writeScoresCSV writes one row per score: group, name, columns (comma
+// joined), value (shortest round-trip form, empty when undefined), better,
+// targeted (true, false or empty), reason, params (key=value, space
+// separated).
+func writeScoresCSV(w io.Writer, scores []metrics.Score) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"group", "name", "columns", "value", "better", "targeted", "reason", "params"})
+	for _, s := range scores {
+		v := ""
+		if s.OK() && !math.IsNaN(s.Value) {
+			v = strconv.FormatFloat(s.Value, 'g', -1, 64)
+		}
+		t := ""
+		if s.Targeted != nil {
+			t = strconv.FormatBool(*s.Targeted)
+		}
+		_ = cw.Write([]string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, formatParams(s.Params)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeSummary appends the SDMetrics quality summary of the sdmetrics
+// group's scores to a table report.
+func writeSummary(w *bytes.Buffer, scores []metrics.Score) error {
+	var sd []metrics.Score
+	for _, s := range scores {
+		if s.Group == "sdmetrics" {
+			sd = append(sd, s)
+		}
+	}
+	w.WriteByte('\n')
+	return metrics.WriteQualitySummary(w, sd)
 }

@@ -1,0 +1,375 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The -update flag rewrites golden files. Another test file of this package
+// may register it too, so it is looked up rather than declared.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files under testdata/")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+const evalData = "testdata/eval/"
+
+// runCLI runs the CLI in-process and returns stdout, stderr and the exit
+// status main would use.
+func runCLI(t *testing.T, args ...string) (string, string, int, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb)
+	code := 0
+	if err != nil {
+		code = 1
+		var u usageError
+		if errors.As(err, &u) {
+			code = 2
+		}
+	}
+	return out.String(), errb.String(), code, err
+}
+
+// golden compares got with testdata/eval/NAME, rewriting it under -update;
+// a mismatch is written to NAME.got.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join(evalData, name)
+	if updating() {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/synthor -run Eval -update)", err)
+	}
+	if got != string(want) {
+		_ = os.WriteFile(path+".got", []byte(got), 0o644)
+		t.Errorf("output differs from %s (see %s.got)", path, path)
+	}
+}
+
+func TestEvalFormats(t *testing.T) {
+	base := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--seed", "3"}
+	for _, f := range []string{"table", "markdown", "json", "csv"} {
+		t.Run(f, func(t *testing.T) {
+			out, errOut, code, err := runCLI(t, append(base, "--format", f)...)
+			if err != nil || code != 0 {
+				t.Fatalf("exit %d: %v", code, err)
+			}
+			if errOut != "" {
+				t.Errorf("stderr %q", errOut)
+			}
+			golden(t, "scores."+f, out)
+		})
+	}
+}
+
+// evalJSON is the documented JSON shape.
+type evalJSON struct {
+	Metrics []struct {
+		Name     string         `json:"name"`
+		Group    string         `json:"group"`
+		Columns  []string       `json:"columns"`
+		Value    *float64       `json:"value"`
+		Better   string         `json:"better"`
+		Reason   string         `json:"reason"`
+		Targeted *bool          `json:"targeted"`
+		Params   map[string]any `json:"params"`
+	} `json:"metrics"`
+}
+
+func parseEvalJSON(t *testing.T, out string) evalJSON {
+	t.Helper()
+	var v evalJSON
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("output is not the documented JSON: %v", err)
+	}
+	return v
+}
+
+// readCSVColumn reads one column of a CSV file with encoding/csv, as an
+// independent check of the pipeline's counts.
+func readCSVColumn(t *testing.T, path, col string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := -1
+	for i, h := range rows[0] {
+		if h == col {
+			j = i
+		}
+	}
+	var out []string
+	for _, r := range rows[1:] {
+		out = append(out, r[j])
+	}
+	return out
+}
+
+func TestEvalJSONValues(t *testing.T) {
+	out, _, _, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--joints", "gender,price;age,price,city;price,age")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := parseEvalJSON(t, out)
+	names := map[string]bool{}
+	for _, m := range v.Metrics {
+		names[m.Name] = true
+		if m.Value == nil && m.Reason == "" {
+			t.Errorf("%s%v: null value without a reason", m.Name, m.Columns)
+		}
+		if m.Better != "lower" && m.Better != "higher" {
+			t.Errorf("%s%v: better %q", m.Name, m.Columns, m.Better)
+		}
+		if m.Targeted != nil {
+			t.Errorf("%s%v: targeted without --targets", m.Name, m.Columns)
+		}
+	}
+	for _, n := range []string{"tvd", "ks", "wasserstein", "jsd", "hellinger", "srmse", "pearson_diff", "spearman_diff", "c2st_gap", "c2st_auc"} {
+		if !names[n] {
+			t.Errorf("no %s score", n)
+		}
+	}
+	// TVD of gender and of city (missing is a category), counted here
+	// straight from the CSV files.
+	for _, col := range []string{"gender", "city"} {
+		r := readCSVColumn(t, evalData+"real.csv", col)
+		s := readCSVColumn(t, evalData+"synth.csv", col)
+		share := func(v []string) map[string]float64 {
+			m := map[string]float64{}
+			for _, x := range v {
+				m[x] += 1 / float64(len(v))
+			}
+			return m
+		}
+		pr, ps := share(r), share(s)
+		want := 0.0
+		for _, k := range []string{"Male", "Female", "Lyon", "Paris", "Nice", ""} {
+			want += math.Abs(pr[k]-ps[k]) / 2
+		}
+		found := false
+		for _, m := range v.Metrics {
+			if m.Name == "tvd" && len(m.Columns) == 1 && m.Columns[0] == col {
+				found = true
+				if m.Value == nil || math.Abs(*m.Value-want) > 1e-12 {
+					t.Errorf("tvd[%s] = %v, want %g", col, m.Value, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no tvd[%s]", col)
+		}
+	}
+	// --joints replaces the pairs: only the two groups have joint scores.
+	for _, m := range v.Metrics {
+		if len(m.Columns) > 1 && m.Group == "fidelity" && !strings.HasPrefix(m.Name, "c2st") && m.Name != "column_pair_trends" {
+			k := strings.Join(m.Columns, ",")
+			if k != "gender,price" && k != "age,price,city" && k != "price,age" {
+				t.Errorf("%s over %s, not a requested joint", m.Name, k)
+			}
+		}
+	}
+}
+
+func TestEvalTargets(t *testing.T) {
+	out, _, _, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--targets", evalData+"targets.yaml", "--c2st-rows", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := parseEvalJSON(t, out)
+	targeted := map[string]bool{"gender": true, "price": true, "city": true, "gender,price": true}
+	for _, m := range v.Metrics {
+		if strings.HasPrefix(m.Name, "c2st") {
+			t.Errorf("c2st score with --c2st-rows 0")
+		}
+		if m.Group != "fidelity" || len(m.Columns) == 0 {
+			continue
+		}
+		if m.Targeted == nil {
+			t.Errorf("%s%v: no targeted field with --targets", m.Name, m.Columns)
+			continue
+		}
+		want := targeted[strings.Join(m.Columns, ",")]
+		if *m.Targeted != want {
+			t.Errorf("%s%v: targeted %v, want %v", m.Name, m.Columns, *m.Targeted, want)
+		}
+	}
+}
+
+func TestEvalErrors(t *testing.T) {
+	real, synth := evalData+"real.csv", evalData+"synth.csv"
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no synth", []string{"eval", "--real", real}, 2, "--real and --synth are required"},
+		{"bad format", []string{"eval", "--real", real, "--synth", synth, "--format", "xml"}, 2, `--format "xml"`},
+		{"unknown group", []string{"eval", "--real", real, "--synth", synth, "--metrics", "fidelity,utility"}, 2, `unknown metric group "utility" (valid: fidelity, sdmetrics)`},
+		{"bad pair filter", []string{"eval", "--real", real, "--synth", synth, "--pair-filter", "some"}, 2, `--pair-filter "some"`},
+		{"bad bins", []string{"eval", "--real", real, "--synth", synth, "--bins", "0"}, 2, "--bins 0"},
+		{"bad joints", []string{"eval", "--real", real, "--synth", synth, "--joints", "age,;city"}, 2, "empty column name"},
+		{"single joint", []string{"eval", "--real", real, "--synth", synth, "--joints", "age"}, 2, "at least two columns"},
+		{"unknown flag", []string{"eval", "--real", real, "--synth", synth, "--nope"}, 2, "unknown flag"},
+		{"joint column", []string{"eval", "--real", real, "--synth", synth, "--joints", "age,zip"}, 1, `column "zip" is not in`},
+		{"missing column", []string{"eval", "--real", real, "--synth", evalData + "synth_nocol.csv"}, 1, `column "price" of testdata/eval/real.csv is missing from testdata/eval/synth_nocol.csv`},
+		{"extra column", []string{"eval", "--real", evalData + "synth_nocol.csv", "--synth", synth}, 1, `column "price" of testdata/eval/synth.csv is not in`},
+		{"kind", []string{"eval", "--real", real, "--synth", evalData + "synth_kind.csv"}, 1, `column "age" is integer in testdata/eval/real.csv but text in testdata/eval/synth_kind.csv`},
+		{"no file", []string{"eval", "--real", real, "--synth", evalData + "nope.csv"}, 1, "nope.csv"},
+		{"bad targets", []string{"eval", "--real", real, "--synth", synth, "--targets", real}, 1, "targets"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, _, code, err := runCLI(t, c.args...)
+			if err == nil {
+				t.Fatalf("no error; stdout %q", out)
+			}
+			if code != c.code {
+				t.Errorf("exit %d, want %d (%v)", code, c.code, err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q, want it to contain %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+			if out != "" {
+				t.Errorf("stdout %q on error", out)
+			}
+		})
+	}
+}
+
+// FuzzParseJoints checks that any --joints text parses into groups of at
+// least two non-empty, trimmed names, or fails with a message naming the
+// flag, without panicking.
+func FuzzParseJoints(f *testing.F) {
+	for _, s := range []string{"a,b,c;c,x", "", "a", "a,,b", ";", "a,b;", " a , b "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := parseJoints(s)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "--joints: ") || strings.Contains(err.Error(), "\n") && !strings.Contains(s, "\n") {
+				t.Fatalf("error %q", err)
+			}
+			return
+		}
+		for _, cols := range g {
+			if len(cols) < 2 {
+				t.Fatalf("group %v of %q has fewer than two columns", cols, s)
+			}
+			for _, c := range cols {
+				if c == "" || c != strings.TrimSpace(c) || strings.ContainsAny(c, ",;") {
+					t.Fatalf("bad column %q from %q", c, s)
+				}
+			}
+		}
+	})
+}
+
+// TestEvalSchema checks that a schema matching the inferred kinds changes
+// nothing (category order does not matter to any score) and that a schema
+// the synthetic file violates is an error naming it.
+func TestEvalSchema(t *testing.T) {
+	args := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--format", "csv"}
+	plain, _, _, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withSchema, _, _, err := runCLI(t, append(args, "--schema", evalData+"schema.yaml")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := csv.NewReader(strings.NewReader(plain)).ReadAll()
+	b, _ := csv.NewReader(strings.NewReader(withSchema)).ReadAll()
+	if len(a) != len(b) || len(a) < 2 {
+		t.Fatalf("%d rows without the schema, %d with it", len(a), len(b))
+	}
+	for i := range a {
+		// Category order changes the summation order: compare values
+		// within rounding, the rest exactly.
+		x, errX := strconv.ParseFloat(a[i][3], 64)
+		y, errY := strconv.ParseFloat(b[i][3], 64)
+		if (errX == nil) != (errY == nil) || (errX == nil && math.Abs(x-y) > 1e-12) {
+			t.Errorf("row %d: value %s without the schema, %s with it", i, a[i][3], b[i][3])
+		}
+		a[i][3], b[i][3] = "", ""
+		if strings.Join(a[i], "|") != strings.Join(b[i], "|") {
+			t.Errorf("row %d: %v without the schema, %v with it", i, a[i], b[i])
+		}
+	}
+	_, _, code, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth_kind.csv", "--schema", evalData+"schema.yaml")
+	if err == nil || code != 1 || !strings.Contains(err.Error(), "synth_kind.csv") {
+		t.Errorf("exit %d, error %v; want exit 1 naming synth_kind.csv", code, err)
+	}
+	_, _, code, err = runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--schema", evalData+"nope.yaml")
+	if err == nil || code != 1 || !strings.Contains(err.Error(), "nope.yaml") {
+		t.Errorf("exit %d, error %v; want exit 1 naming nope.yaml", code, err)
+	}
+}
+
+// TestEvalSDMetrics checks the sdmetrics group: --pair-filter reaches it,
+// and the table format appends the quality summary (other formats do not).
+func TestEvalSDMetrics(t *testing.T) {
+	base := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--metrics", "sdmetrics,fidelity", "--c2st-rows", "0"}
+	for _, pf := range []string{"sdmetrics", "all"} {
+		t.Run(pf, func(t *testing.T) {
+			out, _, _, err := runCLI(t, append(base, "--pair-filter", pf)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "SDMetrics quality report (pair filter: "+pf+")") {
+				t.Errorf("no quality summary for pair filter %s in:\n%s", pf, out)
+			}
+			js, _, _, err := runCLI(t, append(base, "--pair-filter", pf, "--format", "json")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := parseEvalJSON(t, js)
+			groups := map[string]int{}
+			for _, m := range v.Metrics {
+				groups[m.Group]++
+				if m.Name == "column_pair_trends" && m.Params["pair_filter"] != pf {
+					t.Errorf("%s column_pair_trends params %v, want pair_filter %s", m.Group, m.Params, pf)
+				}
+			}
+			if groups["sdmetrics"] == 0 || groups["fidelity"] == 0 {
+				t.Errorf("scores per group %v", groups)
+			}
+			if strings.Contains(js, "quality report") {
+				t.Error("summary text in JSON output")
+			}
+		})
+	}
+}
