@@ -42,14 +42,14 @@ type builder struct {
 	index  map[string]int32
 	strs   []string
 
-	nullRows []int          // rows that are missing, ascending
-	exc      map[int]string // row -> original text, for non-canonical numeric or datetime cells
-	layout   string         // datetime layout in use; "" means automatic (RFC 3339 or date)
-	scratch  []byte         // formatting buffer
-	catOnly  bool           // fixed categorical with listed categories
-	min, max float64        // range of a fixed numeric field
-	hasRange bool           // min or max set
-	autoTime bool           // fixed datetime field without layout
+	nullRows []int   // rows that are missing, ascending
+	exc      texts   // original text of non-canonical numeric or datetime cells
+	layout   string  // datetime layout in use; "" means automatic (RFC 3339 or date)
+	scratch  []byte  // formatting buffer
+	catOnly  bool    // fixed categorical with listed categories
+	min, max float64 // range of a fixed numeric field
+	hasRange bool    // min or max set
+	autoTime bool    // fixed datetime field without layout
 }
 
 // errCell is a parse failure of one cell; the reader adds file, line and
@@ -308,13 +308,53 @@ func (b *builder) start(s string, str bool) {
 	b.codes = append(b.codes, b.intern(s))
 }
 
-// keep records the original text of the current row.
-func (b *builder) keep(s string) {
-	if b.exc == nil {
-		b.exc = make(map[int]string)
-	}
-	b.exc[b.n] = strings.Clone(s)
+// texts holds the original text of some rows of a column, in ascending
+// row order, packed in one byte slice (a map of strings would cost tens of
+// bytes per row in a column such as prices written "12.50").
+type texts struct {
+	rows []int32  // row of each text, ascending
+	ends []uint32 // end of each text in data
+	data []byte
 }
+
+func (t *texts) add(row int, s string) {
+	t.rows = append(t.rows, int32(row))
+	t.data = append(t.data, s...)
+	t.ends = append(t.ends, uint32(len(t.data)))
+}
+
+// at returns text k.
+func (t *texts) at(k int) []byte {
+	start := uint32(0)
+	if k > 0 {
+		start = t.ends[k-1]
+	}
+	return t.data[start:t.ends[k]]
+}
+
+// cursor walks the missing rows and the kept texts of a builder in row
+// order.
+type cursor struct {
+	b      *builder
+	ni, ei int
+}
+
+// next reports whether row i is missing and returns its kept text, if
+// any; rows must be visited in ascending order.
+func (c *cursor) next(i int) (null bool, kept []byte) {
+	if c.ni < len(c.b.nullRows) && c.b.nullRows[c.ni] == i {
+		c.ni++
+		return true, nil
+	}
+	if e := &c.b.exc; c.ei < len(e.rows) && int(e.rows[c.ei]) == i {
+		c.ei++
+		return false, e.at(c.ei - 1)
+	}
+	return false, nil
+}
+
+// keep records the original text of the current row.
+func (b *builder) keep(s string) { b.exc.add(b.n, s) }
 
 func (b *builder) appendFloat(s string, v float64) {
 	b.floats = append(b.floats, v)
@@ -334,27 +374,24 @@ func (b *builder) canonicalTime(s string, v int64) bool {
 // exponent; beyond 2^53 precision is lost).
 func (b *builder) intToFloat() {
 	b.floats = make([]float64, len(b.ints), cap(b.ints))
-	nulls := b.nullSet()
+	var exc texts
+	cur := cursor{b: b}
 	for i, v := range b.ints {
-		if nulls[i] {
+		null, kept := cur.next(i)
+		switch {
+		case null:
 			b.floats[i] = math.NaN()
 			continue
-		}
-		f := float64(v)
-		b.floats[i] = f
-		if v > -1e6 && v < 1e6 {
-			continue
-		}
-		if _, ok := b.exc[i]; ok {
-			continue
-		}
-		if strconv.FormatFloat(f, 'g', -1, 64) != strconv.FormatInt(v, 10) {
-			if b.exc == nil {
-				b.exc = make(map[int]string)
+		case kept != nil:
+			exc.add(i, string(kept))
+		case v <= -1e6 || v >= 1e6:
+			if strconv.FormatFloat(float64(v), 'g', -1, 64) != strconv.FormatInt(v, 10) {
+				exc.add(i, strconv.FormatInt(v, 10))
 			}
-			b.exc[i] = strconv.FormatInt(v, 10)
 		}
+		b.floats[i] = float64(v)
 	}
+	b.exc = exc
 	b.ints = nil
 	b.state = Float
 }
@@ -362,65 +399,56 @@ func (b *builder) intToFloat() {
 // widenDates switches a date-only column to RFC 3339 timestamps; the
 // dates stored so far keep their text.
 func (b *builder) widenDates() {
-	nulls := b.nullSet()
+	var exc texts
+	cur := cursor{b: b}
 	for i, v := range b.ints {
-		if nulls[i] {
-			continue
-		}
-		if _, ok := b.exc[i]; !ok {
-			if b.exc == nil {
-				b.exc = make(map[int]string)
-			}
-			b.exc[i] = time.Unix(0, v).UTC().Format(dateLayout)
+		null, kept := cur.next(i)
+		switch {
+		case null:
+		case kept != nil:
+			exc.add(i, string(kept))
+		default:
+			exc.add(i, time.Unix(0, v).UTC().Format(dateLayout))
 		}
 	}
+	b.exc = exc
 	b.layout = time.RFC3339Nano
-}
-
-// nullSet returns the missing rows so far as a set (nil-safe lookups).
-func (b *builder) nullSet() map[int]bool {
-	if len(b.nullRows) == 0 {
-		return nil
-	}
-	m := make(map[int]bool, len(b.nullRows))
-	for _, r := range b.nullRows {
-		m[r] = true
-	}
-	return m
-}
-
-// text returns the original text of stored row i of a numeric or datetime
-// column.
-func (b *builder) text(i int) string {
-	if s, ok := b.exc[i]; ok {
-		return s
-	}
-	switch b.state {
-	case Integer:
-		return strconv.FormatInt(b.ints[i], 10)
-	case Float:
-		return strconv.FormatFloat(b.floats[i], 'g', -1, 64)
-	case Datetime:
-		return time.Unix(0, b.ints[i]).UTC().Format(b.layout)
-	}
-	return ""
 }
 
 // toCategorical demotes a numeric or datetime column to categorical,
 // re-creating the original text of every stored cell.
 func (b *builder) toCategorical() {
-	nulls := b.nullSet()
 	b.index = make(map[string]int32)
 	codes := make([]int32, b.n, max(b.n+1024, cap(b.ints), cap(b.floats)))
+	cur := cursor{b: b}
 	for i := range codes {
-		if nulls[i] {
+		null, kept := cur.next(i)
+		if null {
 			codes[i] = Missing
 			continue
 		}
-		codes[i] = b.intern(b.text(i))
+		if kept == nil {
+			switch b.state {
+			case Integer:
+				kept = strconv.AppendInt(b.scratch[:0], b.ints[i], 10)
+			case Float:
+				kept = strconv.AppendFloat(b.scratch[:0], b.floats[i], 'g', -1, 64)
+			case Datetime:
+				kept = time.Unix(0, b.ints[i]).UTC().AppendFormat(b.scratch[:0], b.layout)
+			}
+			b.scratch = kept
+		}
+		code, ok := b.index[string(kept)]
+		if !ok {
+			code = int32(len(b.dict))
+			s := string(kept)
+			b.dict = append(b.dict, s)
+			b.index[s] = code
+		}
+		codes[i] = code
 	}
 	b.codes = codes
-	b.ints, b.floats, b.exc = nil, nil, nil
+	b.ints, b.floats, b.exc = nil, nil, texts{}
 	b.state = Categorical
 	b.layout = ""
 }

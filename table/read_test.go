@@ -62,6 +62,8 @@ func TestInference(t *testing.T) {
 		{name: "dates", cells: []string{"2020-01-02", "", "1999-12-31"}, kind: Datetime, layout: dateLayout, ints: []int64{day("2020-01-02T00:00:00Z"), 0, day("1999-12-31T00:00:00Z")}, nulls: 1},
 		{name: "timestamps", cells: []string{"2020-01-02T03:04:05Z", "2020-01-02T03:04:05.5+01:00"}, kind: Datetime, layout: time.RFC3339Nano, ints: []int64{day("2020-01-02T03:04:05Z"), day("2020-01-02T02:04:05.5Z")}},
 		{name: "dates then timestamps", cells: []string{"2020-01-02", "2020-01-02T03:04:05Z"}, kind: Datetime, layout: time.RFC3339Nano, ints: []int64{day("2020-01-02T00:00:00Z"), day("2020-01-02T03:04:05Z")}},
+		{name: "missing between kept texts", cells: []string{"007", "", "1.50", "NA", "1e6", "1000000", "x"}, kind: Categorical, dict: []string{"007", "1.50", "1e6", "1000000", "x"}, nulls: 2},
+		{name: "dates, missing, timestamps, text", cells: []string{"2020-01-02", "", "2020-01-02T03:04:05Z", "x"}, kind: Categorical, dict: []string{"2020-01-02", "2020-01-02T03:04:05Z", "x"}, nulls: 1},
 		{name: "dates then text keeps the text", cells: []string{"2020-01-02", "2020-01-02T03:04:05+02:00", "soon"}, kind: Categorical, dict: []string{"2020-01-02", "2020-01-02T03:04:05+02:00", "soon"}},
 		{name: "out of range date is a category", cells: []string{"1066-10-14"}, kind: Categorical, dict: []string{"1066-10-14"}},
 		{name: "booleans", cells: []string{"true", "false", "true"}, kind: Categorical, dict: []string{"true", "false"}},
