@@ -255,12 +255,38 @@ func (c *sdmCol) histSide(s int, lo int64, hist []int32) {
 	out := make([]uint8, c.rows[s])
 	c.codes[s] = sdmCodes{u8: out}
 	ints, nulls := col.Ints, col.Nulls
-	if len(hist) <= 1<<16 {
+	if len(hist) <= 1<<18 {
 		lut := make([]uint8, len(hist))
 		for j := range lut {
 			lut[j] = uint8(sdmLabel(&e, float64(lo+int64(j)), inv))
 		}
-		if nulls == nil {
+		if nulls == nil && len(ints) >= 1<<14 {
+			// Four tables, one per row modulo 4: a dominant value (zero
+			// capital gain) does not chain dependent increments.
+			m := len(hist)
+			h4 := make([]int32, 3*m)
+			h1, h2, h3 := h4[:m], h4[m:2*m], h4[2*m:]
+			out = out[:len(ints)]
+			i := 0
+			for ; i+4 <= len(ints); i += 4 {
+				q := ints[i : i+4 : i+4]
+				d0, d1, d2, d3 := q[0]-lo, q[1]-lo, q[2]-lo, q[3]-lo
+				hist[d0]++
+				h1[d1]++
+				h2[d2]++
+				h3[d3]++
+				o := out[i : i+4 : i+4]
+				o[0], o[1], o[2], o[3] = lut[d0], lut[d1], lut[d2], lut[d3]
+			}
+			for ; i < len(ints); i++ {
+				d := ints[i] - lo
+				hist[d]++
+				out[i] = lut[d]
+			}
+			for j := range hist {
+				hist[j] += h1[j] + h2[j] + h3[j]
+			}
+		} else if nulls == nil {
 			out = out[:len(ints)]
 			for i, v := range ints {
 				d := v - lo
@@ -548,10 +574,29 @@ func (c *sdmCol) codeCategories() (float64, string) {
 		}
 		switch {
 		case codes.u8 != nil:
-			for i, v := range col.Codes {
-				j := lut[v+1]
-				codes.u8[i] = uint8(j)
-				cnt[j]++
+			// Four count tables: runs of one category do not chain
+			// dependent increments.
+			k := c.k
+			cnt4 := make([]int, 4*k)
+			src, dst := col.Codes, codes.u8[:len(col.Codes)]
+			i := 0
+			for ; i+4 <= len(src); i += 4 {
+				q := src[i : i+4 : i+4]
+				j0, j1, j2, j3 := lut[q[0]+1], lut[q[1]+1], lut[q[2]+1], lut[q[3]+1]
+				d := dst[i : i+4 : i+4]
+				d[0], d[1], d[2], d[3] = uint8(j0), uint8(j1), uint8(j2), uint8(j3)
+				cnt4[j0]++
+				cnt4[k+j1]++
+				cnt4[2*k+j2]++
+				cnt4[3*k+j3]++
+			}
+			for ; i < len(src); i++ {
+				j := lut[src[i]+1]
+				dst[i] = uint8(j)
+				cnt4[j]++
+			}
+			for j := range cnt {
+				cnt[j] = cnt4[j] + cnt4[k+j] + cnt4[2*k+j] + cnt4[3*k+j]
 			}
 		default:
 			for i, v := range col.Codes {

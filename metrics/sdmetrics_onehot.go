@@ -39,27 +39,36 @@ func newSDMOneHot(codes *sdmCodes, count []int, n int) *sdmOneHot {
 	nw := (n + 63) / 64
 	oh.words = make([][]uint64, len(occ)-1)
 	backing := make([]uint64, nw*(len(occ)-1))
-	slot := make([]int, len(count)) // code -> bitset index, −1 for none
-	for i := range slot {
-		slot[i] = -1
-	}
 	for t := range oh.words {
 		oh.words[t] = backing[t*nw : (t+1)*nw]
-		slot[occ[t]] = t
 	}
-	var local [256]uint64
+	// Four scratch words per code, one per row modulo 4, so that runs of
+	// one code do not chain dependent read-modify-writes.
+	var l0, l1, l2, l3 [256]uint64
 	src := codes.u8
+	last := occ[:len(occ)-1]
 	for w := 0; w < nw; w++ {
 		lo := w * 64
 		hi := min(lo+64, n)
-		for i, c := range src[lo:hi] {
-			local[c] |= 1 << uint(i)
-		}
-		for t, c := range occ {
-			if t < len(oh.words) {
-				oh.words[t][w] = local[c]
+		blk := src[lo:hi]
+		if len(blk) == 64 {
+			for i := 0; i < 64; i += 4 {
+				q := blk[i : i+4 : i+4]
+				l0[q[0]] |= 1 << uint(i)
+				l1[q[1]] |= 2 << uint(i)
+				l2[q[2]] |= 4 << uint(i)
+				l3[q[3]] |= 8 << uint(i)
 			}
-			local[c] = 0
+		} else {
+			for i, c := range blk {
+				l0[c] |= 1 << uint(i)
+			}
+		}
+		for t, c := range last {
+			oh.words[t][w] = l0[c] | l1[c] | l2[c] | l3[c]
+		}
+		for _, c := range occ {
+			l0[c], l1[c], l2[c], l3[c] = 0, 0, 0, 0
 		}
 	}
 	return oh
@@ -79,19 +88,31 @@ func sdmCountBits(a, b *sdmOneHot, kb int, cnt []int32) {
 		for ti, wa := range a.words {
 			wa := wa[w0:w1]
 			row := a.occ[ti] * kb
-			for tj, wb := range b.words {
-				wb := wb[w0:w1]
-				wb = wb[:len(wa)]
-				s0, s1 := 0, 0
-				k := 0
-				for ; k+2 <= len(wa); k += 2 {
-					s0 += bits.OnesCount64(wa[k] & wb[k])
-					s1 += bits.OnesCount64(wa[k+1] & wb[k+1])
+			tj := 0
+			for ; tj+4 <= len(b.words); tj += 4 {
+				b0 := b.words[tj][w0:w1][:len(wa)]
+				b1 := b.words[tj+1][w0:w1][:len(wa)]
+				b2 := b.words[tj+2][w0:w1][:len(wa)]
+				b3 := b.words[tj+3][w0:w1][:len(wa)]
+				var s0, s1, s2, s3 int
+				for k, x := range wa {
+					s0 += bits.OnesCount64(x & b0[k])
+					s1 += bits.OnesCount64(x & b1[k])
+					s2 += bits.OnesCount64(x & b2[k])
+					s3 += bits.OnesCount64(x & b3[k])
 				}
-				if k < len(wa) {
-					s0 += bits.OnesCount64(wa[k] & wb[k])
+				cnt[row+b.occ[tj]] += int32(s0)
+				cnt[row+b.occ[tj+1]] += int32(s1)
+				cnt[row+b.occ[tj+2]] += int32(s2)
+				cnt[row+b.occ[tj+3]] += int32(s3)
+			}
+			for ; tj < len(b.words); tj++ {
+				wb := b.words[tj][w0:w1][:len(wa)]
+				s0 := 0
+				for k, x := range wa {
+					s0 += bits.OnesCount64(x & wb[k])
 				}
-				cnt[row+b.occ[tj]] += int32(s0 + s1)
+				cnt[row+b.occ[tj]] += int32(s0)
 			}
 		}
 	}

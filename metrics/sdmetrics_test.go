@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -461,5 +465,61 @@ func sdmGoldenFile(t *testing.T, path string, got []byte) {
 	if !bytes.Equal(got, want) {
 		_ = os.WriteFile(path+".got", got, 0o644)
 		t.Errorf("%s differs from the golden file (got in %s.got):\n%s", path, path, got)
+	}
+}
+
+// TestSDMetricsPathsAgree: the fast paths (counted integers, bitset
+// contingency tables, interleaved count tables) give what the plain ones
+// give.
+func TestSDMetricsPathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	for _, n := range []int{5, 64, 1000, 20000} {
+		for _, span := range []int64{1, 7, 300, 1 << 20} {
+			t.Run(fmt.Sprintf("n=%d/span=%d", n, span), func(t *testing.T) {
+				mk := func(shift int64) *table.Column {
+					v := make([]int64, n)
+					for i := range v {
+						v[i] = shift + rng.Int64N(span)
+						if rng.IntN(10) == 0 {
+							v[i] = shift // a frequent value
+						}
+					}
+					return table.NewInteger("x", v, nil)
+				}
+				a, b := mk(0), mk(span/3)
+				col := &sdmCol{name: "x", cont: true, side: [2]*table.Column{a, b}, rows: [2]int{n, n}}
+				got := col.prepare()
+				want, _ := sdmKSComplement(a, b)
+				sdmNear(t, "counted ks_complement", got.Value, want, 1e-12)
+				for s, c := range []*table.Column{a, b} {
+					mean, sxx := sdmMeanSxx(c.Ints)
+					sdmNear(t, "counted mean", col.st[s].mean, mean, 1e-9*math.Abs(mean)+1e-12)
+					sdmNear(t, "counted sxx", col.st[s].sxx, sxx, 1e-9*sxx+1e-12)
+				}
+				// Contingency counts: bitsets and both increment kernels.
+				k := 3 + rng.IntN(20)
+				codes := make([]int32, n)
+				for i := range codes {
+					codes[i] = int32(rng.IntN(k))
+				}
+				dict := make([]string, k)
+				for i := range dict {
+					dict[i] = strconv.Itoa(i)
+				}
+				cat := &sdmCol{name: "c", side: [2]*table.Column{table.NewCategorical("c", dict, codes), table.NewCategorical("c", dict, codes)}, rows: [2]int{n, n}}
+				cat.prepare()
+				if col.oh[0] == nil || cat.oh[0] == nil {
+					t.Fatal("no bitsets built")
+				}
+				cells := col.k * cat.k
+				bitsCnt := make([]int32, cells)
+				sdmCountBits(col.oh[0], cat.oh[0], cat.k, bitsCnt)
+				one := sdmCountPair(&col.codes[0], &cat.codes[0], cat.k, make([]int32, cells), 1)
+				four := sdmCountPair(&col.codes[0], &cat.codes[0], cat.k, make([]int32, 4*cells), 4)
+				if !slices.Equal(bitsCnt, one) || !slices.Equal(four, one) {
+					t.Fatalf("counts differ:\nbits %v\none  %v\nfour %v", bitsCnt, one, four)
+				}
+			})
+		}
 	}
 }
