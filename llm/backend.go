@@ -23,6 +23,10 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
+// defaultAzureVersion is the Azure OpenAI api-version used when
+// llm.api_version is empty (a generally available version).
+const defaultAzureVersion = "2024-10-21"
+
 // HTTPDoer sends one HTTP request; *http.Client implements it.
 type HTTPDoer interface {
 	Do(req *http.Request) (*http.Response, error)
@@ -127,8 +131,17 @@ func Open(cfg Config, opts ...Option) (*Backend, error) {
 		b.transport = http.DefaultTransport.(*http.Transport).Clone()
 		inner = &http.Client{Transport: b.transport}
 	}
+	base := strings.TrimRight(cfg.BaseURL, "/")
 	oc := openai.DefaultConfig(key)
-	oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	oc.BaseURL = base
+	if cfg.APIType == "azure" {
+		oc = openai.DefaultAzureConfig(key, base)
+		oc.APIVersion = cfg.APIVersion
+		if oc.APIVersion == "" {
+			oc.APIVersion = defaultAzureVersion
+		}
+		oc.AzureModelMapperFunc = func(model string) string { return model } // the deployment name
+	}
 	oc.OrgID = cfg.Organization
 	oc.HTTPClient = &doer{inner: inner, headers: cfg.Headers, now: o.now}
 	b.client = openai.NewClientWithConfig(oc)
@@ -384,7 +397,12 @@ func (b *Backend) attempt(ctx context.Context, req Request, f Format, retry bool
 }
 
 func (b *Backend) openaiRequest(req Request, f Format) openai.ChatCompletionRequest {
-	r := openai.ChatCompletionRequest{Model: req.Model, MaxTokens: req.MaxTokens, Seed: req.Seed}
+	r := openai.ChatCompletionRequest{Model: req.Model, Seed: req.Seed}
+	// max_tokens, not max_completion_tokens: it is what vLLM, Ollama,
+	// llama.cpp and LM Studio read, and OpenAI accepts it for
+	// non-reasoning models.
+	//lint:ignore SA1019 see above
+	r.MaxTokens = req.MaxTokens
 	for _, m := range req.Messages {
 		r.Messages = append(r.Messages, openai.ChatCompletionMessage{Role: string(m.Role), Content: m.Content})
 	}

@@ -109,6 +109,32 @@ func TestCompleteSendsAndReturns(t *testing.T) {
 	}
 }
 
+func TestAzure(t *testing.T) {
+	t.Setenv("LLMTEST_AZURE_KEY", "azure-key-1")
+	s := server(t, llmtest.Reply(`{"ok": true}`), llmtest.RequireKey("azure-key-1"))
+	cfg := cfgFor(s)
+	cfg.APIType, cfg.BaseURL, cfg.Model, cfg.APIKeyEnv = "azure", s.Root, "my-gpt4-deployment", "LLMTEST_AZURE_KEY"
+	for _, version := range []string{"", "2025-01-01-preview"} {
+		cfg.APIVersion = version
+		b := open(t, cfg)
+		if _, err := b.Complete(context.Background(), ask("x")); err != nil {
+			t.Fatal(err)
+		}
+		reqs := s.Requests()
+		got := reqs[len(reqs)-1]
+		want := version
+		if want == "" {
+			want = "2024-10-21"
+		}
+		if got.Deployment != "my-gpt4-deployment" || got.APIVersion != want || got.Header.Get("Api-Key") != "azure-key-1" || got.Header.Get("Authorization") != "" {
+			t.Errorf("azure request: deployment %q version %q headers %v", got.Deployment, got.APIVersion, got.Header)
+		}
+	}
+	if _, err := llm.Open(llm.Config{Model: "m", APIType: "bedrock"}); err == nil || !strings.Contains(err.Error(), "llm.api_type") {
+		t.Errorf("bad api_type: %v", err)
+	}
+}
+
 func TestZeroTemperatureIsSent(t *testing.T) {
 	s := server(t, llmtest.Reply(`{}`))
 	b := open(t, cfgFor(s))

@@ -34,6 +34,13 @@ type Config struct {
 	// BaseURL is the OpenAI-compatible API root, including /v1
 	// (https://api.openai.com/v1, http://localhost:8000/v1 for vLLM).
 	BaseURL string `mapstructure:"base_url" yaml:"base_url"`
+	// APIType is "openai" (the default: OpenAI and every OpenAI-compatible
+	// server) or "azure" (Azure OpenAI: BaseURL is the resource endpoint
+	// https://NAME.openai.azure.com, Model is the deployment name, and the
+	// key travels in the api-key header).
+	APIType string `mapstructure:"api_type" yaml:"api_type"`
+	// APIVersion is Azure's api-version query parameter; empty: 2024-10-21.
+	APIVersion string `mapstructure:"api_version" yaml:"api_version"`
 	// Model is the model name sent with every request.
 	Model string `mapstructure:"model" yaml:"model"`
 	// APIKeyEnv names the environment variable holding the API key; empty
@@ -131,6 +138,11 @@ func (c Config) Validate() error {
 		if u.User != nil {
 			return bad("base_url", "must not hold credentials; name an environment variable in llm.api_key_env")
 		}
+	}
+	switch c.APIType {
+	case "", "openai", "azure":
+	default:
+		return bad("api_type", "want openai or azure, got %q", c.APIType)
 	}
 	if strings.TrimSpace(c.Model) == "" {
 		return bad("model", "is required")

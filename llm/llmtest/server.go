@@ -24,6 +24,10 @@ type Request struct {
 	Seed           *int            `json:"seed,omitempty"`
 	ResponseFormat string          `json:"response_format,omitempty"` // "", json_object or json_schema
 	Schema         json.RawMessage `json:"schema,omitempty"`
+	// Deployment and APIVersion are set for Azure-style requests
+	// (/openai/deployments/NAME/chat/completions?api-version=V).
+	Deployment string `json:"deployment,omitempty"`
+	APIVersion string `json:"api_version,omitempty"`
 	// Header holds the HTTP headers received, Authorization included.
 	Header http.Header `json:"-"`
 }
@@ -63,7 +67,7 @@ func WithoutUsage() Option { return func(s *Server) { s.noUsage = true } }
 func RejectResponseFormat() Option { return func(s *Server) { s.rejectFormat = true } }
 
 // RequireKey answers 401 unless the request carries "Authorization:
-// Bearer key".
+// Bearer key" (or Azure's "api-key: key").
 func RequireKey(key string) Option { return func(s *Server) { s.key = key } }
 
 // Server is an in-process OpenAI-compatible server: POST
@@ -73,6 +77,9 @@ func RequireKey(key string) Option { return func(s *Server) { s.key = key } }
 type Server struct {
 	// URL is the API root to use as llm.base_url (ends in /v1).
 	URL string
+	// Root is the server's address without /v1: the base_url of an
+	// Azure-style client (llm.api_type azure).
+	Root string
 
 	srv          *httptest.Server
 	brain        Brain
@@ -95,9 +102,11 @@ func NewServer(brain Brain, opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.chat)
+	mux.HandleFunc("POST /openai/deployments/{deployment}/chat/completions", s.chat)
 	mux.HandleFunc("GET /v1/models", s.models)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL + "/v1"
+	s.Root = s.srv.URL
 	return s
 }
 
@@ -175,7 +184,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := Request{Model: wr.Model, Messages: wr.Messages, Temperature: wr.Temperature, TopP: wr.TopP, TopK: wr.TopK,
-		MaxTokens: wr.MaxTokens, Seed: wr.Seed, Header: r.Header.Clone()}
+		MaxTokens: wr.MaxTokens, Seed: wr.Seed, Header: r.Header.Clone(),
+		Deployment: r.PathValue("deployment"), APIVersion: r.URL.Query().Get("api-version")}
 	if wr.ResponseFormat != nil {
 		req.ResponseFormat = wr.ResponseFormat.Type
 		if wr.ResponseFormat.JSONSchema != nil {
@@ -190,7 +200,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	if s.key != "" && r.Header.Get("Authorization") != "Bearer "+s.key {
+	if s.key != "" && r.Header.Get("Authorization") != "Bearer "+s.key && r.Header.Get("Api-Key") != s.key {
 		apiError(w, http.StatusUnauthorized, "invalid_request_error", "invalid api key")
 		return
 	}
@@ -262,6 +272,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 func (s *Server) reported(req Request) string {
 	if s.model != "" {
 		return s.model
+	}
+	if req.Model == "" {
+		return req.Deployment
 	}
 	return req.Model
 }
