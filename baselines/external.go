@@ -1,14 +1,17 @@
 package baselines
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -170,11 +173,37 @@ func (s *External) Sample(ctx context.Context, n int, seed uint64) (*table.Table
 	if _, err := os.Stat(outPath); err != nil {
 		return nil, fmt.Errorf("external: command %q wrote no output file (--out)%s", prog, stderr.suffix())
 	}
+	if err := s.checkHeader(outPath, prog); err != nil {
+		return nil, fmt.Errorf("%w%s", err, stderr.suffix())
+	}
 	out, err := table.ReadFile(outPath, table.ReadOptions{Schema: s.sch, NullValues: []string{""}, Name: "output of " + prog})
 	if err != nil {
 		return nil, fmt.Errorf("external: %w%s", err, stderr.suffix())
 	}
 	return s.conform(out, n, prog)
+}
+
+// checkHeader reports a schema column missing from the output's header
+// (an empty or unreadable file is left to the reader's error).
+func (s *External) checkHeader(path, prog string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("external: %w", err)
+	}
+	defer f.Close()
+	header, err := csv.NewReader(bufio.NewReader(f)).Read()
+	if err != nil {
+		return nil
+	}
+	for i, h := range header {
+		header[i] = strings.TrimPrefix(h, "\ufeff")
+	}
+	for _, fd := range s.sch.Fields {
+		if !slices.Contains(header, fd.Name) {
+			return fmt.Errorf("external: output of %q has no column %q", prog, fd.Name)
+		}
+	}
+	return nil
 }
 
 // conform checks the program's output against the schema and returns it in

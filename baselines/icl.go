@@ -118,14 +118,18 @@ type ICLStats struct {
 
 // ICL generates records directly with an LLM (the paper's LLM-ICL
 // baseline). Each call's prompt holds the schema (names, kinds,
-// categories, observed ranges, descriptions), the target marginals
-// computed from the training table (category shares; shares of the
-// numeric columns' quantile bins; missing shares) and, only when Examples
-// > 0, that many real training rows; it asks for Batch records as JSON
-// lines, one object per line with every column as a key and null for
-// missing. Replies are parsed line by line; a valid line becomes a row and
-// an invalid one is counted (Stats). Numbers must lie inside the observed
-// range (a row outside it is invalid); integers must be whole. Calls go out
+// categories, ranges, descriptions), the target marginals computed from
+// the training table (category shares; shares of the numeric columns'
+// quantile bins; missing shares) and, only when Examples > 0, that many
+// real training rows; it asks for Batch records as JSON lines, one object
+// per line with every column as a key and null for missing. A numeric
+// column's range is the schema's min/max where set, else the observed
+// range: then the minimum and maximum (also the outer bin edges) are the
+// only single values of the data that reach the prompt. Replies are parsed
+// line by line; a valid line becomes a row and an invalid one is counted
+// (Stats). Numbers must lie inside the range shown (a row outside it is
+// invalid), so output stays inside the observed range unless the schema
+// gives a wider one; integers must be whole. Calls go out
 // one at a time, each with seed = seed + call index, until n rows are valid
 // or MaxCalls is reached (an error). Output is deterministic for a
 // deterministic client (a cached replay). Grouped tables are refused.
@@ -205,12 +209,21 @@ func (s *ICL) Fit(ctx context.Context, train *table.Table) error {
 			for k, d := range c.Dict {
 				f.codes[d] = int32(k)
 			}
-			b, _ := json.Marshal(c.Dict)
-			fmt.Fprintf(&sb, "; one of %s", b)
+			var js bytes.Buffer
+			enc := json.NewEncoder(&js)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(c.Dict)
+			fmt.Fprintf(&sb, "; one of %s", bytes.TrimSpace(js.Bytes()))
 		case c.Kind.Numeric():
 			f.lo, f.hi = math.Inf(1), math.Inf(-1)
 			for _, v := range c.Values() {
 				f.lo, f.hi = min(f.lo, v), max(f.hi, v)
+			}
+			if c.Min != nil {
+				f.lo = *c.Min
+			}
+			if c.Max != nil {
+				f.hi = *c.Max
 			}
 			if f.lo <= f.hi {
 				if c.Kind == table.Datetime {
