@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/synthor"
 )
 
 func newLLMCmd() *cobra.Command {
@@ -79,6 +82,27 @@ the latency, and whether JSON mode works.`,
 	cmd.Flags().StringVar(&file, "config", "", "YAML file with an llm: section (see configs/backends/)")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a key: llm.KEY=VALUE (repeatable)")
 	return cmd
+}
+
+// openLLMPlanner opens the backend configured by the llm section of file
+// (optional), SYNTHOR_LLM_* variables and the llm.* entries of sets, and
+// returns the LLM planner on it. Retries and format fall-backs are logged to
+// logw when it is not nil. The caller closes the backend and attaches
+// backend.Stats() to every result row the run produces.
+func openLLMPlanner(file string, sets []string, logw io.Writer) (*synthor.LLMPlanner, *llm.Backend, error) {
+	cfg, err := loadLLMConfig(file, sets)
+	if err != nil {
+		return nil, nil, err
+	}
+	var opts []llm.Option
+	if logw != nil {
+		opts = append(opts, llm.WithLogger(slog.New(slog.NewTextHandler(logw, nil))))
+	}
+	b, err := llm.Open(cfg, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return synthor.NewLLMPlanner(b, synthor.LLMPlannerOptions{}), b, nil
 }
 
 // loadLLMConfig reads the llm section of a YAML config file (optional),

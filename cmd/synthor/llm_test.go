@@ -133,6 +133,30 @@ func TestLLMCheckErrors(t *testing.T) {
 	}
 }
 
+func TestOpenLLMPlanner(t *testing.T) {
+	s := llmtest.NewServer(llmtest.Reply(`{"1": ["a", "b"]}`))
+	defer s.Close()
+	var logs bytes.Buffer
+	s.Inject(llmtest.Fault{Kind: llmtest.ServerError})
+	p, b, err := openLLMPlanner("", []string{"planner=llm", "llm.base_url=" + s.URL, "llm.model=m", "llm.retries=1"}, &logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if p.Name() != "llm" || b.Config().Model != "m" || b.Config().Retries != 1 {
+		t.Errorf("planner %q config %+v", p.Name(), b.Config())
+	}
+	if _, err := b.Complete(context.Background(), llm.Request{Messages: []llm.Message{{Role: llm.User, Content: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "llm retry") {
+		t.Errorf("retry not logged: %q", logs.String())
+	}
+	if _, _, err := openLLMPlanner("", []string{"llm.model=m", "llm.cache_mode=replay"}, nil); err == nil || !strings.Contains(err.Error(), "llm.cache_dir") {
+		t.Errorf("err = %v", err)
+	}
+}
+
 // Every shipped backend config loads and validates.
 func TestBackendConfigs(t *testing.T) {
 	files, err := filepath.Glob("../../configs/backends/*.yaml")
