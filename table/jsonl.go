@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -22,6 +23,11 @@ import (
 // error, unless opts.Schema is set: then it is a table of no rows with the
 // schema's columns. Errors name the input and the 1-based line.
 func ReadJSONL(r io.Reader, opts ReadOptions) (*Table, error) {
+	return readJSONL(r, opts, (*assembler).jsonRow)
+}
+
+// readJSONL is ReadJSONL with the parser of one line as a parameter.
+func readJSONL(r io.Reader, opts ReadOptions, parse func(a *assembler, obj string, line int, set *[]int) error) (*Table, error) {
 	a := newAssembler(opts, "jsonl")
 	if err := a.start(); err != nil {
 		return nil, err
@@ -50,8 +56,8 @@ func ReadJSONL(r io.Reader, opts ReadOptions) (*Table, error) {
 			break
 		}
 		line++
-		if t := bytes.TrimSpace(buf); len(t) > 0 {
-			if err := a.jsonRow(t, line, &set); err != nil {
+		if t := bytes.Trim(buf, jsonSpace); len(t) > 0 {
+			if err := parse(a, string(t), line, &set); err != nil {
 				return nil, err
 			}
 			lines = append(lines, int32(line))
@@ -81,71 +87,107 @@ func ReadJSONL(r io.Reader, opts ReadOptions) (*Table, error) {
 	return a.table()
 }
 
-// jsonRow adds the object in data (line line) as a row; set[j] records the
-// rows in which column j was given a value.
-func (a *assembler) jsonRow(data []byte, line int, set *[]int) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	bad := func(err error) error {
-		var se *json.SyntaxError
-		if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return a.errorf(line, "", "invalid JSON: %s", jsonErr(err))
+// jsonSpace is JSON's insignificant whitespace.
+const jsonSpace = " \t\r\n"
+
+// jsonRow adds the flat JSON object obj (line line) as a row; set[j]
+// records the row in which column j was last given a value. Strings
+// without escapes are taken as substrings of obj; others are decoded by
+// encoding/json, so the values are the ones it would give.
+func (a *assembler) jsonRow(obj string, line int, set *[]int) error {
+	bad := func(p int, what string) error {
+		if p >= len(obj) {
+			return a.errorf(line, "", "invalid JSON: unexpected end of line")
 		}
-		return a.errorf(line, "", "%w", err)
+		return a.errorf(line, "", "invalid JSON at byte %d: %s %q", p+1, what, obj[p])
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return bad(err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	p := 0
+	if obj[0] != '{' {
 		return a.errorf(line, "", "not a JSON object")
 	}
+	p = skipJSONSpace(obj, 1)
 	row := a.rows + 1
-	for dec.More() {
-		tok, err = dec.Token()
-		if err != nil {
-			return bad(err)
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return bad(fmt.Errorf("invalid JSON: object key is not a string"))
-		}
-		j, ok := a.seen[key]
-		if !ok {
-			if err := a.addColumn(key, line); err != nil {
-				return err
+	if p < len(obj) && obj[p] == '}' {
+		p++
+	} else {
+		for {
+			if p >= len(obj) || obj[p] != '"' {
+				return bad(p, "want a string key, found")
 			}
-			j = len(a.names) - 1
-			*set = append(*set, 0)
-		}
-		if (*set)[j] == row {
-			return a.errorf(line, key, "key appears twice in the object")
-		}
-		(*set)[j] = row
-		tok, err = dec.Token()
-		if err != nil {
-			return bad(err)
-		}
-		switch v := tok.(type) {
-		case nil:
-			a.b[j].addNull()
-		case string:
-			err = a.cell(j, v, true, line)
-		case json.Number:
-			err = a.cell(j, string(v), false, line)
-		case bool:
-			err = a.cell(j, strconv.FormatBool(v), true, line)
-		case json.Delim:
-			return a.errorf(line, key, "nested arrays and objects are not supported")
-		}
-		if err != nil {
-			return err
+			key, end, err := jsonString(obj, p)
+			if err != nil {
+				return a.errorf(line, "", "invalid JSON at byte %d: %v", p+1, err)
+			}
+			p = skipJSONSpace(obj, end)
+			if p >= len(obj) || obj[p] != ':' {
+				return bad(p, "want ':', found")
+			}
+			p = skipJSONSpace(obj, p+1)
+			j, ok := a.seen[key]
+			if !ok {
+				if err := a.addColumn(key, line); err != nil {
+					return err
+				}
+				j = len(a.names) - 1
+				*set = append(*set, 0)
+			}
+			if (*set)[j] == row {
+				return a.errorf(line, key, "key appears twice in the object")
+			}
+			(*set)[j] = row
+			if p >= len(obj) {
+				return bad(p, "")
+			}
+			switch c := obj[p]; {
+			case c == '"':
+				v, end, err := jsonString(obj, p)
+				if err != nil {
+					return a.errorf(line, "", "invalid JSON at byte %d: %v", p+1, err)
+				}
+				if err := a.cell(j, v, true, line); err != nil {
+					return err
+				}
+				p = end
+			case c == '-' || c >= '0' && c <= '9':
+				end := jsonNumber(obj, p)
+				if end < 0 {
+					return a.errorf(line, "", "invalid JSON at byte %d: malformed number", p+1)
+				}
+				if err := a.cell(j, obj[p:end], false, line); err != nil {
+					return err
+				}
+				p = end
+			case strings.HasPrefix(obj[p:], "true"):
+				if err := a.cell(j, "true", true, line); err != nil {
+					return err
+				}
+				p += 4
+			case strings.HasPrefix(obj[p:], "false"):
+				if err := a.cell(j, "false", true, line); err != nil {
+					return err
+				}
+				p += 5
+			case strings.HasPrefix(obj[p:], "null"):
+				a.b[j].addNull()
+				p += 4
+			case c == '[' || c == '{':
+				return a.errorf(line, key, "nested arrays and objects are not supported")
+			default:
+				return bad(p, "want a value, found")
+			}
+			p = skipJSONSpace(obj, p)
+			if p < len(obj) && obj[p] == ',' {
+				p = skipJSONSpace(obj, p+1)
+				continue
+			}
+			if p < len(obj) && obj[p] == '}' {
+				p++
+				break
+			}
+			return bad(p, "want ',' or '}', found")
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return bad(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	if p = skipJSONSpace(obj, p); p < len(obj) {
 		return a.errorf(line, "", "invalid JSON: data after the object")
 	}
 	for j, b := range a.b {
@@ -155,6 +197,81 @@ func (a *assembler) jsonRow(data []byte, line int, set *[]int) error {
 	}
 	a.rows++
 	return nil
+}
+
+func skipJSONSpace(s string, p int) int {
+	for p < len(s) && (s[p] == ' ' || s[p] == '\t' || s[p] == '\r' || s[p] == '\n') {
+		p++
+	}
+	return p
+}
+
+// jsonString decodes the JSON string starting at s[p] (a quote) and
+// returns it and the index after its closing quote.
+func jsonString(s string, p int) (string, int, error) {
+	plain := true
+	for i := p + 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			raw := s[p : i+1]
+			if plain && utf8.ValidString(raw) {
+				return s[p+1 : i], i + 1, nil
+			}
+			var out string
+			if err := json.Unmarshal([]byte(raw), &out); err != nil {
+				return "", 0, errors.New(strings.TrimPrefix(err.Error(), "json: "))
+			}
+			return out, i + 1, nil
+		case c == '\\':
+			plain = false
+			i++
+		case c < 0x20:
+			return "", 0, fmt.Errorf("control character %q in string", c)
+		}
+	}
+	return "", 0, errors.New("unterminated string")
+}
+
+// jsonNumber returns the end of the JSON number at s[p], or -1 when it is
+// malformed.
+func jsonNumber(s string, p int) int {
+	digits := func(i int) int {
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	i := p
+	if s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		i = digits(i)
+	default:
+		return -1
+	}
+	if i < len(s) && s[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return -1
+		}
+		i = j
+	}
+	return i
 }
 
 // WriteJSONL writes t as JSON lines: one object per row, keys in column
