@@ -94,3 +94,21 @@ func BenchmarkFidelity(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkC2ST measures the classifier two-sample test on Adult-shaped
+// tables: all rows of a 32,561-row table, and the default 50,000-row
+// subsample of a 200,000-row one.
+func BenchmarkC2ST(b *testing.B) {
+	for _, rows := range []int{32561, 200000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			real, synth := adultLike(rows, 1), adultLike(rows, 2)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := C2ST(context.Background(), real, synth, C2STConfig{Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
