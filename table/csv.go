@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// ReadCSV reads a CSV file (RFC 4180; comma-separated, first line the
-// header, a leading UTF-8 byte order mark ignored, blank lines skipped)
+// ReadCSV reads a CSV file (RFC 4180 as encoding/csv reads it:
+// comma-separated, first line the header, a leading UTF-8 byte order mark
+// ignored, blank lines skipped, CR LF read as LF, also inside quoted cells)
 // into a Table. Columns named by opts.Schema take its kinds; the others
 // are inferred by the rules in the package documentation. Errors name the
 // input (opts.Name), the 1-based line (the header is line 1) and the
@@ -80,7 +81,9 @@ func (a *assembler) csvError(err error) error {
 // datetimes in the column's layout. A cell is quoted only when it holds a
 // comma, a double quote, a carriage return or a line feed (RFC 4180), or
 // when it is the empty cell of a one-column table (an empty line would be
-// skipped on reading).
+// skipped on reading). A value that equals a null value ("NA", say) is
+// written as is and reads back as missing unless ReadOptions.NullValues
+// leaves it out.
 func WriteCSV(w io.Writer, t *Table) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var buf []byte
