@@ -102,8 +102,8 @@ func section(prompt, from, to string) string {
 	return s
 }
 
-// planBrain answers like a careful LLM. wrap decorates the JSON (prose,
-// fences) for some calls.
+// planBrain answers like a careful LLM; every third reply is untidy (prose
+// around it, a trailing comma).
 func planBrain(calls *atomic.Int64) llmtest.Brain {
 	return func(r llmtest.Request) (string, error) {
 		n := calls.Add(1)
@@ -180,7 +180,8 @@ func planBrain(calls *atomic.Int64) llmtest.Brain {
 	}
 }
 
-// run is one synthesis through go-openai against a server at url.
+// llmRun is one synthesis of the e-commerce data through go-openai
+// against the server at cfg.BaseURL.
 type llmRun struct {
 	cfg     llm.Config
 	n       int
@@ -520,8 +521,8 @@ func TestLLMPlannerReplayAndResume(t *testing.T) {
 	if r3.stats.CacheHits != 7 || r3.stats.Requests != 0 {
 		t.Errorf("replay stats = %+v", r3.stats)
 	}
-	// 4. A different seed asks for the same prompts only where the state is
-	// the same; replay of anything new fails with a clear miss.
+	// 4. Replaying a run that asks something never recorded (one more
+	// iteration changes every batch size) fails with a replay miss.
 	r4 := llmRun{cfg: rcfg, n: 300, iters: 7, seed: 9}.do(t, context.Background())
 	if r4.err == nil || !errors.Is(r4.err, llm.ErrReplayMiss) {
 		t.Errorf("replay of a different run: err = %v, want a replay miss", r4.err)
@@ -584,4 +585,45 @@ func TestLLMPlannerKeyNeverWritten(t *testing.T) {
 	if !strings.Contains(logs.String(), "[redacted]") {
 		t.Error("the echoed key was not visibly redacted in the retry log")
 	}
+}
+
+// The LLM planner drives LLMSynthor through any OpenAI-compatible server;
+// here the in-process fake, whose brain reads only the prompts.
+func ExampleNewLLMPlanner() {
+	var calls atomic.Int64
+	srv := llmtest.NewServer(planBrain(&calls))
+	defer srv.Close()
+
+	cfg := llm.DefaultConfig // or a configs/backends/*.yaml llm section
+	cfg.BaseURL, cfg.Model = srv.URL, "gpt-4.1-nano"
+	backend, err := llm.Open(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer backend.Close()
+
+	s, err := New(Config{Planner: "llm", Iterations: 5}, NewLLMPlanner(backend, LLMPlannerOptions{}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := s.Fit(context.Background(), datasets.EcommerceBN(500, 1)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, err := s.Sample(context.Background(), 100, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	deps, _ := s.Dependencies()
+	st := backend.Stats()
+	fmt.Println("rows:", out.NumRows())
+	fmt.Println("joints:", deps)
+	fmt.Println("llm calls:", st.Calls, "parse failures:", st.ParseFailures)
+	// Output:
+	// rows: 100
+	// joints: [[user_age user_gender product_category] [product_category price] [user_location_tier payment_method]]
+	// llm calls: 6 parse failures: 0
 }

@@ -3,6 +3,7 @@ package synthor
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -203,4 +204,33 @@ func FuzzParseDependencies(f *testing.F) {
 			}
 		}
 	})
+}
+
+func BenchmarkParseReply(b *testing.B) {
+	one := func(i int) string {
+		return `"proposal` + strconv.Itoa(i) + `": {"reason": "user_age in [18, 35], user_gender = Male, product_category = Electronics: target 12.0%, synthetic 4.1%", ` +
+			`"proposal": {"user_age": [18, 35], "user_gender": "Male", "user_location_tier": "Developed", "product_category": "Electronics", "price": [948, 2000], "payment_method": "Online Payment"}, "num": 4}`
+	}
+	reply := func(k int) string {
+		parts := make([]string, k)
+		for i := range parts {
+			parts[i] = one(i + 1)
+		}
+		return `{"n_proposals": ` + strconv.Itoa(k) + ", " + strings.Join(parts, ", ") + "}"
+	}
+	for _, tc := range []struct{ name, text string }{
+		{"paper/5", reply(5)},
+		{"untidy/5", "Here is the plan:\n```json\n" + strings.ReplaceAll(reply(5), `"num": 4}`, `"num": 4,}`) + "\n```\nDone."},
+		{"paper/50", reply(50)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParseReply(tc.text); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
