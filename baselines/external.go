@@ -173,12 +173,21 @@ func (s *External) Sample(ctx context.Context, n int, seed uint64) (*table.Table
 	if _, err := os.Stat(outPath); err != nil {
 		return nil, fmt.Errorf("external: command %q wrote no output file (--out)%s", prog, stderr.suffix())
 	}
-	if err := s.checkHeader(outPath, prog); err != nil {
+	t, err := s.readOutput(outPath, n, prog)
+	if err != nil {
 		return nil, fmt.Errorf("%w%s", err, stderr.suffix())
 	}
-	out, err := table.ReadFile(outPath, table.ReadOptions{Schema: s.sch, NullValues: []string{""}, Name: "output of " + prog})
+	return t, nil
+}
+
+// readOutput reads and checks the program's output file.
+func (s *External) readOutput(path string, n int, prog string) (*table.Table, error) {
+	if err := s.checkHeader(path, prog); err != nil {
+		return nil, err
+	}
+	out, err := table.ReadFile(path, table.ReadOptions{Schema: s.sch, NullValues: []string{""}, Name: "output of " + prog})
 	if err != nil {
-		return nil, fmt.Errorf("external: %w%s", err, stderr.suffix())
+		return nil, fmt.Errorf("external: %w", err)
 	}
 	return s.conform(out, n, prog)
 }
