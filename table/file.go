@@ -54,7 +54,7 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 			if errors.Is(err, io.EOF) {
 				return nil, &Error{Op: "read", File: opts.Name, Err: ErrEmpty}
 			}
-			return nil, &Error{Op: "read", File: opts.Name, Err: fmt.Errorf("gzip: %w", err)}
+			return nil, &Error{Op: "read", File: opts.Name, Err: gzipErr(err)}
 		}
 		defer zr.Close()
 		r = zr
@@ -68,7 +68,7 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if gz {
 		data, err := io.ReadAll(r)
 		if err != nil {
-			return nil, &Error{Op: "read", File: opts.Name, Err: fmt.Errorf("gzip: %w", err)}
+			return nil, &Error{Op: "read", File: opts.Name, Err: gzipErr(err)}
 		}
 		return ReadParquet(bytes.NewReader(data), int64(len(data)), opts)
 	}
@@ -139,4 +139,12 @@ func writeAtomic(path string, fill func(io.Writer) error) (err error) {
 		return &Error{Op: "write", File: path, Err: pathErr(err)}
 	}
 	return nil
+}
+
+// gzipErr prefixes err with "gzip: " unless it already says so.
+func gzipErr(err error) error {
+	if strings.HasPrefix(err.Error(), "gzip: ") {
+		return err
+	}
+	return fmt.Errorf("gzip: %w", err)
 }

@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,5 +148,24 @@ func TestReadParquetFile(t *testing.T) {
 	}
 	if tb.NumRows() != 3 || tb.NumCols() != 10 {
 		t.Errorf("%d × %d", tb.NumRows(), tb.NumCols())
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(parquetFile(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gzPath := filepath.Join(dir, "p.parquet.gz")
+	if err := os.WriteFile(gzPath, gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fromGz, err := ReadFile(gzPath, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := Diff(tb, fromGz); d != "" {
+		t.Errorf("gzipped parquet differs: %s", d)
 	}
 }

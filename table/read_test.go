@@ -304,11 +304,26 @@ func TestReadFileErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sub := filepath.Join(dir, "sub.csv")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	badGz := filepath.Join(dir, "bad.csv.gz")
+	if err := os.WriteFile(badGz, []byte("this is not a gzip file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	emptyGz := filepath.Join(dir, "empty.csv.gz")
+	if err := os.WriteFile(emptyGz, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		path string
 		opts ReadOptions
 		want string
 	}{
+		{sub, ReadOptions{}, "read " + sub + ": is a directory"},
+		{badGz, ReadOptions{}, "read " + badGz + ": gzip: invalid header"},
+		{emptyGz, ReadOptions{}, "read " + emptyGz + ": empty file"},
 		{filepath.Join(dir, "missing.csv"), ReadOptions{}, "read " + dir + "/missing.csv: no such file or directory"},
 		{empty, ReadOptions{}, "read " + empty + ": empty file"},
 		{filepath.Join(dir, "x.txt"), ReadOptions{}, "read " + dir + `/x.txt: unknown file type ".txt" (want .csv, .jsonl, .ndjson or .parquet, optionally followed by .gz)`},
