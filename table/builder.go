@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,6 +64,7 @@ func newBuilder(name string, f *Field, capHint int) *builder {
 	if f != nil {
 		b.field = *f
 		b.field.Name = name
+		b.field.Categories = slices.Clone(f.Categories) // the column must not alias the schema
 		b.fixed = true
 		b.state = f.Kind
 		switch f.Kind {
