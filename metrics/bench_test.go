@@ -112,3 +112,23 @@ func BenchmarkC2ST(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFidelityGroup measures the whole fidelity group without C2ST:
+// Distributions plus the SDMetrics summary rows (computed by SDMetrics).
+func BenchmarkFidelityGroup(b *testing.B) {
+	for _, c := range []struct {
+		rows, procs int
+	}{{32561, 1}, {1600000, 2}} {
+		b.Run(fmt.Sprintf("rows=%d/procs=%d", c.rows, c.procs), func(b *testing.B) {
+			in := Input{Real: adultLike(c.rows, 1), Synth: adultLike(c.rows, 2), C2STRows: -1}
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.procs))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := Fidelity(context.Background(), in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
