@@ -306,3 +306,47 @@ func BenchmarkFit(b *testing.B) {
 		_ = y
 	}
 }
+
+// TestSweepPathsAgree checks that the aggregated sweep and the row-sorting
+// sweep (used when bins × classes is large) grow the same tree.
+func TestSweepPathsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	n := 3000
+	num := make([]float64, n)
+	cat := make([]int32, n)
+	y := make([]int32, n)
+	for i := range y {
+		num[i] = math.Round(rng.NormFloat64()*20) / 2
+		if rng.Float64() < 0.05 {
+			num[i] = math.NaN()
+		}
+		cat[i] = int32(rng.IntN(12))
+		if rng.Float64() < 0.05 {
+			cat[i] = -1
+		}
+		y[i] = int32((int(cat[i]+1)*3 + int(math.Max(num[i], -40)+40)/7 + rng.IntN(3)) % 5)
+	}
+	X := Features{Numeric("num", num), Categorical("cat", cat, 12)}
+	fit := func(limit int) *Tree {
+		old := aggLimit
+		aggLimit = limit
+		defer func() { aggLimit = old }()
+		tree, err := Fit(X, Classes(y, 5), DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tree
+	}
+	a, b := fit(1<<20), fit(0)
+	if a.NumNodes() != b.NumNodes() || a.NumNodes() < 5 {
+		t.Fatalf("aggregated tree has %d nodes, sorted-rows tree %d", a.NumNodes(), b.NumNodes())
+	}
+	for i := 0; i < n; i++ {
+		pa, pb := a.PredictProba(X, i), b.PredictProba(X, i)
+		for c := range pa {
+			if math.Abs(pa[c]-pb[c]) > 1e-12 {
+				t.Fatalf("row %d: shares %v vs %v", i, pa, pb)
+			}
+		}
+	}
+}

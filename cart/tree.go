@@ -161,7 +161,9 @@ type grower struct {
 	// scratch
 	sorted          []int32
 	lc, rc          []float64
-	binCnt, binStat []float64 // per bin: rows, and target sum or class count
+	binCnt, binStat []float64 // per bin: rows, and the ordering statistic
+	binSum          []float64 // per bin: target sum (regression)
+	binClass        []float64 // per bin and class: rows (classification)
 	binPos          []int32
 	touched         []int32
 	order           []int32
@@ -197,6 +199,7 @@ func fitRows(X Features, y Target, rows []int32, opts Options, bins []binned) (*
 	g.rc = make([]float64, max(g.k, 1))
 	g.binCnt = make([]float64, maxNB)
 	g.binStat = make([]float64, maxNB)
+	g.binSum = make([]float64, maxNB)
 	g.binPos = make([]int32, maxNB+1)
 	g.rng = rand.New(rand.NewPCG(opts.Seed, 0x63617274))
 	g.t = &Tree{classes: g.k}
@@ -342,10 +345,20 @@ func (g *grower) bestSplit(rows []int32, parentScore float64) split {
 	return best
 }
 
+// aggLimit bounds bins×classes for the aggregated sweep; wider products
+// fall back to sorting rows.
+var aggLimit = 1 << 20
+
 // splitFeature tries the cuts of feature j and updates best.
 func (g *grower) splitFeature(j int, rows []int32, parentScore float64, best *split) {
 	b := &g.bins[j]
-	// Per-bin counts over the node, and the bins present.
+	k := g.k
+	agg := k == 0 || b.nb*k <= aggLimit
+	if agg && k > 0 && len(g.binClass) < b.nb*k {
+		g.binClass = make([]float64, b.nb*k)
+	}
+	// Per-bin counts over the node, the bins present, and (aggregated) the
+	// per-bin target sums or class counts.
 	g.touched = g.touched[:0]
 	for _, r := range rows {
 		bin := b.bins[r]
@@ -353,35 +366,50 @@ func (g *grower) splitFeature(j int, rows []int32, parentScore float64, best *sp
 			g.touched = append(g.touched, bin)
 		}
 		g.binCnt[bin]++
+		if agg {
+			if k == 0 {
+				g.binSum[bin] += g.y.Values[r]
+			} else {
+				g.binClass[int(bin)*k+int(g.y.Codes[r])]++
+			}
+		}
 	}
 	defer func() {
 		for _, bin := range g.touched {
 			g.binCnt[bin] = 0
 			g.binStat[bin] = 0
+			g.binSum[bin] = 0
+			if agg && k > 0 {
+				clear(g.binClass[int(bin)*k : int(bin)*k+k])
+			}
 		}
 	}()
 	if len(g.touched) < 2 {
 		return
 	}
+	sweep := g.sweep
+	if agg {
+		sweep = g.sweepAgg
+	}
 	missBin := int32(b.nb - 1)
 	if !b.cat {
 		slices.Sort(g.touched)
 		g.order = append(g.order[:0], g.touched...)
-		g.sweep(j, rows, g.order, parentScore, false, best)
+		sweep(j, rows, g.order, parentScore, false, best)
 		if g.order[len(g.order)-1] == missBin {
 			// Missing values first: they go left with the low values.
 			copy(g.order[1:], g.touched[:len(g.touched)-1])
 			g.order[0] = missBin
-			g.sweep(j, rows, g.order, parentScore, true, best)
+			sweep(j, rows, g.order, parentScore, true, best)
 		}
 		return
 	}
 	// Categorical: order the present levels (missing is a level too) by a
 	// target statistic.
 	var classes []int
-	if g.k == 0 {
-		for _, r := range rows {
-			g.binStat[b.bins[r]] += g.y.Values[r]
+	if k == 0 {
+		for _, bin := range g.touched {
+			g.binStat[bin] = g.binSum[bin]
 		}
 		classes = []int{-1}
 	} else {
@@ -390,18 +418,24 @@ func (g *grower) splitFeature(j int, rows []int32, parentScore float64, best *sp
 			g.lc[g.y.Codes[r]]++
 		}
 		classes = topClasses(g.lc, 3)
-		if g.k == 2 {
+		if k == 2 {
 			classes = classes[:1]
 		}
 	}
 	for _, c := range classes {
 		if c >= 0 {
 			for _, bin := range g.touched {
-				g.binStat[bin] = 0
+				if agg {
+					g.binStat[bin] = g.binClass[int(bin)*k+c]
+				} else {
+					g.binStat[bin] = 0
+				}
 			}
-			for _, r := range rows {
-				if int(g.y.Codes[r]) == c {
-					g.binStat[b.bins[r]]++
+			if !agg {
+				for _, r := range rows {
+					if int(g.y.Codes[r]) == c {
+						g.binStat[b.bins[r]]++
+					}
 				}
 			}
 		}
@@ -416,7 +450,69 @@ func (g *grower) splitFeature(j int, rows []int32, parentScore float64, best *sp
 			}
 			return int(p - q)
 		})
-		g.sweep(j, rows, g.order, parentScore, false, best)
+		sweep(j, rows, g.order, parentScore, false, best)
+	}
+}
+
+// sweepAgg scores every cut between consecutive bins of order from the
+// per-bin aggregates: binCnt with binClass (classification) or binSum
+// (regression). A cut costs O(classes), whatever the rows.
+func (g *grower) sweepAgg(j int, rows []int32, order []int32, parentScore float64, missingFirst bool, best *split) {
+	k := g.k
+	n := float64(len(rows))
+	minLeaf := float64(g.opts.MinLeaf)
+	var la, ra, ls, rs, nl float64
+	if k > 0 {
+		clear(g.lc)
+		clear(g.rc)
+		for _, bin := range order {
+			for c, m := range g.binClass[int(bin)*k : int(bin)*k+k] {
+				g.rc[c] += m
+			}
+		}
+		for _, c := range g.rc {
+			ra += c * c
+		}
+	} else {
+		for _, bin := range order {
+			rs += g.binSum[bin]
+		}
+	}
+	for cut := 0; cut+1 < len(order); cut++ {
+		bin := order[cut]
+		if k > 0 {
+			for c, m := range g.binClass[int(bin)*k : int(bin)*k+k] {
+				if m == 0 {
+					continue
+				}
+				la += 2*g.lc[c]*m + m*m
+				g.lc[c] += m
+				ra -= 2*g.rc[c]*m - m*m
+				g.rc[c] -= m
+			}
+		} else {
+			ls += g.binSum[bin]
+			rs -= g.binSum[bin]
+		}
+		nl += g.binCnt[bin]
+		if nl < minLeaf || n-nl < minLeaf {
+			continue
+		}
+		fr := n - nl
+		var score float64
+		if k > 0 {
+			score = la/nl + ra/fr
+		} else {
+			score = ls*ls/nl + rs*rs/fr
+		}
+		gain := score - parentScore
+		if gain > best.gain+1e-12*n {
+			best.gain = gain
+			best.feature = j
+			best.order = append(best.order[:0], order...)
+			best.cut = cut + 1
+			best.missingLeft = missingFirst
+		}
 	}
 }
 
