@@ -18,7 +18,8 @@ type Accounting struct {
 	Requests int `json:"requests"`
 	// Retries is the number of attempts beyond the first of each call.
 	Retries int `json:"retries"`
-	// CacheHits is the number of replies served from the cache.
+	// CacheHits is the number of replies (and, in replay, recorded
+	// failures) served from the cache.
 	CacheHits int `json:"cache_hits"`
 	// Errors is the number of Complete calls that failed.
 	Errors int `json:"errors"`
@@ -90,6 +91,14 @@ func (m *meter) hit() {
 	m.mu.Lock()
 	m.a.Calls++
 	m.a.CacheHits++
+	m.mu.Unlock()
+}
+
+// replayedFailure counts a failure answered from the cache in replay mode.
+func (m *meter) replayedFailure() {
+	m.mu.Lock()
+	m.a.CacheHits++
+	m.a.Errors++
 	m.mu.Unlock()
 }
 

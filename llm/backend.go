@@ -80,7 +80,7 @@ type Backend struct {
 	cache     *Cache
 	tr        *transcript
 	m         meter
-	textOnly  atomic.Bool // the server rejected response_format
+	learned   atomic.Pointer[Format] // the strongest format the server accepted after rejecting one
 	sleep     func(context.Context, time.Duration) error
 	now       func() time.Time
 	rndMu     sync.Mutex
@@ -202,6 +202,15 @@ func (b *Backend) Complete(ctx context.Context, req Request) (*Response, error) 
 			b.m.failed()
 			return nil, err
 		}
+		if ok && e.ErrorKind != KindUnknown {
+			if b.cfg.CacheMode == CacheReplay {
+				err := &Error{Kind: e.ErrorKind, Msg: "replayed failure: " + e.Error}
+				b.m.replayedFailure()
+				b.record(key, occ, req, nil, err, nil)
+				return nil, err
+			}
+			ok = false // read-write: a recorded failure is asked again
+		}
 		if ok {
 			resp := &Response{Text: e.Text, Model: e.Reported, Usage: e.Usage,
 				Latency: time.Duration(e.LatencyMS * float64(time.Millisecond)), CacheHit: true, Format: e.Format}
@@ -219,6 +228,14 @@ func (b *Backend) Complete(ctx context.Context, req Request) (*Response, error) 
 	resp, fallbacks, err := b.call(ctx, req)
 	if err != nil {
 		b.m.failed()
+		var e *Error
+		if b.cache != nil && errors.As(err, &e) && e.Kind.Retryable() && ctx.Err() == nil {
+			// Record the failure so that a replay fails the same way.
+			ent := &Entry{Key: key, Occurrence: occ, Model: req.Model, Request: req, ErrorKind: e.Kind, Error: e.Error()}
+			if perr := b.cache.Put(ent); perr != nil {
+				b.log.Warn("llm cache write failed", "err", perr.Error())
+			}
+		}
 		b.record(key, occ, req, nil, err, fallbacks)
 		return nil, err
 	}
@@ -286,8 +303,8 @@ func (b *Backend) record(key string, occ int, req Request, resp *Response, err e
 // by llm.response_format and by what the server accepted so far.
 func (b *Backend) format(req Request) Format {
 	limit := b.cfg.ResponseFormat
-	if b.textOnly.Load() {
-		limit = FormatText
+	if l := b.learned.Load(); l != nil {
+		limit = *l
 	}
 	switch req.Format {
 	case FormatJSONSchema:
@@ -316,9 +333,9 @@ func (b *Backend) call(ctx context.Context, req Request) (*Response, []string, e
 		if err == nil {
 			resp.Retries = attempt
 			resp.Latency = b.now().Sub(start)
-			if len(fallbacks) > 0 && f == FormatText {
-				b.textOnly.Store(true)
-				b.log.Info("llm response_format rejected; using prompt-only JSON", "rejected", strings.Join(fallbacks, ","))
+			if len(fallbacks) > 0 {
+				b.learned.Store(&f)
+				b.log.Info("llm response_format rejected; using a weaker one from now on", "rejected", strings.Join(fallbacks, ","), "using", string(f))
 			}
 			return resp, fallbacks, nil
 		}

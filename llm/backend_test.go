@@ -490,6 +490,69 @@ func TestCacheReadWriteThenReplayWithServerOff(t *testing.T) {
 	}
 }
 
+func TestReplayReproducesFailures(t *testing.T) {
+	dir := t.TempDir()
+	s := llmtest.NewServer(counter())
+	s.Inject(llmtest.Fault{Kind: llmtest.ServerError}, llmtest.Fault{Kind: llmtest.ServerError})
+	cfg := cfgFor(s)
+	cfg.Retries = 1
+	cfg.CacheDir, cfg.CacheMode = dir, llm.CacheReadWrite
+	var sl sleeps
+	b := open(t, cfg, llm.WithSleep(sl.sleep))
+	_, err1 := b.Complete(context.Background(), ask("a"))  // fails after 1 retry
+	r2, err2 := b.Complete(context.Background(), ask("a")) // the same request again succeeds
+	if llm.KindOf(err1) != llm.KindServer || err2 != nil {
+		t.Fatalf("recording: %v, %v", err1, err2)
+	}
+	b.Close()
+	s.Close()
+	cfg.CacheMode = llm.CacheReplay
+	r := open(t, cfg)
+	_, e1 := r.Complete(context.Background(), ask("a"))
+	g2, e2 := r.Complete(context.Background(), ask("a"))
+	if llm.KindOf(e1) != llm.KindServer || !strings.Contains(e1.Error(), "replayed failure") {
+		t.Errorf("replayed first call: %v, want the recorded server error", e1)
+	}
+	if e2 != nil || g2.Text != r2.Text {
+		t.Errorf("replayed second call: %v %v, want %q", g2, e2, r2.Text)
+	}
+	if st := r.Stats(); st.CacheHits != 2 || st.Errors != 1 || st.Calls != 1 {
+		t.Errorf("replay stats = %+v", st)
+	}
+	// read-write asks a recorded failure again.
+	s2 := server(t, llmtest.Reply(`{"fresh": 1}`))
+	cfg.BaseURL, cfg.CacheMode = s2.URL, llm.CacheReadWrite
+	rw := open(t, cfg)
+	got, err := rw.Complete(context.Background(), ask("a"))
+	if err != nil || got.Text != `{"fresh": 1}` || got.CacheHit {
+		t.Errorf("read-write over a recorded failure: %v %v", got, err)
+	}
+}
+
+func TestFormatDowngradeIsRemembered(t *testing.T) {
+	// A server that takes json_object but not json_schema.
+	s := server(t, llmtest.Reply(`{}`))
+	cfg := cfgFor(s)
+	cfg.ResponseFormat = llm.FormatJSONSchema
+	b := open(t, cfg)
+	req := ask("x")
+	req.Format, req.Schema = llm.FormatJSONSchema, []byte(`{"type":"object"}`)
+	s.Inject(llmtest.Fault{Kind: llmtest.BadRequest})
+	if resp, err := b.Complete(context.Background(), req); err != nil || resp.Format != llm.FormatJSONObject {
+		t.Fatalf("first call: %v %v", resp, err)
+	}
+	if resp, err := b.Complete(context.Background(), req); err != nil || resp.Format != llm.FormatJSONObject {
+		t.Fatalf("second call: %v %v", resp, err)
+	}
+	var sent []string
+	for _, r := range s.Requests() {
+		sent = append(sent, r.ResponseFormat)
+	}
+	if strings.Join(sent, ",") != "json_schema,json_object,json_object" {
+		t.Errorf("formats sent = %v", sent)
+	}
+}
+
 func TestCachedReplyReusedAfterCrash(t *testing.T) {
 	dir := t.TempDir()
 	s := server(t, counter())

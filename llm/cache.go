@@ -55,6 +55,12 @@ type Entry struct {
 	Usage      Usage   `json:"usage"`
 	LatencyMS  float64 `json:"latency_ms"`
 	Format     Format  `json:"format_used"`
+	// ErrorKind and Error record a call that failed after its retries
+	// (only kinds that a run survives by skipping: rate limit, server,
+	// timeout, network, bad reply). Replay returns the same failure;
+	// read-write mode asks the server again.
+	ErrorKind Kind   `json:"error_kind,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // Cache is a content-addressed store of replies in a folder. Writes go to a

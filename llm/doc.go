@@ -19,7 +19,9 @@
 //  4. 429, 5xx, timeouts, connection errors, truncated or malformed bodies
 //     and empty choices are retried up to llm.retries times with exponential
 //     backoff and jitter, never sooner than the server's Retry-After.
-//     Failures come back as *Error with a Kind.
+//     Failures come back as *Error with a Kind; with a cache, a failure of a
+//     retryable kind is recorded too, so that replay fails the same way (and
+//     read-write asks again).
 //  5. The reply (text, usage — estimated and flagged when the server gives
 //     none —, latency, reported model) is stored in the cache, appended to
 //     the transcript, and added to the run's Accounting (Stats).

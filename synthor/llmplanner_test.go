@@ -496,18 +496,22 @@ func TestLLMPlannerReplayAndResume(t *testing.T) {
 		t.Fatal("interrupted run succeeded")
 	}
 	// 2. Resumed: the 4 cached replies are reused, only the rest is asked.
+	// Iteration 4 fails on the server (4 attempts) and is skipped.
 	calls.Store(4)
 	before := srv.Calls()
-	r2 := llmRun{cfg: cfg, n: 300, iters: 6, seed: 9}.do(t, context.Background())
+	fail := llmtest.Fault{Kind: llmtest.ServerError}
+	srv.Inject(fail, fail, fail, fail)
+	r2 := llmRun{cfg: cfg, n: 300, iters: 6, seed: 9, sleepFn: noSleep}.do(t, context.Background())
 	if r2.err != nil {
 		t.Fatal(r2.err)
 	}
-	if asked := srv.Calls() - before; asked != 3 || r2.stats.CacheHits != 4 {
-		t.Errorf("resumed run asked the server %d times with %d cache hits, want 3 and 4", asked, r2.stats.CacheHits)
+	if asked := srv.Calls() - before; asked != 6 || r2.stats.CacheHits != 4 || r2.res.Skips != 1 || r2.out.NumRows() != 300 {
+		t.Errorf("resumed run asked the server %d times with %d cache hits and %d skips, want 6, 4 and 1", asked, r2.stats.CacheHits, r2.res.Skips)
 	}
 	srv.Close() // the server is gone
 
-	// 3. Replay reproduces the recorded run byte for byte.
+	// 3. Replay reproduces the recorded run byte for byte, the failed
+	// iteration included.
 	rcfg := cfg
 	rcfg.CacheMode = llm.CacheReplay
 	rcfg.Transcript = filepath.Join(dir, "replay.jsonl")
@@ -518,7 +522,7 @@ func TestLLMPlannerReplayAndResume(t *testing.T) {
 	if !bytes.Equal(r2.csv, r3.csv) || len(r2.csv) == 0 {
 		t.Error("replayed output differs from the recorded run")
 	}
-	if r3.stats.CacheHits != 7 || r3.stats.Requests != 0 {
+	if r3.stats.CacheHits != 7 || r3.stats.Requests != 0 || r3.res.Skips != 1 {
 		t.Errorf("replay stats = %+v", r3.stats)
 	}
 	// 4. Replaying a run that asks something never recorded (one more

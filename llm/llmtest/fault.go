@@ -8,7 +8,7 @@ import (
 // FaultKind names an injected fault.
 type FaultKind int
 
-// The faults. Transport faults (RateLimit to EmptyChoices) concern the HTTP
+// The faults. Transport faults (RateLimit to BadRequest) concern the HTTP
 // exchange and are the backend's to survive; content faults (MalformedText
 // to WrongType) return a well-formed completion whose text is unusable and
 // are the consumer's to detect.
@@ -21,6 +21,7 @@ const (
 	MalformedBody             // HTTP 200 whose body is not JSON
 	TruncatedBody             // HTTP 200 whose body stops halfway (Content-Length unmet)
 	EmptyChoices              // HTTP 200 with "choices": []
+	BadRequest                // HTTP 400 "response_format is not supported", as from a server without JSON mode
 	MalformedText             // reply text with prose around it and broken brackets
 	TruncatedText             // reply text cut in half, finish_reason "length"
 	UnknownCategory           // in each "proposal" object, string values become unknown categories

@@ -216,6 +216,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	case ServerError:
 		apiError(w, http.StatusInternalServerError, "server_error", "the server had an error")
 		return
+	case BadRequest:
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format is not supported")
+		return
 	case Slow:
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()
