@@ -11,13 +11,17 @@
 //     between distinct values, or at quantiles when there are more than
 //     Options.MaxBins of them) and keeps categorical codes as they are;
 //     missing values form a bin of their own.
-//  3. Nodes are split depth-first. At each node and candidate feature, rows
-//     are counting-sorted by bin and one sweep scores every cut with O(1)
-//     updates of the sufficient statistics (the sum of squared class counts
-//     for Gini, the target sum for squared error), so a node costs
-//     O(rows + bins) per feature whatever the number of classes. Numeric
-//     cuts try missing values on both sides; categorical levels are ordered
-//     by the target before the sweep.
+//  3. Nodes are split depth-first. At each node and candidate feature one
+//     pass over the node's rows sums the target per bin (class counts for
+//     classification, target sums for regression); one sweep over the bins
+//     in order then scores every cut, moving a bin at a time from right to
+//     left and updating the sufficient statistics (the sum of squared class
+//     counts for Gini, the target sum for squared error), so a node costs
+//     O(rows + bins × classes) per feature. When bins × classes is very
+//     large the rows are counting-sorted by bin instead and moved one at a
+//     time, O(rows + bins) whatever the classes. Numeric cuts try missing
+//     values on both sides; categorical levels are ordered by the target
+//     before the sweep.
 //  4. Leaf, PredictProba and Predict walk a row of any Features with the
 //     same columns down to its leaf. Forest averages trees grown on
 //     bootstrap samples.
