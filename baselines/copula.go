@@ -39,9 +39,10 @@ const copulaMaxLevels = 50
 //     string), each taking an interval as wide as its share, a row getting
 //     its interval's midpoint (SDV's frequency encoding).
 //
-// Normal scores z = Φ⁻¹(u) give the correlation matrix R (Pearson on z; a
-// constant dimension is uncorrelated; R is shrunk toward the identity until
-// it is positive definite). Sampling draws z ~ N(0, R) through the Cholesky
+// Normal scores z = Φ⁻¹(u) give the correlation matrix R: Pearson on z, a
+// constant dimension uncorrelated, a one-hot dimension's correlations scaled
+// by sqrt(p(1−p))/φ(τ) to the latent (biserial) scale, entries clamped to
+// ±0.995, and R shrunk toward the identity until it is positive definite. Sampling draws z ~ N(0, R) through the Cholesky
 // factor and maps back: numbers through u = Φ(z) and the empirical quantile
 // function with linear interpolation (inside the observed range; integer and
 // datetime columns rounded), frequency-ordered values by their interval,
@@ -125,6 +126,23 @@ func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {
 		}
 		mean[d], sd[d] = m, math.Sqrt(ss)
 	}
+	// A one-hot dimension's correlations are point-biserial ones; scaling by
+	// sqrt(p(1−p))/φ(τ) turns them into the latent (biserial) correlation
+	// of a Gaussian thresholded at τ (Pearson 1909), which the sampler's
+	// thresholding then attenuates back.
+	scale := make([]float64, p)
+	for d := range scale {
+		scale[d] = 1
+	}
+	for _, cc := range s.cols {
+		if cc.mode != copulaOneHot {
+			continue
+		}
+		for l := 1; l < len(cc.levels); l++ {
+			q := 1 - distuv.UnitNormal.CDF(cc.tau[l])
+			scale[cc.dim+l-1] = math.Sqrt(q*(1-q)) / distuv.UnitNormal.Prob(cc.tau[l])
+		}
+	}
 	R := mat.NewSymDense(max(p, 1), nil)
 	for a := 0; a < p; a++ {
 		R.SetSym(a, a, 1)
@@ -140,7 +158,8 @@ func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {
 			for i := range za {
 				sab += za[i] * zb[i]
 			}
-			R.SetSym(a, b, sab/(sd[a]*sd[b]))
+			r := sab / (sd[a] * sd[b]) * scale[a] * scale[b]
+			R.SetSym(a, b, max(-0.995, min(0.995, r)))
 		}
 		if a%8 == 0 {
 			if err := ctx.Err(); err != nil {
