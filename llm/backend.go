@@ -193,6 +193,10 @@ func (b *Backend) Close() error {
 // and jitter, honouring Retry-After.
 func (b *Backend) Complete(ctx context.Context, req Request) (*Response, error) {
 	req = b.fill(req)
+	if len(req.Schema) > 0 && !json.Valid(req.Schema) {
+		b.m.failed()
+		return nil, &Error{Kind: KindRequest, Msg: "request schema is not valid JSON"}
+	}
 	key := Key(req.Model, req)
 	occ := 0
 	if b.cache != nil {

@@ -325,6 +325,16 @@ func TestResponseFormatFallback(t *testing.T) {
 	}
 }
 
+func TestInvalidSchemaIsRejected(t *testing.T) {
+	s := server(t, llmtest.Reply(`{}`))
+	b := open(t, cfgFor(s))
+	req := ask("x")
+	req.Format, req.Schema = llm.FormatJSONSchema, []byte(`{"type":`)
+	if _, err := b.Complete(context.Background(), req); llm.KindOf(err) != llm.KindRequest || s.Calls() != 0 {
+		t.Errorf("err = %v, calls = %d", err, s.Calls())
+	}
+}
+
 func TestJSONSchemaIsSent(t *testing.T) {
 	s := server(t, llmtest.Reply(`{}`))
 	cfg := cfgFor(s)

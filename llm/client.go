@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -44,8 +45,8 @@ type Request struct {
 	Seed        *int      `json:"seed,omitempty"`
 	Format      Format    `json:"format,omitempty"`
 	// Schema is the JSON schema for FormatJSONSchema, with its name.
-	SchemaName string `json:"schema_name,omitempty"`
-	Schema     []byte `json:"schema,omitempty"`
+	SchemaName string          `json:"schema_name,omitempty"`
+	Schema     json.RawMessage `json:"schema,omitempty"`
 	// TemplateVersion names the prompt template version; it is part of the
 	// cache key so that editing a template invalidates cached replies.
 	TemplateVersion string `json:"template_version,omitempty"`

@@ -125,7 +125,7 @@ func loadLLMConfig(file string, sets []string) (llm.Config, error) {
 			if errors.Is(err, fs.ErrNotExist) {
 				return llm.Config{}, fmt.Errorf("config %s: file not found", file)
 			}
-			return llm.Config{}, fmt.Errorf("config %s: %w", file, err)
+			return llm.Config{}, fmt.Errorf("config %s: %s", file, oneLine(err.Error()))
 		}
 		for _, k := range v.AllKeys() {
 			name, ok := strings.CutPrefix(k, "llm.")

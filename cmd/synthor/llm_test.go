@@ -10,9 +10,18 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/llm/llmtest"
 )
+
+// noLeaks fails t if goroutines started during it outlive it (checked
+// after its cleanups, servers and backends closed).
+func noLeaks(t *testing.T) {
+	opt := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
+}
 
 func writeFile(t *testing.T, name, text string) string {
 	t.Helper()
@@ -24,6 +33,7 @@ func writeFile(t *testing.T, name, text string) string {
 }
 
 func TestLLMCheck(t *testing.T) {
+	noLeaks(t)
 	ok := llmtest.NewServer(llmtest.Reply(`{"ok": true}`), llmtest.WithModel("served-nano"))
 	defer ok.Close()
 	noJSON := llmtest.NewServer(llmtest.Reply(`ok`), llmtest.RejectResponseFormat())
@@ -76,6 +86,7 @@ func TestLLMCheck(t *testing.T) {
 }
 
 func TestLLMCheckEnvOverride(t *testing.T) {
+	noLeaks(t)
 	s := llmtest.NewServer(llmtest.Reply(`{}`))
 	defer s.Close()
 	t.Setenv("SYNTHOR_LLM_BASE_URL", s.URL)
@@ -90,6 +101,7 @@ func TestLLMCheckEnvOverride(t *testing.T) {
 }
 
 func TestLLMCheckErrors(t *testing.T) {
+	noLeaks(t)
 	down := llmtest.NewServer(llmtest.Reply(`{}`))
 	downURL := down.URL
 	down.Close()
@@ -134,6 +146,7 @@ func TestLLMCheckErrors(t *testing.T) {
 }
 
 func TestOpenLLMPlanner(t *testing.T) {
+	noLeaks(t)
 	s := llmtest.NewServer(llmtest.Reply(`{"1": ["a", "b"]}`))
 	defer s.Close()
 	var logs bytes.Buffer
@@ -189,4 +202,36 @@ func TestBackendConfigs(t *testing.T) {
 	if cfg.Model != "gpt-4.1-nano" || *cfg.Temperature != 0.8 || cfg.APIKeyEnv != "OPENAI_API_KEY" || cfg.Headers["x-team"] != "synth" {
 		t.Errorf("openai config = %+v", cfg)
 	}
+}
+
+func FuzzLoadLLMConfig(f *testing.F) {
+	for _, s := range []string{
+		"llm:\n  model: m\n  temperature: 0.7\n  timeout: 30s\n",
+		"llm:\n  model: m\n  headers:\n    X-A: b\n",
+		"llm: [\n",
+		"llm:\n  model: 3\n  retries: many\n",
+		"other: 1\n",
+		"0",
+		"llm:\n  model: m\n  cache_mode: replay\n",
+		"",
+	} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, text string) {
+		p := filepath.Join(dir, "fuzz.yaml")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := loadLLMConfig(p, nil)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+			return
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("loader returned an invalid config: %v", err)
+		}
+	})
 }
