@@ -400,7 +400,13 @@ func (b *Backend) attempt(ctx context.Context, req Request, f Format, retry bool
 	info := &attemptInfo{topK: req.TopK}
 	actx, cancel := context.WithTimeout(context.WithValue(ctx, infoKey{}, info), b.cfg.Timeout)
 	defer cancel()
-	out, err := b.client.CreateChatCompletion(actx, b.openaiRequest(req, f))
+	oreq := b.openaiRequest(req, f)
+	if err := openai.NewReasoningValidator().Validate(oreq); err != nil {
+		// go-openai refuses some parameters for reasoning models before
+		// sending; retrying cannot help.
+		return nil, &Error{Kind: KindRequest, Msg: "model " + req.Model + ": " + err.Error()}
+	}
+	out, err := b.client.CreateChatCompletion(actx, oreq)
 	if err != nil {
 		return nil, b.classify(ctx, actx, info, err)
 	}
@@ -435,6 +441,10 @@ func (b *Backend) openaiRequest(req Request, f Format) openai.ChatCompletionRequ
 	}
 	if req.TopP != nil {
 		r.TopP = *req.TopP
+	}
+	if errors.Is(openai.NewReasoningValidator().Validate(r), openai.ErrReasoningModelMaxTokensDeprecated) {
+		// Reasoning models (o1, o3, o4, gpt-5) take max_completion_tokens.
+		r.MaxCompletionTokens, r.MaxTokens = r.MaxTokens, 0
 	}
 	switch f {
 	case FormatJSONObject:

@@ -135,6 +135,25 @@ func TestAzure(t *testing.T) {
 	}
 }
 
+func TestReasoningModels(t *testing.T) {
+	s := server(t, llmtest.Reply(`{}`))
+	cfg := cfgFor(s)
+	cfg.Model, cfg.MaxTokens = "o4-mini", 500
+	b := open(t, cfg)
+	if _, err := b.Complete(context.Background(), ask("x")); err != nil {
+		t.Fatalf("max_tokens not moved to max_completion_tokens: %v", err)
+	}
+	if got := s.Requests()[0]; got.MaxTokens != 0 {
+		t.Errorf("max_tokens = %d sent to a reasoning model", got.MaxTokens)
+	}
+	cfg.Temperature = f64(0.7)
+	b = open(t, cfg)
+	_, err := b.Complete(context.Background(), ask("x"))
+	if llm.KindOf(err) != llm.KindRequest || !strings.Contains(err.Error(), "model o4-mini") || s.Calls() != 1 {
+		t.Errorf("err = %v after %d calls, want a request error before sending", err, s.Calls())
+	}
+}
+
 func TestZeroTemperatureIsSent(t *testing.T) {
 	s := server(t, llmtest.Reply(`{}`))
 	b := open(t, cfgFor(s))
