@@ -31,34 +31,46 @@ func Pearson(x, y []float64) (float64, error) {
 }
 
 // pearson is Pearson on aligned inputs; its errors are the bare sentinels.
-// Values are divided by their largest magnitude first (r is scale-free), so
-// sums of squares cannot overflow.
+// When the sums overflow (magnitudes above about 1e150), it is computed
+// again on values divided by their largest magnitude (r is scale-free).
 func pearson(x, y []float64) (float64, error) {
-	n := 0
+	r, err := pearsonScaled(x, y, 1, 1)
+	if err == nil && !math.IsNaN(r) {
+		return r, nil
+	}
+	if err != nil && !errors.Is(err, errOverflow) {
+		return math.NaN(), err
+	}
 	var ax, ay float64
+	for i := range x {
+		if !math.IsNaN(x[i]) && !math.IsNaN(y[i]) {
+			ax = max(ax, math.Abs(x[i]))
+			ay = max(ay, math.Abs(y[i]))
+		}
+	}
+	if math.IsInf(ax, 0) || math.IsInf(ay, 0) {
+		return math.NaN(), errors.New("infinite values")
+	}
+	return pearsonScaled(x, y, 1/ax, 1/ay)
+}
+
+// errOverflow marks sums that left the float64 range.
+var errOverflow = errors.New("overflow")
+
+// pearsonScaled computes r on the values multiplied by kx and ky.
+func pearsonScaled(x, y []float64, kx, ky float64) (float64, error) {
+	n := 0
+	var sx, sy float64
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
 			continue
 		}
 		n++
-		ax = max(ax, math.Abs(x[i]))
-		ay = max(ay, math.Abs(y[i]))
+		sx += x[i] * kx
+		sy += y[i] * ky
 	}
 	if n < 2 {
 		return math.NaN(), errFewRows
-	}
-	if ax == 0 || ay == 0 || math.IsInf(ax, 0) || math.IsInf(ay, 0) {
-		if ax == 0 || ay == 0 {
-			return math.NaN(), ErrConstant
-		}
-		return math.NaN(), errors.New("infinite values")
-	}
-	var sx, sy float64
-	for i := range x {
-		if !math.IsNaN(x[i]) && !math.IsNaN(y[i]) {
-			sx += x[i] / ax
-			sy += y[i] / ay
-		}
 	}
 	mx, my := sx/float64(n), sy/float64(n)
 	var sxy, sxx, syy float64
@@ -66,10 +78,13 @@ func pearson(x, y []float64) (float64, error) {
 		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
 			continue
 		}
-		dx, dy := x[i]/ax-mx, y[i]/ay-my
+		dx, dy := x[i]*kx-mx, y[i]*ky-my
 		sxy += dx * dy
 		sxx += dx * dx
 		syy += dy * dy
+	}
+	if math.IsInf(sxx, 0) || math.IsInf(syy, 0) || math.IsNaN(sxx+syy+sxy) || math.IsInf(sxy, 0) {
+		return math.NaN(), errOverflow
 	}
 	if sxx == 0 || syy == 0 {
 		return math.NaN(), ErrConstant
@@ -120,16 +135,42 @@ func Ranks(x []float64) []float64 {
 
 // rankWith ranks the values of x against sorted, the same values sorted
 // ascending: it collapses runs of equal values to their average rank and
-// looks each value up by binary search among the distinct values, which is
-// cache-friendly when values repeat (integer columns).
+// looks each value up among the distinct values: directly by value when
+// they are integers in a range no wider than a few times their count (the
+// common integer column), else by binary search.
 func rankWith(sorted, x []float64) []float64 {
 	vals, avg := distinctRanks(sorted)
 	out := make([]float64, len(x))
+	if len(vals) == 0 {
+		return out
+	}
+	lo, hi := vals[0], vals[len(vals)-1]
+	if span := hi - lo; span <= float64(4*len(x)+1024) && integers(vals) {
+		table := make([]float64, int(span)+1)
+		for k, v := range vals {
+			table[int(v-lo)] = avg[k]
+		}
+		for i, v := range x {
+			out[i] = table[int(v-lo)]
+		}
+		return out
+	}
 	for i, v := range x {
 		k, _ := slices.BinarySearch(vals, v)
 		out[i] = avg[k]
 	}
 	return out
+}
+
+// integers reports whether every value is a whole number of magnitude
+// below 2^53.
+func integers(v []float64) bool {
+	for _, x := range v {
+		if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
+			return false
+		}
+	}
+	return true
 }
 
 // distinctRanks returns the distinct values of sorted and, for each, the

@@ -30,10 +30,40 @@ func dropNaN(x []float64) []float64 {
 	return out
 }
 
-// sortedCopy returns the non-NaN values of x, sorted ascending.
+// sortedCopy returns the non-NaN values of x, sorted ascending. Whole
+// numbers in a range no wider than a few times their count (integer
+// columns) are counting-sorted in O(n + range); other values go through
+// slices.Sort.
 func sortedCopy(x []float64) []float64 {
 	out := dropNaN(x)
-	slices.Sort(out)
+	if len(out) < 64 {
+		slices.Sort(out)
+		return out
+	}
+	lo, hi := out[0], out[0]
+	for _, v := range out {
+		if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+			slices.Sort(out)
+			return out
+		}
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo > float64(4*len(out)+1024) {
+		slices.Sort(out)
+		return out
+	}
+	counts := make([]int32, int(hi-lo)+1)
+	for _, v := range out {
+		counts[int(v-lo)]++
+	}
+	i := 0
+	for k, c := range counts {
+		v := lo + float64(k)
+		for ; c > 0; c-- {
+			out[i] = v
+			i++
+		}
+	}
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -230,4 +231,60 @@ func TestClosedForm(t *testing.T) {
 		w, _ := Wasserstein([]float64{0, 0}, []float64{3, 3, 3})
 		near(t, "w1 = shift", w, 3, 1e-15)
 	})
+}
+
+func TestRanks(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		x    []float64
+		want []float64
+	}{
+		{"integers (lookup table)", []float64{3, 1, 3, 2, -5}, []float64{4.5, 2, 4.5, 3, 1}},
+		{"fractions (binary search)", []float64{0.5, 0.25, 0.5, 1e9}, []float64{2.5, 1, 2.5, 4}},
+		{"wide integers (binary search)", []float64{1e12, 0, 1e12}, []float64{2.5, 1, 2.5}},
+		{"empty", nil, []float64{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Ranks(c.x)
+			if len(got) != len(c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+			for i := range got {
+				if got[i] != c.want[i] {
+					t.Fatalf("got %v, want %v", got, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestSortedCopy checks both sorting paths against slices.Sort.
+func TestSortedCopy(t *testing.T) {
+	rng := newRand(8)
+	for _, c := range []struct {
+		name string
+		gen  func() float64
+	}{
+		{"small integers (counting sort)", func() float64 { return float64(rng.IntN(50) - 25) }},
+		{"wide integers", func() float64 { return float64(rng.Int64N(1e12)) }},
+		{"floats", func() float64 { return rng.NormFloat64() }},
+		{"integers with missing", func() float64 {
+			if rng.IntN(10) == 0 {
+				return math.NaN()
+			}
+			return float64(rng.IntN(7))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x := make([]float64, 1000)
+			for i := range x {
+				x[i] = c.gen()
+			}
+			want := dropNaN(x)
+			slices.Sort(want)
+			if got := sortedCopy(x); !slices.Equal(got, want) {
+				t.Fatalf("sortedCopy differs from slices.Sort")
+			}
+		})
+	}
 }
