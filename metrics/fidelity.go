@@ -99,7 +99,9 @@ func Fidelity(ctx context.Context, in Input) ([]Score, error) {
 // (so a column that goes missing in the synthetic data is penalised). For
 // the raw-value scores (ks, wasserstein) missing values are dropped on each
 // side, and for the correlations rows with a missing value in either column
-// are dropped. Text columns and the group key are not scored.
+// are dropped. Datetime columns are compared as Unix nanoseconds (so their
+// wasserstein is in nanoseconds). Text columns and the group key are not
+// scored.
 //
 // A score that cannot be computed is Undefined with a reason: a column
 // absent from the synthetic table or of another kind there, a side with no
