@@ -48,6 +48,14 @@ func checkTrain(name string, train *table.Table, groups bool) error {
 	if train.GroupKey != "" && !groups {
 		return fmt.Errorf("%s: fit: group key %q: %w (use bootstrap, independent or external)", name, train.GroupKey, ErrGrouped)
 	}
+	if _, err := table.New(train.Cols...); err != nil {
+		return fmt.Errorf("%s: fit: %w", name, err)
+	}
+	for _, c := range train.Cols {
+		if err := checkColumn(c); err != nil {
+			return fmt.Errorf("%s: fit: column %q: %w", name, c.Name, err)
+		}
+	}
 	return nil
 }
 
@@ -75,7 +83,7 @@ type builder struct {
 func (tp *template) builder(n int) *builder {
 	b := &builder{tp: tp, cols: make([]*table.Column, len(tp.cols))}
 	for j, c := range tp.cols {
-		out := &table.Column{Field: c.Field, Dict: c.Dict}
+		out := &table.Column{Field: c.Field, Dict: slices.Clone(c.Dict)}
 		switch c.Kind {
 		case table.Categorical:
 			out.Codes = make([]int32, n)
@@ -335,4 +343,45 @@ func setGroupKey(b *builder, j int, sizes []int) {
 
 func errEmptyTrain(name string) error {
 	return fmt.Errorf("%s: sample: the training table has no rows", name)
+}
+
+// copyTable returns a deep copy of t (dictionaries included), so that a
+// method keeps nothing that aliases the caller's table. t must have passed
+// checkTrain.
+func copyTable(t *table.Table) *table.Table {
+	cols := make([]*table.Column, len(t.Cols))
+	for j, c := range t.Cols {
+		cols[j] = cloneColumn(c)
+	}
+	out, err := table.New(cols...)
+	if err != nil {
+		panic(err) // checkTrain validated t
+	}
+	out.GroupKey = t.GroupKey
+	return out
+}
+
+// checkColumn reports a column whose storage breaks the table contract
+// (a code outside the dictionary, a Nulls slice of the wrong length), which
+// would otherwise panic deep inside a method.
+func checkColumn(c *table.Column) error {
+	n := c.Len()
+	if c.Nulls != nil && len(c.Nulls) != n {
+		return fmt.Errorf("%d null flags for %d rows", len(c.Nulls), n)
+	}
+	switch c.Kind {
+	case table.Categorical:
+		for i, k := range c.Codes {
+			if k < table.Missing || int(k) >= len(c.Dict) {
+				return fmt.Errorf("row %d: code %d outside the %d categories", i+1, k, len(c.Dict))
+			}
+			if k == table.Missing && !c.IsNull(i) {
+				return fmt.Errorf("row %d: missing code on a row not marked missing", i+1)
+			}
+		}
+	case table.Integer, table.Float, table.Datetime, table.Text:
+	default:
+		return fmt.Errorf("invalid kind %d", c.Kind)
+	}
+	return nil
 }

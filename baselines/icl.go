@@ -263,11 +263,7 @@ func (s *ICL) Fit(ctx context.Context, train *table.Table) error {
 	s.render = sb.String()
 	s.rows = nil
 	if s.cfg.Examples > 0 {
-		all := make([]int, train.NumRows())
-		for i := range all {
-			all[i] = i
-		}
-		s.rows = train.Take(all)
+		s.rows = copyTable(train)
 	}
 	return ctx.Err()
 }

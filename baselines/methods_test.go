@@ -470,3 +470,43 @@ func ExampleNew() {
 	// Output:
 	// unknown method "gan" (valid: bayes-net, bootstrap, cart, external, gaussian-copula, independent, ipf, llm-icl, uniform)
 }
+
+// TestFitBadInput checks that every method rejects a malformed training
+// table with a one-line error naming the method and the problem, instead of
+// panicking.
+func TestFitBadInput(t *testing.T) {
+	ragged := &table.Table{Cols: []*table.Column{
+		table.NewFloat("a", []float64{1, 2, 3}),
+		table.NewFloat("b", []float64{1, 2}),
+	}}
+	badCode := &table.Table{Cols: []*table.Column{
+		{Field: table.Field{Name: "c", Kind: table.Categorical}, Dict: []string{"x"}, Codes: []int32{0, 5}},
+	}}
+	tests := []struct {
+		name  string
+		train *table.Table
+		want  string
+	}{
+		{"nil", nil, "fit: training table has no columns"},
+		{"ragged", ragged, `fit: column "b" has 2 rows, column "a" has 3`},
+		{"code out of range", badCode, `fit: column "c": row 2: code 5 outside the 1 categories`},
+	}
+	for _, name := range baselines.Names() {
+		for _, tt := range tests {
+			t.Run(name+"/"+tt.name, func(t *testing.T) {
+				opts := baselines.Options{Client: copyingClient(nil), Params: map[string]string{}}
+				if name == "external" {
+					opts.Params["command"] = "true"
+				}
+				s, err := baselines.New(name, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = s.Fit(context.Background(), tt.train)
+				if want := name + ": " + tt.want; err == nil || err.Error() != want {
+					t.Fatalf("error %v, want %q", err, want)
+				}
+			})
+		}
+	}
+}

@@ -124,11 +124,7 @@ func (s *CART) Fit(ctx context.Context, train *table.Table) error {
 		return err
 	}
 	n := train.NumRows()
-	all := make([]int, n)
-	for i := range all {
-		all[i] = i
-	}
-	s.train = train.Take(all)
+	s.train = copyTable(train)
 	s.tp = newTemplate(train)
 	s.marg = make([]*marginal, train.NumCols())
 	s.cols = nil

@@ -40,11 +40,7 @@ func (s *Bootstrap) Fit(ctx context.Context, train *table.Table) error {
 	if err := checkTrain(s.Name(), train, true); err != nil {
 		return err
 	}
-	all := make([]int, train.NumRows())
-	for i := range all {
-		all[i] = i
-	}
-	s.train = train.Take(all)
+	s.train = copyTable(train)
 	s.plan = nil
 	if train.GroupKey != "" {
 		p, err := newGroupPlan(s.train)
