@@ -192,7 +192,7 @@ func NewQualityReport(ctx context.Context, real, synth *table.Table, cfg Quality
 		return nil, err
 	}
 
-	// Step 2: every pair, largest first for load balance.
+	// Step 2: every pair, pulled by the workers one at a time.
 	type job struct{ a, b, slot int }
 	var jobs []job
 	for a := range cols {

@@ -35,8 +35,10 @@ type sdmCol struct {
 	// (continuous).
 	k     int
 	codes [2]sdmCodes
-	// oh holds the codes as bitsets when few are occupied (else nil).
-	oh [2]*sdmOneHot
+	// sp lists the rows off the dominant code when that pays (else nil);
+	// count holds the rows per code.
+	sp    [2]*sdmSparse
+	count [2][]int
 	// binErr, when set, says why the continuous column could not be binned
 	// (a non-finite value): mixed pairs with it have no score.
 	binErr string
@@ -135,12 +137,13 @@ func sdmColumns(real, synth *table.Table) ([]*sdmCol, error) {
 // release drops the codes once every pair is scored.
 func (c *sdmCol) release() {
 	c.codes = [2]sdmCodes{}
-	c.oh = [2]*sdmOneHot{}
+	c.sp = [2]*sdmSparse{}
 }
 
-// oneHot builds side s's bitsets from its codes and per-code counts.
-func (c *sdmCol) oneHot(s int, count []int) {
-	c.oh[s] = newSDMOneHot(&c.codes[s], count, c.rows[s])
+// setCounts records side s's per-code counts and builds its row list.
+func (c *sdmCol) setCounts(s int, count []int) {
+	c.count[s] = count
+	c.sp[s] = newSDMSparse(&c.codes[s], count, c.rows[s])
 }
 
 // countCodes counts side s's codes (len k).
@@ -260,7 +263,7 @@ func (c *sdmCol) histSide(s int, lo int64, hist []int32) {
 		for j := range lut {
 			lut[j] = uint8(sdmLabel(&e, float64(lo+int64(j)), inv))
 		}
-		if nulls == nil && len(ints) >= 1<<14 {
+		if nulls == nil && len(ints) >= 1<<14 && 4*len(hist) <= len(ints) {
 			// Four tables, one per row modulo 4: a dominant value (zero
 			// capital gain) does not chain dependent increments.
 			m := len(hist)
@@ -309,7 +312,7 @@ func (c *sdmCol) histSide(s int, lo int64, hist []int32) {
 			count[lut[d]] += int(h)
 		}
 		count[sdmBins] += c.rows[s] - st.nonNull
-		c.oneHot(s, count)
+		c.setCounts(s, count)
 		return
 	}
 	for i, v := range ints {
@@ -320,7 +323,7 @@ func (c *sdmCol) histSide(s int, lo int64, hist []int32) {
 		hist[v-lo]++
 		out[i] = uint8(sdmLabel(&e, float64(v), inv))
 	}
-	c.oneHot(s, c.countCodes(s))
+	c.setCounts(s, c.countCodes(s))
 }
 
 // sdmMissing reports whether row i of a continuous column is missing.
@@ -474,7 +477,7 @@ func (c *sdmCol) binSide(s int) {
 		c.codes[s] = sdmCodes{u8: make([]uint8, n)}
 		return
 	}
-	defer func() { c.oneHot(s, c.countCodes(s)) }()
+	defer func() { c.setCounts(s, c.countCodes(s)) }()
 	e := sdmEdges(st.min, st.max, st.nonNull)
 	inv := 0.0
 	if step := e[1] - e[0]; step > 0 {
@@ -607,7 +610,7 @@ func (c *sdmCol) codeCategories() (float64, string) {
 		}
 		c.codes[s] = codes
 		counts[s] = cnt
-		c.oneHot(s, cnt)
+		c.setCounts(s, cnt)
 	}
 	nr, ns := 0, 0
 	for j := range u {

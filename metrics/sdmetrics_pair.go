@@ -261,10 +261,12 @@ func sdmContingencyPair(p *PairTrend, a, b *sdmCol, filter bool) {
 		ways = 4
 	}
 	count := func(s int) []int32 {
-		if oa, ob := a.oh[s], b.oh[s]; oa != nil && ob != nil && len(oa.words)*len(ob.words) < sdmBitsBelow {
-			cnt := make([]int32, cells)
-			sdmCountBits(oa, ob, b.k, cnt)
-			return cnt
+		pa, pb := a.sp[s], b.sp[s]
+		switch {
+		case pa != nil && (pb == nil || len(pa.rows) <= len(pb.rows)):
+			return sdmCountSparse(&a.codes[s], &b.codes[s], a.k, b.k, pa, true, b.count[s])
+		case pb != nil:
+			return sdmCountSparse(&a.codes[s], &b.codes[s], a.k, b.k, pb, false, a.count[s])
 		}
 		return sdmCountPair(&a.codes[s], &b.codes[s], b.k, make([]int32, cells*ways), ways)
 	}

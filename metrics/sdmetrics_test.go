@@ -496,11 +496,16 @@ func TestSDMetricsPathsAgree(t *testing.T) {
 					sdmNear(t, "counted mean", col.st[s].mean, mean, 1e-9*math.Abs(mean)+1e-12)
 					sdmNear(t, "counted sxx", col.st[s].sxx, sxx, 1e-9*sxx+1e-12)
 				}
-				// Contingency counts: bitsets and both increment kernels.
+				// Contingency counts: row lists on either side and both
+				// increment kernels. The categorical column has a
+				// dominant category so that it gets a row list.
 				k := 3 + rng.IntN(20)
 				codes := make([]int32, n)
 				for i := range codes {
 					codes[i] = int32(rng.IntN(k))
+					if rng.IntN(10) < 7 {
+						codes[i] = 2
+					}
 				}
 				dict := make([]string, k)
 				for i := range dict {
@@ -508,16 +513,29 @@ func TestSDMetricsPathsAgree(t *testing.T) {
 				}
 				cat := &sdmCol{name: "c", side: [2]*table.Column{table.NewCategorical("c", dict, codes), table.NewCategorical("c", dict, codes)}, rows: [2]int{n, n}}
 				cat.prepare()
-				if col.oh[0] == nil || cat.oh[0] == nil {
-					t.Fatal("no bitsets built")
-				}
 				cells := col.k * cat.k
-				bitsCnt := make([]int32, cells)
-				sdmCountBits(col.oh[0], cat.oh[0], cat.k, bitsCnt)
 				one := sdmCountPair(&col.codes[0], &cat.codes[0], cat.k, make([]int32, cells), 1)
 				four := sdmCountPair(&col.codes[0], &cat.codes[0], cat.k, make([]int32, 4*cells), 4)
-				if !slices.Equal(bitsCnt, one) || !slices.Equal(four, one) {
-					t.Fatalf("counts differ:\nbits %v\none  %v\nfour %v", bitsCnt, one, four)
+				if !slices.Equal(four, one) {
+					t.Fatalf("counts differ:\none  %v\nfour %v", one, four)
+				}
+				if n < 1<<10 {
+					if cat.sp[0] != nil {
+						t.Fatal("row list on a small table")
+					}
+					return
+				}
+				if cat.sp[0] == nil || cat.sp[0].dom != 2 {
+					t.Fatal("no row list for a column 70% one category")
+				}
+				onB := sdmCountSparse(&col.codes[0], &cat.codes[0], col.k, cat.k, cat.sp[0], false, col.count[0])
+				if !slices.Equal(onB, one) {
+					t.Fatalf("counts differ:\nplain %v\nlisted %v", one, onB)
+				}
+				onA := sdmCountSparse(&cat.codes[0], &col.codes[0], cat.k, col.k, cat.sp[0], true, col.count[0])
+				plain := sdmCountPair(&cat.codes[0], &col.codes[0], col.k, make([]int32, cells), 1)
+				if !slices.Equal(onA, plain) {
+					t.Fatalf("counts differ:\nplain %v\nlisted %v", plain, onA)
 				}
 			})
 		}

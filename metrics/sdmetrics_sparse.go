@@ -1,0 +1,198 @@
+package metrics
+
+// sdmSparse lists the rows of one side of a column whose code is not the
+// most frequent one. A contingency table then needs increments only for
+// those rows: the dominant code's cells follow from the other column's
+// margins. Skewed columns (a zero capital gain, one native country, one
+// race) leave a few percent of the rows to count.
+type sdmSparse struct {
+	dom   int     // the most frequent code
+	rows  []int32 // rows whose code is not dom, ascending
+	codes []uint8 // codes of those rows (when codes fit a byte)
+	count []int   // rows per code, len k
+}
+
+// sdmSparseShare is the largest share of rows a list may hold: a listed
+// row costs about 1.5 plain increments (one more load, scattered reads).
+const sdmSparseShare = 0.6
+
+// newSDMSparse builds the list of codes, or returns nil when the dominant
+// code is too rare for the list to pay.
+func newSDMSparse(codes *sdmCodes, count []int, n int) *sdmSparse {
+	dom := 0
+	for c, k := range count {
+		if k > count[dom] {
+			dom = c
+		}
+	}
+	rest := n - count[dom]
+	if n < 1<<10 || float64(rest) > sdmSparseShare*float64(n) || n >= 1<<31 {
+		return nil
+	}
+	sp := &sdmSparse{dom: dom, rows: make([]int32, rest+1), count: count}
+	switch {
+	case codes.u8 != nil:
+		sp.codes = make([]uint8, rest+1)
+		sdmListRows8(sp.rows, sp.codes, codes.u8, uint8(dom))
+		sp.codes = sp.codes[:rest]
+	case codes.u16 != nil:
+		sdmListRows(sp.rows, codes.u16, uint16(dom))
+	default:
+		sdmListRows(sp.rows, codes.u32, uint32(dom))
+	}
+	sp.rows = sp.rows[:rest]
+	return sp
+}
+
+// sdmListRows writes the rows whose code is not dom into rows (one spare
+// slot at the end), without a branch per row.
+func sdmListRows[C sdmCode](rows []int32, codes []C, dom C) {
+	w := 0
+	for i, c := range codes {
+		rows[w] = int32(i)
+		w += sdmB2I(c != dom)
+	}
+}
+
+// sdmListRows8 is sdmListRows for byte codes, also gathering the listed
+// rows' codes into out.
+func sdmListRows8(rows []int32, out, codes []uint8, dom uint8) {
+	w := 0
+	for i, c := range codes {
+		rows[w] = int32(i)
+		out[w] = c
+		w += sdmB2I(c != dom)
+	}
+}
+
+// sdmB2I is 1 for true and 0 for false (compiled to a flag move).
+func sdmB2I(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sdmCountListed counts the combinations x[r]·sx + y[r]·sy over the listed
+// rows into buf (four interleaved tables of len(buf)/4 cells, folded into
+// the first, which is returned).
+func sdmCountListed[X, Y sdmCode](rows []int32, x []X, y []Y, sx, sy int, buf []int32) []int32 {
+	cells := len(buf) / 4
+	t0, t1, t2, t3 := buf[:cells], buf[cells:2*cells], buf[2*cells:3*cells], buf[3*cells:4*cells]
+	i := 0
+	for ; i+4 <= len(rows); i += 4 {
+		q := rows[i : i+4 : i+4]
+		r0, r1, r2, r3 := q[0], q[1], q[2], q[3]
+		t0[int(x[r0])*sx+int(y[r0])*sy]++
+		t1[int(x[r1])*sx+int(y[r1])*sy]++
+		t2[int(x[r2])*sx+int(y[r2])*sy]++
+		t3[int(x[r3])*sx+int(y[r3])*sy]++
+	}
+	for ; i < len(rows); i++ {
+		r := rows[i]
+		t0[int(x[r])*sx+int(y[r])*sy]++
+	}
+	for w := 1; w < 4; w++ {
+		for j, v := range buf[w*cells : (w+1)*cells] {
+			t0[j] += v
+		}
+	}
+	return t0
+}
+
+// sdmCountGathered is sdmCountListed with the listed column's codes
+// already gathered: xs[i] is the code of row rows[i].
+func sdmCountGathered[Y sdmCode](rows []int32, xs []uint8, y []Y, sx, sy int, buf []int32) []int32 {
+	cells := len(buf) / 4
+	t0, t1, t2, t3 := buf[:cells], buf[cells:2*cells], buf[2*cells:3*cells], buf[3*cells:4*cells]
+	xs = xs[:len(rows)]
+	i := 0
+	for ; i+4 <= len(rows); i += 4 {
+		q := rows[i : i+4 : i+4]
+		p := xs[i : i+4 : i+4]
+		t0[int(p[0])*sx+int(y[q[0]])*sy]++
+		t1[int(p[1])*sx+int(y[q[1]])*sy]++
+		t2[int(p[2])*sx+int(y[q[2]])*sy]++
+		t3[int(p[3])*sx+int(y[q[3]])*sy]++
+	}
+	for ; i < len(rows); i++ {
+		t0[int(xs[i])*sx+int(y[rows[i]])*sy]++
+	}
+	for w := 1; w < 4; w++ {
+		for j, v := range buf[w*cells : (w+1)*cells] {
+			t0[j] += v
+		}
+	}
+	return t0
+}
+
+// sdmCountSparse counts the ka×kb table of codes a and b through the row
+// list of a (onA) or of b, then fills the listed column's dominant code
+// from the other column's per-code counts.
+func sdmCountSparse(a, b *sdmCodes, ka, kb int, sp *sdmSparse, onA bool, other []int) []int32 {
+	buf := make([]int32, 4*ka*kb)
+	var cnt []int32
+	if onA {
+		cnt = sdmDispatchGathered(sp, a, b, kb, 1, buf)
+		d := sp.dom
+		for j := range kb {
+			s := other[j]
+			for i := range ka {
+				if i != d {
+					s -= int(cnt[i*kb+j])
+				}
+			}
+			cnt[d*kb+j] = int32(s)
+		}
+		return cnt
+	}
+	cnt = sdmDispatchGathered(sp, b, a, 1, kb, buf)
+	d := sp.dom
+	for i := range ka {
+		s := other[i]
+		for j := range kb {
+			if j != d {
+				s -= int(cnt[i*kb+j])
+			}
+		}
+		cnt[i*kb+d] = int32(s)
+	}
+	return cnt
+}
+
+// sdmDispatchGathered counts through sp's gathered codes when it has them.
+func sdmDispatchGathered(sp *sdmSparse, x, y *sdmCodes, sx, sy int, buf []int32) []int32 {
+	if sp.codes == nil {
+		return sdmDispatchListed(sp.rows, x, y, sx, sy, buf)
+	}
+	switch {
+	case y.u8 != nil:
+		return sdmCountGathered(sp.rows, sp.codes, y.u8, sx, sy, buf)
+	case y.u16 != nil:
+		return sdmCountGathered(sp.rows, sp.codes, y.u16, sx, sy, buf)
+	}
+	return sdmCountGathered(sp.rows, sp.codes, y.u32, sx, sy, buf)
+}
+
+// sdmDispatchListed calls sdmCountListed with the codes' element types.
+func sdmDispatchListed(rows []int32, x, y *sdmCodes, sx, sy int, buf []int32) []int32 {
+	switch {
+	case x.u8 != nil && y.u8 != nil:
+		return sdmCountListed(rows, x.u8, y.u8, sx, sy, buf)
+	case x.u8 != nil && y.u16 != nil:
+		return sdmCountListed(rows, x.u8, y.u16, sx, sy, buf)
+	case x.u8 != nil:
+		return sdmCountListed(rows, x.u8, y.u32, sx, sy, buf)
+	case x.u16 != nil && y.u8 != nil:
+		return sdmCountListed(rows, x.u16, y.u8, sx, sy, buf)
+	case x.u16 != nil && y.u16 != nil:
+		return sdmCountListed(rows, x.u16, y.u16, sx, sy, buf)
+	case x.u16 != nil:
+		return sdmCountListed(rows, x.u16, y.u32, sx, sy, buf)
+	case y.u8 != nil:
+		return sdmCountListed(rows, x.u32, y.u8, sx, sy, buf)
+	case y.u16 != nil:
+		return sdmCountListed(rows, x.u32, y.u16, sx, sy, buf)
+	}
+	return sdmCountListed(rows, x.u32, y.u32, sx, sy, buf)
+}
