@@ -349,6 +349,9 @@ func extractJSON(text string) ([]byte, error) {
 	} else if i := strings.Index(s, "```"); i >= 0 && !strings.ContainsAny(s[:i], "{[") {
 		s = s[i+3:] // an opening fence with no closing one (cut-off reply)
 	}
+	if strings.Contains(s, "//") || strings.Contains(s, "/*") {
+		s = stripComments(s)
+	}
 	start := strings.IndexAny(s, "{[")
 	if start < 0 {
 		if strings.TrimSpace(text) == "" {
@@ -430,6 +433,51 @@ func matchBracket(s string, start int) (int, error) {
 		}
 	}
 	return -1, fmt.Errorf("reply ends before its JSON closes (%d bracket(s) open): it looks cut off; reply with shorter reasons", len(stack))
+}
+
+// stripComments removes // line comments and /* block */ comments outside
+// JSON strings (some models annotate their JSON).
+func stripComments(s string) string {
+	var b strings.Builder
+	inStr, esc := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			}
+			b.WriteByte(c)
+			continue
+		}
+		if c == '/' && i+1 < len(s) && s[i+1] == '/' {
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+			if i < len(s) {
+				b.WriteByte('\n')
+			}
+			continue
+		}
+		if c == '/' && i+1 < len(s) && s[i+1] == '*' {
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				break
+			}
+			i += 2 + end + 1
+			b.WriteByte(' ')
+			continue
+		}
+		if c == '"' {
+			inStr = true
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // dropTrailingCommas removes commas followed (after white space) by a

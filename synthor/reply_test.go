@@ -30,6 +30,9 @@ func TestParseReply(t *testing.T) {
 		{"prose around, no fence", "Sure! " + paper + " Hope this helps {:}", want},
 		{"bracketed prose first", "Proposals [as asked]: " + paper, want},
 		{"trailing commas", strings.ReplaceAll(strings.ReplaceAll(paper, `"num": 4}`, `"num": 4,},`), `"Male", "product`, `"Male", "product`), want},
+		{"comments", strings.Replace(strings.Replace(paper, `"num": 6},`, `"num": 6}, // the largest gap`, 1), `"num": 4}`, `"num": 4 /* rounded */}`, 1), want},
+		{"url in a string is not a comment", `{"proposal1": {"reason": "see http://x.org/a", "proposal": {"a": "x"}, "num": 1}} // done`,
+			[]Proposal{{Reason: "see http://x.org/a", Values: map[string]Value{"a": Cat("x")}, Num: 1}}},
 		{"keys out of order and styled", `{"Proposal_2": {"proposal": {"a": "y"}, "num": 1}, "proposal1": {"proposal": {"a": "x"}, "num": "3"}, "n_proposals": 2}`,
 			[]Proposal{{Values: map[string]Value{"a": Cat("x")}, Num: 3}, {Values: map[string]Value{"a": Cat("y")}, Num: 1}}},
 		{"proposal10 after proposal2", `{"proposal10": {"proposal": {"a": "z"}, "num": 1}, "proposal2": {"proposal": {"a": "y"}, "num": 1}}`,
@@ -152,6 +155,7 @@ func FuzzParseReply(f *testing.F) {
 		`Sure! {"proposal1": {"proposal": {"a": [1, 2}}]]`,
 		`{"proposal1": {"reas`,
 		`["\"", {"a": [}]`,
+		"{\"proposal1\": {\"proposal\": {\"a\": \"x\"}, // c\n \"num\": 1 /* n */}}",
 		"",
 	} {
 		f.Add(s)
