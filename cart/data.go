@@ -174,7 +174,11 @@ func binFeature(f *Feature, rows []int32, maxBins int) binned {
 	var cuts []float64
 	if len(distinct) <= maxBins {
 		for i := 0; i+1 < len(distinct); i++ {
-			cuts = append(cuts, distinct[i]+(distinct[i+1]-distinct[i])/2)
+			c := distinct[i] + (distinct[i+1]-distinct[i])/2
+			if math.IsInf(c, 0) || math.IsNaN(c) || c >= distinct[i+1] {
+				c = distinct[i] // infinite or adjacent values: cut at the lower one
+			}
+			cuts = append(cuts, c)
 		}
 	} else {
 		for k := 1; k < maxBins; k++ {
