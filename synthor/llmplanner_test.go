@@ -631,3 +631,49 @@ func ExampleNewLLMPlanner() {
 	// joints: [[user_age user_gender product_category] [product_category price] [user_location_tier payment_method]]
 	// llm calls: 6 parse failures: 0
 }
+
+// BenchmarkLLMSynthorFake runs the paper's setting (2,000 records, 100
+// iterations, 5 proposals) with the LLM planner against the in-process
+// fake: the harness's own cost per run, LLM time excluded. replay answers
+// every call from the cache recorded by the first run.
+func BenchmarkLLMSynthorFake(b *testing.B) {
+	var calls atomic.Int64
+	srv := llmtest.NewServer(planBrain(&calls))
+	defer srv.Close()
+	ref := datasets.EcommerceBN(2000, 1)
+	dir := b.TempDir()
+	for _, mode := range []llm.CacheMode{llm.CacheOff, llm.CacheReplay} {
+		b.Run("cache="+string(mode), func(b *testing.B) {
+			cfg := fakeCfg(srv.URL)
+			if mode == llm.CacheReplay {
+				cfg.CacheDir, cfg.CacheMode = dir, llm.CacheReadWrite
+			}
+			run := func(cfg llm.Config) {
+				be, err := llm.Open(cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer be.Close()
+				s, err := New(Config{Planner: "llm", Iterations: 100}, NewLLMPlanner(be, LLMPlannerOptions{}))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Fit(context.Background(), ref); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Sample(context.Background(), 2000, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if mode == llm.CacheReplay {
+				run(cfg) // record
+				cfg.CacheMode = llm.CacheReplay
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				run(cfg)
+			}
+		})
+	}
+}
