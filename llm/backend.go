@@ -208,7 +208,7 @@ func (b *Backend) Complete(ctx context.Context, req Request) (*Response, error) 
 		}
 		if ok && e.ErrorKind != KindUnknown {
 			if b.cfg.CacheMode == CacheReplay {
-				err := &Error{Kind: e.ErrorKind, Msg: "replayed failure: " + e.Error}
+				err := &Error{Kind: e.ErrorKind, Msg: "replayed failure (" + strings.TrimPrefix(e.Error, "llm: ") + ")"}
 				b.m.replayedFailure()
 				b.record(key, occ, req, nil, err, nil)
 				return nil, err
