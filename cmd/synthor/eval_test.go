@@ -23,16 +23,16 @@ func init() {
 	}
 }
 
-func updating() bool {
+func evalUpdating() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
 }
 
 const evalData = "testdata/eval/"
 
-// runCLI runs the CLI in-process and returns stdout, stderr and the exit
+// evalRun runs the CLI in-process and returns stdout, stderr and the exit
 // status main would use.
-func runCLI(t *testing.T, args ...string) (string, string, int, error) {
+func evalRun(t *testing.T, args ...string) (string, string, int, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, &out, &errb)
@@ -47,12 +47,12 @@ func runCLI(t *testing.T, args ...string) (string, string, int, error) {
 	return out.String(), errb.String(), code, err
 }
 
-// golden compares got with testdata/eval/NAME, rewriting it under -update;
+// evalGolden compares got with testdata/eval/NAME, rewriting it under -update;
 // a mismatch is written to NAME.got.
-func golden(t *testing.T, name, got string) {
+func evalGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join(evalData, name)
-	if updating() {
+	if evalUpdating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -62,17 +62,17 @@ func golden(t *testing.T, name, got string) {
 	if err != nil {
 		t.Fatalf("%v (run go test ./cmd/synthor -run Eval -update)", err)
 	}
-	if got != string(want) && !sameUpToRounding(got, string(want)) {
+	if got != string(want) && !evalSameUpToRounding(got, string(want)) {
 		_ = os.WriteFile(path+".got", []byte(got), 0o644)
 		t.Errorf("output differs from %s (see %s.got)", path, path)
 	}
 }
 
-// sameUpToRounding reports whether two outputs differ only in numbers
+// evalSameUpToRounding reports whether two outputs differ only in numbers
 // within a relative 1e-12 (the last digits of full-precision values may
 // change with the platform's floating-point contraction).
-func sameUpToRounding(a, b string) bool {
-	fa, fb := strings.FieldsFunc(a, numberSep), strings.FieldsFunc(b, numberSep)
+func evalSameUpToRounding(a, b string) bool {
+	fa, fb := strings.FieldsFunc(a, evalNumberSep), strings.FieldsFunc(b, evalNumberSep)
 	if len(fa) != len(fb) {
 		return false
 	}
@@ -89,21 +89,21 @@ func sameUpToRounding(a, b string) bool {
 	return true
 }
 
-// numberSep splits output into tokens that are numbers or words.
-func numberSep(r rune) bool { return strings.ContainsRune(" \t\n,:\"[]{}|", r) }
+// evalNumberSep splits output into tokens that are numbers or words.
+func evalNumberSep(r rune) bool { return strings.ContainsRune(" \t\n,:\"[]{}|", r) }
 
 func TestEvalFormats(t *testing.T) {
 	base := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--seed", "3"}
 	for _, f := range []string{"table", "markdown", "json", "csv"} {
 		t.Run(f, func(t *testing.T) {
-			out, errOut, code, err := runCLI(t, append(base, "--format", f)...)
+			out, errOut, code, err := evalRun(t, append(base, "--format", f)...)
 			if err != nil || code != 0 {
 				t.Fatalf("exit %d: %v", code, err)
 			}
 			if errOut != "" {
 				t.Errorf("stderr %q", errOut)
 			}
-			golden(t, "scores."+f, out)
+			evalGolden(t, "scores."+f, out)
 		})
 	}
 }
@@ -122,7 +122,7 @@ type evalJSON struct {
 	} `json:"metrics"`
 }
 
-func parseEvalJSON(t *testing.T, out string) evalJSON {
+func evalParseJSON(t *testing.T, out string) evalJSON {
 	t.Helper()
 	var v evalJSON
 	dec := json.NewDecoder(strings.NewReader(out))
@@ -133,9 +133,9 @@ func parseEvalJSON(t *testing.T, out string) evalJSON {
 	return v
 }
 
-// readCSVColumn reads one column of a CSV file with encoding/csv, as an
+// evalCSVColumn reads one column of a CSV file with encoding/csv, as an
 // independent check of the pipeline's counts.
-func readCSVColumn(t *testing.T, path, col string) []string {
+func evalCSVColumn(t *testing.T, path, col string) []string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -160,11 +160,11 @@ func readCSVColumn(t *testing.T, path, col string) []string {
 }
 
 func TestEvalJSONValues(t *testing.T) {
-	out, _, _, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--joints", "gender,price;age,price,city;price,age")
+	out, _, _, err := evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--joints", "gender,price;age,price,city;price,age")
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := parseEvalJSON(t, out)
+	v := evalParseJSON(t, out)
 	names := map[string]bool{}
 	for _, m := range v.Metrics {
 		names[m.Name] = true
@@ -186,8 +186,8 @@ func TestEvalJSONValues(t *testing.T) {
 	// TVD of gender and of city (missing is a category), counted here
 	// straight from the CSV files.
 	for _, col := range []string{"gender", "city"} {
-		r := readCSVColumn(t, evalData+"real.csv", col)
-		s := readCSVColumn(t, evalData+"synth.csv", col)
+		r := evalCSVColumn(t, evalData+"real.csv", col)
+		s := evalCSVColumn(t, evalData+"synth.csv", col)
 		share := func(v []string) map[string]float64 {
 			m := map[string]float64{}
 			for _, x := range v {
@@ -225,11 +225,11 @@ func TestEvalJSONValues(t *testing.T) {
 }
 
 func TestEvalTargets(t *testing.T) {
-	out, _, _, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--targets", evalData+"targets.yaml", "--c2st-rows", "0")
+	out, _, _, err := evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--targets", evalData+"targets.yaml", "--c2st-rows", "0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := parseEvalJSON(t, out)
+	v := evalParseJSON(t, out)
 	targeted := map[string]bool{"gender": true, "price": true, "city": true, "gender,price": true}
 	for _, m := range v.Metrics {
 		if strings.HasPrefix(m.Name, "c2st") {
@@ -274,7 +274,7 @@ func TestEvalErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out, _, code, err := runCLI(t, c.args...)
+			out, _, code, err := evalRun(t, c.args...)
 			if err == nil {
 				t.Fatalf("no error; stdout %q", out)
 			}
@@ -327,11 +327,11 @@ func FuzzParseJoints(f *testing.F) {
 // the synthetic file violates is an error naming it.
 func TestEvalSchema(t *testing.T) {
 	args := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--format", "csv"}
-	plain, _, _, err := runCLI(t, args...)
+	plain, _, _, err := evalRun(t, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	withSchema, _, _, err := runCLI(t, append(args, "--schema", evalData+"schema.yaml")...)
+	withSchema, _, _, err := evalRun(t, append(args, "--schema", evalData+"schema.yaml")...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,11 +353,11 @@ func TestEvalSchema(t *testing.T) {
 			t.Errorf("row %d: %v without the schema, %v with it", i, a[i], b[i])
 		}
 	}
-	_, _, code, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth_kind.csv", "--schema", evalData+"schema.yaml")
+	_, _, code, err := evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth_kind.csv", "--schema", evalData+"schema.yaml")
 	if err == nil || code != 1 || !strings.Contains(err.Error(), "synth_kind.csv") {
 		t.Errorf("exit %d, error %v; want exit 1 naming synth_kind.csv", code, err)
 	}
-	_, _, code, err = runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--schema", evalData+"nope.yaml")
+	_, _, code, err = evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--schema", evalData+"nope.yaml")
 	if err == nil || code != 1 || !strings.Contains(err.Error(), "nope.yaml") {
 		t.Errorf("exit %d, error %v; want exit 1 naming nope.yaml", code, err)
 	}
@@ -369,18 +369,18 @@ func TestEvalSDMetrics(t *testing.T) {
 	base := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--metrics", "sdmetrics,fidelity", "--c2st-rows", "0"}
 	for _, pf := range []string{"sdmetrics", "all"} {
 		t.Run(pf, func(t *testing.T) {
-			out, _, _, err := runCLI(t, append(base, "--pair-filter", pf)...)
+			out, _, _, err := evalRun(t, append(base, "--pair-filter", pf)...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(out, "SDMetrics quality report (pair filter: "+pf+")") {
 				t.Errorf("no quality summary for pair filter %s in:\n%s", pf, out)
 			}
-			js, _, _, err := runCLI(t, append(base, "--pair-filter", pf, "--format", "json")...)
+			js, _, _, err := evalRun(t, append(base, "--pair-filter", pf, "--format", "json")...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := parseEvalJSON(t, js)
+			v := evalParseJSON(t, js)
 			groups := map[string]int{}
 			for _, m := range v.Metrics {
 				groups[m.Group]++
@@ -402,17 +402,17 @@ func TestEvalSDMetrics(t *testing.T) {
 // that the seed reaches the classifier test.
 func TestEvalSeed(t *testing.T) {
 	args := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--format", "csv"}
-	a, _, _, err := runCLI(t, append(args, "--seed", "11")...)
+	a, _, _, err := evalRun(t, append(args, "--seed", "11")...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, _, _ := runCLI(t, append(args, "--seed", "11")...)
+	b, _, _, _ := evalRun(t, append(args, "--seed", "11")...)
 	if a != b {
 		t.Error("same seed, different output")
 	}
 	var seeds []string
 	for _, s := range []string{"11", "12", "13", "14"} {
-		out, _, _, err := runCLI(t, append(args, "--seed", s)...)
+		out, _, _, err := evalRun(t, append(args, "--seed", s)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -445,8 +445,8 @@ func TestSameUpToRounding(t *testing.T) {
 		{`a,b,0.5`, `a,c,0.5`, false},
 		{`a,0.5`, `a,0.5,1`, false},
 	} {
-		if got := sameUpToRounding(c.a, c.b); got != c.want {
-			t.Errorf("sameUpToRounding(%q, %q) = %v", c.a, c.b, got)
+		if got := evalSameUpToRounding(c.a, c.b); got != c.want {
+			t.Errorf("evalSameUpToRounding(%q, %q) = %v", c.a, c.b, got)
 		}
 	}
 }
