@@ -30,9 +30,9 @@ func evalUpdating() bool {
 
 const evalData = "testdata/eval/"
 
-// evalRun runs the CLI in-process and returns stdout, stderr and the exit
+// runCLI runs the CLI in-process and returns stdout, stderr and the exit
 // status main would use.
-func evalRun(t *testing.T, args ...string) (string, string, int, error) {
+func runCLI(t *testing.T, args ...string) (string, string, int, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, &out, &errb)
@@ -96,7 +96,7 @@ func TestEvalFormats(t *testing.T) {
 	base := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--seed", "3"}
 	for _, f := range []string{"table", "markdown", "json", "csv"} {
 		t.Run(f, func(t *testing.T) {
-			out, errOut, code, err := evalRun(t, append(base, "--format", f)...)
+			out, errOut, code, err := runCLI(t, append(base, "--format", f)...)
 			if err != nil || code != 0 {
 				t.Fatalf("exit %d: %v", code, err)
 			}
@@ -160,7 +160,7 @@ func evalCSVColumn(t *testing.T, path, col string) []string {
 }
 
 func TestEvalJSONValues(t *testing.T) {
-	out, _, _, err := evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--joints", "gender,price;age,price,city;price,age")
+	out, _, _, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--joints", "gender,price;age,price,city;price,age")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestEvalJSONValues(t *testing.T) {
 }
 
 func TestEvalTargets(t *testing.T) {
-	out, _, _, err := evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--targets", evalData+"targets.yaml", "--c2st-rows", "0")
+	out, _, _, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--format", "json", "--targets", evalData+"targets.yaml", "--c2st-rows", "0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestEvalErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out, _, code, err := evalRun(t, c.args...)
+			out, _, code, err := runCLI(t, c.args...)
 			if err == nil {
 				t.Fatalf("no error; stdout %q", out)
 			}
@@ -327,11 +327,11 @@ func FuzzParseJoints(f *testing.F) {
 // the synthetic file violates is an error naming it.
 func TestEvalSchema(t *testing.T) {
 	args := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--format", "csv"}
-	plain, _, _, err := evalRun(t, args...)
+	plain, _, _, err := runCLI(t, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	withSchema, _, _, err := evalRun(t, append(args, "--schema", evalData+"schema.yaml")...)
+	withSchema, _, _, err := runCLI(t, append(args, "--schema", evalData+"schema.yaml")...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,11 +353,11 @@ func TestEvalSchema(t *testing.T) {
 			t.Errorf("row %d: %v without the schema, %v with it", i, a[i], b[i])
 		}
 	}
-	_, _, code, err := evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth_kind.csv", "--schema", evalData+"schema.yaml")
+	_, _, code, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth_kind.csv", "--schema", evalData+"schema.yaml")
 	if err == nil || code != 1 || !strings.Contains(err.Error(), "synth_kind.csv") {
 		t.Errorf("exit %d, error %v; want exit 1 naming synth_kind.csv", code, err)
 	}
-	_, _, code, err = evalRun(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--schema", evalData+"nope.yaml")
+	_, _, code, err = runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth.csv", "--schema", evalData+"nope.yaml")
 	if err == nil || code != 1 || !strings.Contains(err.Error(), "nope.yaml") {
 		t.Errorf("exit %d, error %v; want exit 1 naming nope.yaml", code, err)
 	}
@@ -369,14 +369,14 @@ func TestEvalSDMetrics(t *testing.T) {
 	base := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--metrics", "sdmetrics,fidelity", "--c2st-rows", "0"}
 	for _, pf := range []string{"sdmetrics", "all"} {
 		t.Run(pf, func(t *testing.T) {
-			out, _, _, err := evalRun(t, append(base, "--pair-filter", pf)...)
+			out, _, _, err := runCLI(t, append(base, "--pair-filter", pf)...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(out, "SDMetrics quality report (pair filter: "+pf+")") {
 				t.Errorf("no quality summary for pair filter %s in:\n%s", pf, out)
 			}
-			js, _, _, err := evalRun(t, append(base, "--pair-filter", pf, "--format", "json")...)
+			js, _, _, err := runCLI(t, append(base, "--pair-filter", pf, "--format", "json")...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -402,17 +402,17 @@ func TestEvalSDMetrics(t *testing.T) {
 // that the seed reaches the classifier test.
 func TestEvalSeed(t *testing.T) {
 	args := []string{"eval", "--real", evalData + "real.csv", "--synth", evalData + "synth.csv", "--format", "csv"}
-	a, _, _, err := evalRun(t, append(args, "--seed", "11")...)
+	a, _, _, err := runCLI(t, append(args, "--seed", "11")...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, _, _ := evalRun(t, append(args, "--seed", "11")...)
+	b, _, _, _ := runCLI(t, append(args, "--seed", "11")...)
 	if a != b {
 		t.Error("same seed, different output")
 	}
 	var seeds []string
 	for _, s := range []string{"11", "12", "13", "14"} {
-		out, _, _, err := evalRun(t, append(args, "--seed", s)...)
+		out, _, _, err := runCLI(t, append(args, "--seed", s)...)
 		if err != nil {
 			t.Fatal(err)
 		}
