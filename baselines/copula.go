@@ -193,9 +193,13 @@ func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {
 	}
 	s.chol = mat.NewTriDense(size, mat.Lower, nil)
 	chol.LTo(s.chol)
+	var zs [][]float64 // calibration draws, made once for all columns
 	for j := range s.cols {
 		if s.cols[j].mode == copulaOneHot {
-			s.calibrate(&s.cols[j])
+			if zs == nil {
+				zs = s.calibrationDraws()
+			}
+			s.cols[j].calibrate(zs)
 		}
 	}
 	return ctx.Err()
@@ -356,32 +360,37 @@ func fitCopulaCol(cc *copulaCol, c *table.Column, z [][]float64) [][]float64 {
 	return append(z, d)
 }
 
-// calibrate sets a one-hot column's offsets so that, on 4,096 fixed draws
-// of its dimensions from the fitted copula, each level's share matches the
-// observed one: c_l += log(p_l / p̂_l), 200 rounds at most.
-func (s *GaussianCopula) calibrate(cc *copulaCol) {
+// calibrationDraws returns 4,096 fixed draws of z ~ N(0, R).
+func (s *GaussianCopula) calibrationDraws() [][]float64 {
 	const draws = 4096
-	L := len(cc.levels)
-	lo, hi := cc.dim, cc.dim+L-1
 	tri := s.chol.RawTriangular()
-	r := rand.New(rand.NewPCG(uint64(cc.dim), 0x63616c69))
-	// z restricted to the column's dimensions: the rows lo..hi of L·e need
-	// e up to hi.
+	r := rand.New(rand.NewPCG(0, 0x63616c69))
+	p := s.dims
 	zs := make([][]float64, draws)
-	e := make([]float64, hi)
+	e := make([]float64, p)
 	for k := range zs {
 		for i := range e {
 			e[i] = r.NormFloat64()
 		}
-		zs[k] = make([]float64, L-1)
-		for d := lo; d < hi; d++ {
+		zs[k] = make([]float64, p)
+		for d := 0; d < p; d++ {
 			var v float64
 			for q, l := range tri.Data[d*tri.Stride : d*tri.Stride+d+1] {
 				v += l * e[q]
 			}
-			zs[k][d-lo] = v
+			zs[k][d] = v
 		}
 	}
+	return zs
+}
+
+// calibrate sets a one-hot column's offsets so that, on the fixed draws zs
+// of the copula, each level's share matches the observed one:
+// c_l += log(p_l / p̂_l), 200 rounds at most.
+func (cc *copulaCol) calibrate(zs [][]float64) {
+	L := len(cc.levels)
+	draws := float64(len(zs))
+	lo, hi := cc.dim, cc.dim+L-1
 	want := make([]float64, L)
 	for l := 1; l < L; l++ {
 		want[l] = 1 - distuv.UnitNormal.CDF(cc.tau[l])
@@ -394,7 +403,7 @@ func (s *GaussianCopula) calibrate(cc *copulaCol) {
 	for round := 0; round < 200; round++ {
 		clear(got)
 		for _, zk := range zs {
-			got[cc.pick(zk)]++
+			got[cc.pick(zk[lo:hi])]++
 		}
 		worst := 0.0
 		for l := 1; l < L; l++ {
