@@ -199,7 +199,7 @@ func (s *BayesNet) Fit(ctx context.Context, train *table.Table) error {
 				if c.Kind == table.Text {
 					return fmt.Errorf("%s: fit: text column %q cannot be released under differential privacy", s.Name(), c.Name)
 				}
-				noisyMarginal(s.marg[j], c, n, cfg.Epsilon*0.7/float64(train.NumCols()), dpRand)
+				noisyMarginal(s.marg[j], c, cfg.Epsilon*0.7/float64(train.NumCols()), dpRand)
 			}
 			s.wide = append(s.wide, j)
 			continue
@@ -458,7 +458,7 @@ func laplace(r *rand.Rand, b float64) float64 {
 }
 
 // noisyMarginal replaces a categorical marginal's shares by noisy ones.
-func noisyMarginal(m *marginal, c *table.Column, n int, eps float64, r *rand.Rand) {
+func noisyMarginal(m *marginal, c *table.Column, eps float64, r *rand.Rand) {
 	counts := make([]float64, len(c.Dict)+1) // the last is missing
 	for _, code := range c.Codes {
 		if code < 0 {
@@ -478,7 +478,6 @@ func noisyMarginal(m *marginal, c *table.Column, n int, eps float64, r *rand.Ran
 		m.missing = counts[len(c.Dict)] / tot
 	}
 	m.cum = cumulative(counts[:len(c.Dict)])
-	_ = n
 }
 
 // Sample draws n rows ancestrally.

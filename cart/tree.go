@@ -172,11 +172,10 @@ type grower struct {
 }
 
 type split struct {
-	gain        float64
-	feature     int
-	order       []int32 // bins in sweep order
-	cut         int     // order[:cut] go left
-	missingLeft bool
+	gain    float64
+	feature int
+	order   []int32 // bins in sweep order
+	cut     int     // order[:cut] go left
 }
 
 // fitRows fits on rows (which may repeat: a bootstrap sample). bins may be
@@ -395,12 +394,12 @@ func (g *grower) splitFeature(j int, rows []int32, parentScore float64, best *sp
 	if !b.cat {
 		slices.Sort(g.touched)
 		g.order = append(g.order[:0], g.touched...)
-		sweep(j, rows, g.order, parentScore, false, best)
+		sweep(j, rows, g.order, parentScore, best)
 		if g.order[len(g.order)-1] == missBin {
 			// Missing values first: they go left with the low values.
 			copy(g.order[1:], g.touched[:len(g.touched)-1])
 			g.order[0] = missBin
-			sweep(j, rows, g.order, parentScore, true, best)
+			sweep(j, rows, g.order, parentScore, best)
 		}
 		return
 	}
@@ -450,14 +449,14 @@ func (g *grower) splitFeature(j int, rows []int32, parentScore float64, best *sp
 			}
 			return int(p - q)
 		})
-		sweep(j, rows, g.order, parentScore, false, best)
+		sweep(j, rows, g.order, parentScore, best)
 	}
 }
 
 // sweepAgg scores every cut between consecutive bins of order from the
 // per-bin aggregates: binCnt with binClass (classification) or binSum
 // (regression). A cut costs O(classes), whatever the rows.
-func (g *grower) sweepAgg(j int, rows []int32, order []int32, parentScore float64, missingFirst bool, best *split) {
+func (g *grower) sweepAgg(j int, rows []int32, order []int32, parentScore float64, best *split) {
 	k := g.k
 	n := float64(len(rows))
 	minLeaf := float64(g.opts.MinLeaf)
@@ -511,7 +510,6 @@ func (g *grower) sweepAgg(j int, rows []int32, order []int32, parentScore float6
 			best.feature = j
 			best.order = append(best.order[:0], order...)
 			best.cut = cut + 1
-			best.missingLeft = missingFirst
 		}
 	}
 }
@@ -541,7 +539,7 @@ func topClasses(counts []float64, m int) []int {
 
 // sweep sorts rows by the position of their bin in order (a counting sort)
 // and scores every cut between two bins.
-func (g *grower) sweep(j int, rows []int32, order []int32, parentScore float64, missingFirst bool, best *split) {
+func (g *grower) sweep(j int, rows []int32, order []int32, parentScore float64, best *split) {
 	b := &g.bins[j]
 	// Start offset of each bin in sorted order.
 	var off int32
@@ -608,7 +606,6 @@ func (g *grower) sweep(j int, rows []int32, order []int32, parentScore float64, 
 			best.feature = j
 			best.order = append(best.order[:0], order...)
 			best.cut = cutBin
-			best.missingLeft = missingFirst
 		}
 	}
 }
