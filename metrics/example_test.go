@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/table"
@@ -63,4 +64,24 @@ func ExampleLookup() {
 	// Output:
 	// ks 0
 	// unknown metric group "utility" (valid: fidelity, sdmetrics)
+}
+
+func ExampleC2ST() {
+	// Two samples of one distribution: the classifier cannot tell them
+	// apart, and its held-out AUC stays near ½.
+	sample := func(seed uint64) *table.Table {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		x := make([]float64, 2000)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		return table.MustNew(table.NewFloat("x", x))
+	}
+	r, err := metrics.C2ST(context.Background(), sample(1), sample(2), metrics.C2STConfig{Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.Classifier, r.Train, r.Test, r.Gap < 0.05, r.AUC > 0.45 && r.AUC < 0.55)
+	// Output: random forest (cart) 2800 1200 true true
 }

@@ -33,7 +33,7 @@ const fidelityGroup = "fidelity"
 
 // summaryNames are the SDMetrics summary rows the fidelity group includes,
 // taken from SDMetrics so that there is one implementation of them.
-var summaryNames = []string{"ks_complement", "tv_complement", "column_shapes", "column_pair_trends"}
+var summaryNames = []string{NameKSComplement, NameTVComplement, NameColumnShapes, NameColumnPairTrends}
 
 // Fidelity computes the fidelity group: the per-column and per-joint
 // distribution scores of Distributions, the classifier two-sample test of
