@@ -7,22 +7,50 @@ import (
 	"github.com/synthor/synthor/synthor"
 )
 
+// plannerRun is the planner a synth run uses, with its LLM backend (nil for
+// the stat planner).
+type plannerRun struct {
+	planner synthor.Planner
+	backend *llm.Backend
+}
+
+// close releases the backend.
+func (p plannerRun) close() {
+	if p.backend != nil {
+		p.backend.Close()
+	}
+}
+
+// accounting renders the backend's LLM accounting for the summary line,
+// or "" for the stat planner.
+func (p plannerRun) accounting() string {
+	if p.backend == nil {
+		return ""
+	}
+	a := p.backend.Stats()
+	est := ""
+	if a.TokensEstimated {
+		est = " (estimated)"
+	}
+	return fmt.Sprintf("; LLM %s: %d calls, %d cache hits, %d retries, %d parse failures, tokens %d prompt + %d completion%s, cost $%.4f, latency p50 %.0f ms",
+		p.backend.Config().Model, a.Calls, a.CacheHits, a.Retries, a.ParseFailures, a.PromptTokens, a.CompletionTokens, est, a.CostUSD, a.LatencyP50MS)
+}
+
 // newPlanner returns the planner the settings name: the stat planner (no
-// LLM), or the LLM planner over the configured backend. closeFn releases
-// the backend.
-func newPlanner(cfg synthor.Config, file string, sets []string) (synthor.Planner, func(), error) {
+// LLM), or the LLM planner over the backend configured by the llm keys.
+func newPlanner(cfg synthor.Config, file string, sets []string) (plannerRun, error) {
 	if cfg.Planner == "" || cfg.Planner == "stat" {
-		return synthor.Stat{}, func() {}, nil
+		return plannerRun{planner: synthor.Stat{}}, nil
 	}
 	lc, err := loadLLMConfig(file, sets)
 	if err != nil {
-		return nil, nil, err
+		return plannerRun{}, err
 	}
 	b, err := openBackend(lc)
 	if err != nil {
-		return nil, nil, err
+		return plannerRun{}, err
 	}
-	return nil, func() { b.Close() }, fmt.Errorf("planner llm: not wired yet")
+	return plannerRun{planner: synthor.NewLLMPlanner(b, synthor.LLMPlannerOptions{}), backend: b}, nil
 }
 
 func openBackend(lc llm.Config) (*llm.Backend, error) {

@@ -160,12 +160,12 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 }
 
 func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, train *table.Table, targets *macro.Targets, schema *table.Schema, n int) (*table.Table, string, string, error) {
-	planner, closeFn, err := newPlanner(cfg, f.config, f.sets)
+	pr, err := newPlanner(cfg, f.config, f.sets)
 	if err != nil {
 		return nil, "", "", err
 	}
-	defer closeFn()
-	s, err := synthor.New(cfg, planner)
+	defer pr.close()
+	s, err := synthor.New(cfg, pr.planner)
 	if err != nil {
 		return nil, "", "", err
 	}
@@ -204,7 +204,7 @@ func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, trai
 	if r.Calls > 0 {
 		note += fmt.Sprintf(", %d LLM calls, %d parse failures", r.Calls, r.ParseFailures)
 	}
-	return out, "llmsynthor [" + s.Label() + "]", note + ")", nil
+	return out, "llmsynthor [" + s.Label() + "]", note + pr.accounting() + ")", nil
 }
 
 func synthBaseline(ctx context.Context, f synthFlags, params map[string]string, train *table.Table, targets *macro.Targets, n int) (*table.Table, string, error) {
