@@ -209,11 +209,11 @@ func (s *ICL) Fit(ctx context.Context, train *table.Table) error {
 			for k, d := range c.Dict {
 				f.codes[d] = int32(k)
 			}
-			var js bytes.Buffer
-			enc := json.NewEncoder(&js)
-			enc.SetEscapeHTML(false)
-			_ = enc.Encode(c.Dict)
-			fmt.Fprintf(&sb, "; one of %s", bytes.TrimSpace(js.Bytes()))
+			quoted := make([]string, len(c.Dict))
+			for k, d := range c.Dict {
+				quoted[k] = string(jsonString(d))
+			}
+			fmt.Fprintf(&sb, "; one of [%s]", strings.Join(quoted, ","))
 		case c.Kind.Numeric():
 			f.lo, f.hi = math.Inf(1), math.Inf(-1)
 			for _, v := range c.Values() {
@@ -307,8 +307,7 @@ func (s *ICL) rowJSON(i int) []byte {
 		if j > 0 {
 			b.WriteString(", ")
 		}
-		name, _ := json.Marshal(c.Name)
-		b.Write(name)
+		b.Write(jsonString(c.Name))
 		b.WriteString(": ")
 		switch {
 		case c.IsNull(i):
@@ -316,8 +315,7 @@ func (s *ICL) rowJSON(i int) []byte {
 		case c.Kind == table.Integer || c.Kind == table.Float:
 			b.WriteString(c.String(i))
 		default:
-			v, _ := json.Marshal(c.String(i))
-			b.Write(v)
+			b.Write(jsonString(c.String(i)))
 		}
 	}
 	b.WriteByte('}')
@@ -473,4 +471,14 @@ func (s *ICL) parseRow(b *builder, i int, line string) error {
 		}
 	}
 	return nil
+}
+
+// jsonString returns s as a JSON string without HTML escaping ("&" stays
+// "&", as the LLM must write it back).
+func jsonString(s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
