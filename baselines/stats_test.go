@@ -220,3 +220,109 @@ func TestIPFMatchesTargets(t *testing.T) {
 		})
 	}
 }
+
+// TestMarginals checks the two floors against known truth on ecommerce-bn
+// (20,000 rows): independent reproduces every marginal (categorical TVD
+// and the two-sample Kolmogorov–Smirnov statistic of numbers within
+// sampling error, about 1/sqrt(n)), and uniform spreads categories evenly
+// and numbers with the mean (min+max)/2 of a uniform law.
+func TestMarginals(t *testing.T) {
+	ctx := context.Background()
+	train := datasets.EcommerceBN(20000, 21)
+	const n = 20000
+	fit := func(name string) *table.Table {
+		s, err := baselines.New(name, baselines.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Fit(ctx, train); err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Sample(ctx, n, 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	ind := fit("independent")
+	uni := fit("uniform")
+	for _, c := range train.Cols {
+		switch c.Kind {
+		case table.Categorical:
+			p, q := shares(c), shares(ind.Col(c.Name))
+			var tvd float64
+			for k := range p {
+				tvd += math.Abs(p[k]-q[k]) / 2
+			}
+			if tvd > 0.02 {
+				t.Errorf("independent: %s: TVD %.4f", c.Name, tvd)
+			}
+			for k, s := range shares(uni.Col(c.Name)) {
+				if math.Abs(s-1/float64(len(c.Dict))) > 0.02 {
+					t.Errorf("uniform: %s: share of %q %.3f, want %.3f", c.Name, c.Dict[k], s, 1/float64(len(c.Dict)))
+				}
+			}
+		case table.Float:
+			if d := ks(c.Values(), ind.Col(c.Name).Values()); d > 0.025 { // the 1e-5 critical value is 0.0246
+				t.Errorf("independent: %s: KS statistic %.4f", c.Name, d)
+			}
+			v := c.Values()
+			lo, hi := slices.Min(v), slices.Max(v)
+			var mean float64
+			for _, x := range uni.Col(c.Name).Values() {
+				mean += x / n
+			}
+			if se := (hi - lo) / math.Sqrt(12*n); math.Abs(mean-(lo+hi)/2) > 4*se {
+				t.Errorf("uniform: %s: mean %.3f, want %.3f ± %.3f", c.Name, mean, (lo+hi)/2, 4*se)
+			}
+		}
+	}
+}
+
+func shares(c *table.Column) []float64 {
+	out := make([]float64, len(c.Dict))
+	for _, k := range c.Codes {
+		if k >= 0 {
+			out[k]++
+		}
+	}
+	for k := range out {
+		out[k] /= float64(len(c.Codes))
+	}
+	return out
+}
+
+// ks returns the two-sample Kolmogorov–Smirnov statistic sup |F_a − F_b|.
+func ks(a, b []float64) float64 {
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	var d float64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		x := min(a[i], b[j])
+		for i < len(a) && a[i] == x {
+			i++
+		}
+		for j < len(b) && b[j] == x {
+			j++
+		}
+		d = max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
+	}
+	return d
+}
+
+func TestKSClosedForm(t *testing.T) {
+	// Disjoint samples: 1; identical: 0; {1,2} vs {2,3}: 0.5.
+	tests := []struct {
+		a, b []float64
+		want float64
+	}{
+		{[]float64{1, 2}, []float64{3, 4}, 1},
+		{[]float64{1, 2, 3}, []float64{3, 2, 1}, 0},
+		{[]float64{1, 2}, []float64{2, 3}, 0.5},
+	}
+	for _, tt := range tests {
+		if got := ks(tt.a, tt.b); got != tt.want {
+			t.Errorf("ks(%v, %v) = %g, want %g", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
