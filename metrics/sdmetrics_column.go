@@ -352,10 +352,7 @@ func sdmRange(col *table.Column) sdmStats {
 	default:
 		lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 		if col.Nulls == nil {
-			for _, v := range col.Ints {
-				lo = min(lo, v)
-				hi = max(hi, v)
-			}
+			lo, hi = sdmMinMax(col.Ints)
 			st.nonNull = len(col.Ints)
 		} else {
 			for i, v := range col.Ints {
@@ -375,6 +372,25 @@ func sdmRange(col *table.Column) sdmStats {
 		}
 	}
 	return st
+}
+
+// sdmMinMax returns the extremes of x (MaxInt64, MinInt64 when empty),
+// with four independent pairs of accumulators.
+func sdmMinMax(x []int64) (lo, hi int64) {
+	l0, l1, l2, l3 := int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt64)
+	h0, h1, h2, h3 := int64(math.MinInt64), int64(math.MinInt64), int64(math.MinInt64), int64(math.MinInt64)
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		q := x[i : i+4 : i+4]
+		l0, h0 = min(l0, q[0]), max(h0, q[0])
+		l1, h1 = min(l1, q[1]), max(h1, q[1])
+		l2, h2 = min(l2, q[2]), max(h2, q[2])
+		l3, h3 = min(l3, q[3]), max(h3, q[3])
+	}
+	for ; i < len(x); i++ {
+		l0, h0 = min(l0, x[i]), max(h0, x[i])
+	}
+	return min(l0, l1, l2, l3), max(h0, h1, h2, h3)
 }
 
 // sdmNumber is the storage of a continuous column.

@@ -74,9 +74,15 @@ func sdmB2I(b bool) int {
 }
 
 // sdmCountListed counts the combinations x[r]·sx + y[r]·sy over the listed
-// rows into buf (four interleaved tables of len(buf)/4 cells, folded into
-// the first, which is returned).
-func sdmCountListed[X, Y sdmCode](rows []int32, x []X, y []Y, sx, sy int, buf []int32) []int32 {
+// rows into buf (ways interleaved tables of len(buf)/ways cells, folded
+// into the first, which is returned; ways is 1 or 4).
+func sdmCountListed[X, Y sdmCode](rows []int32, x []X, y []Y, sx, sy, ways int, buf []int32) []int32 {
+	if ways == 1 {
+		for _, r := range rows {
+			buf[int(x[r])*sx+int(y[r])*sy]++
+		}
+		return buf
+	}
 	cells := len(buf) / 4
 	t0, t1, t2, t3 := buf[:cells], buf[cells:2*cells], buf[2*cells:3*cells], buf[3*cells:4*cells]
 	i := 0
@@ -102,7 +108,13 @@ func sdmCountListed[X, Y sdmCode](rows []int32, x []X, y []Y, sx, sy int, buf []
 
 // sdmCountGathered is sdmCountListed with the listed column's codes
 // already gathered: xs[i] is the code of row rows[i].
-func sdmCountGathered[Y sdmCode](rows []int32, xs []uint8, y []Y, sx, sy int, buf []int32) []int32 {
+func sdmCountGathered[Y sdmCode](rows []int32, xs []uint8, y []Y, sx, sy, ways int, buf []int32) []int32 {
+	if ways == 1 {
+		for i, r := range rows {
+			buf[int(xs[i])*sx+int(y[r])*sy]++
+		}
+		return buf
+	}
 	cells := len(buf) / 4
 	t0, t1, t2, t3 := buf[:cells], buf[cells:2*cells], buf[2*cells:3*cells], buf[3*cells:4*cells]
 	xs = xs[:len(rows)]
@@ -130,10 +142,14 @@ func sdmCountGathered[Y sdmCode](rows []int32, xs []uint8, y []Y, sx, sy int, bu
 // list of a (onA) or of b, then fills the listed column's dominant code
 // from the other column's per-code counts.
 func sdmCountSparse(a, b *sdmCodes, ka, kb int, sp *sdmSparse, onA bool, other []int) []int32 {
-	buf := make([]int32, 4*ka*kb)
+	ways := 1
+	if ka*kb <= 1<<12 && len(sp.rows) >= 1<<12 {
+		ways = 4
+	}
+	buf := make([]int32, ways*ka*kb)
 	var cnt []int32
 	if onA {
-		cnt = sdmDispatchGathered(sp, a, b, kb, 1, buf)
+		cnt = sdmDispatchGathered(sp, a, b, kb, 1, ways, buf)
 		d := sp.dom
 		for j := range kb {
 			s := other[j]
@@ -146,7 +162,7 @@ func sdmCountSparse(a, b *sdmCodes, ka, kb int, sp *sdmSparse, onA bool, other [
 		}
 		return cnt
 	}
-	cnt = sdmDispatchGathered(sp, b, a, 1, kb, buf)
+	cnt = sdmDispatchGathered(sp, b, a, 1, kb, ways, buf)
 	d := sp.dom
 	for i := range ka {
 		s := other[i]
@@ -161,38 +177,38 @@ func sdmCountSparse(a, b *sdmCodes, ka, kb int, sp *sdmSparse, onA bool, other [
 }
 
 // sdmDispatchGathered counts through sp's gathered codes when it has them.
-func sdmDispatchGathered(sp *sdmSparse, x, y *sdmCodes, sx, sy int, buf []int32) []int32 {
+func sdmDispatchGathered(sp *sdmSparse, x, y *sdmCodes, sx, sy, ways int, buf []int32) []int32 {
 	if sp.codes == nil {
-		return sdmDispatchListed(sp.rows, x, y, sx, sy, buf)
+		return sdmDispatchListed(sp.rows, x, y, sx, sy, ways, buf)
 	}
 	switch {
 	case y.u8 != nil:
-		return sdmCountGathered(sp.rows, sp.codes, y.u8, sx, sy, buf)
+		return sdmCountGathered(sp.rows, sp.codes, y.u8, sx, sy, ways, buf)
 	case y.u16 != nil:
-		return sdmCountGathered(sp.rows, sp.codes, y.u16, sx, sy, buf)
+		return sdmCountGathered(sp.rows, sp.codes, y.u16, sx, sy, ways, buf)
 	}
-	return sdmCountGathered(sp.rows, sp.codes, y.u32, sx, sy, buf)
+	return sdmCountGathered(sp.rows, sp.codes, y.u32, sx, sy, ways, buf)
 }
 
 // sdmDispatchListed calls sdmCountListed with the codes' element types.
-func sdmDispatchListed(rows []int32, x, y *sdmCodes, sx, sy int, buf []int32) []int32 {
+func sdmDispatchListed(rows []int32, x, y *sdmCodes, sx, sy, ways int, buf []int32) []int32 {
 	switch {
 	case x.u8 != nil && y.u8 != nil:
-		return sdmCountListed(rows, x.u8, y.u8, sx, sy, buf)
+		return sdmCountListed(rows, x.u8, y.u8, sx, sy, ways, buf)
 	case x.u8 != nil && y.u16 != nil:
-		return sdmCountListed(rows, x.u8, y.u16, sx, sy, buf)
+		return sdmCountListed(rows, x.u8, y.u16, sx, sy, ways, buf)
 	case x.u8 != nil:
-		return sdmCountListed(rows, x.u8, y.u32, sx, sy, buf)
+		return sdmCountListed(rows, x.u8, y.u32, sx, sy, ways, buf)
 	case x.u16 != nil && y.u8 != nil:
-		return sdmCountListed(rows, x.u16, y.u8, sx, sy, buf)
+		return sdmCountListed(rows, x.u16, y.u8, sx, sy, ways, buf)
 	case x.u16 != nil && y.u16 != nil:
-		return sdmCountListed(rows, x.u16, y.u16, sx, sy, buf)
+		return sdmCountListed(rows, x.u16, y.u16, sx, sy, ways, buf)
 	case x.u16 != nil:
-		return sdmCountListed(rows, x.u16, y.u32, sx, sy, buf)
+		return sdmCountListed(rows, x.u16, y.u32, sx, sy, ways, buf)
 	case y.u8 != nil:
-		return sdmCountListed(rows, x.u32, y.u8, sx, sy, buf)
+		return sdmCountListed(rows, x.u32, y.u8, sx, sy, ways, buf)
 	case y.u16 != nil:
-		return sdmCountListed(rows, x.u32, y.u16, sx, sy, buf)
+		return sdmCountListed(rows, x.u32, y.u16, sx, sy, ways, buf)
 	}
-	return sdmCountListed(rows, x.u32, y.u32, sx, sy, buf)
+	return sdmCountListed(rows, x.u32, y.u32, sx, sy, ways, buf)
 }

@@ -541,3 +541,86 @@ func TestSDMetricsPathsAgree(t *testing.T) {
 		}
 	}
 }
+
+// sdmBruteContingency computes ContingencySimilarity and the real side's
+// Cramér's V from the values as strings, with maps: an independent check
+// of the coded, listed and sparse counting paths.
+func sdmBruteContingency(real, synth [2]*table.Column) (score, v float64) {
+	cells := func(c [2]*table.Column) map[[2]string]float64 {
+		m := map[[2]string]float64{}
+		n := c[0].Len()
+		for i := range n {
+			m[[2]string{c[0].String(i) + "|" + strconv.FormatBool(c[0].IsNull(i)), c[1].String(i) + "|" + strconv.FormatBool(c[1].IsNull(i))}] += 1 / float64(n)
+		}
+		return m
+	}
+	r, s := cells(real), cells(synth)
+	tv := 0.0
+	for k, x := range r {
+		tv += math.Abs(x - s[k])
+	}
+	for k, y := range s {
+		if _, ok := r[k]; !ok {
+			tv += y
+		}
+	}
+	rows, cols := map[string]float64{}, map[string]float64{}
+	for k, x := range r {
+		rows[k[0]] += x
+		cols[k[1]] += x
+	}
+	n := float64(real[0].Len())
+	chi2 := 0.0
+	for a, ra := range rows {
+		for b, cb := range cols {
+			e := ra * cb * n
+			o := r[[2]string{a, b}] * n
+			chi2 += (o - e) * (o - e) / e
+		}
+	}
+	return 1 - tv/2, math.Sqrt(chi2 / n / float64(min(len(rows), len(cols))-1))
+}
+
+// TestSDMetricsWideCategories covers wide codes (over 256 categories), the
+// plain listed kernels and the sparse path of tables over 4M cells against
+// a brute-force computation.
+func TestSDMetricsWideCategories(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 5))
+	mk := func(name string, n, k int, dominant float64) *table.Column {
+		dict := make([]string, k)
+		for i := range dict {
+			dict[i] = name + strconv.Itoa(i)
+		}
+		codes := make([]int32, n)
+		for i := range codes {
+			codes[i] = int32(rng.IntN(k))
+			if rng.Float64() < dominant {
+				codes[i] = 1
+			}
+			if rng.IntN(50) == 0 {
+				codes[i] = table.Missing
+			}
+		}
+		return table.NewCategorical(name, dict, codes)
+	}
+	for _, tc := range []struct {
+		name     string
+		n, ka, kb int
+		dominant float64
+	}{
+		{"wide codes with row lists", 6000, 300, 7, 0.6},
+		{"wide codes without row lists", 6000, 300, 7, 0},
+		{"sparse table over 4M cells", 3000, 2100, 2100, 0.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			real := [2]*table.Column{mk("a", tc.n, tc.ka, tc.dominant), mk("b", tc.n, tc.kb, tc.dominant)}
+			synth := [2]*table.Column{mk("a", tc.n+7, tc.ka, tc.dominant), mk("b", tc.n+7, tc.kb, tc.dominant)}
+			wantScore, wantV := sdmBruteContingency(real, synth)
+			rep := sdmReport(t, table.MustNew(real[0], real[1]), table.MustNew(synth[0], synth[1]), PairFilterSDMetrics)
+			p := sdmPairScore(t, rep, "a", "b")
+			sdmNear(t, "real cramér's v", p.RealAssociation, wantV, 1e-9)
+			rep = sdmReport(t, table.MustNew(real[0], real[1]), table.MustNew(synth[0], synth[1]), PairFilterAll)
+			sdmNear(t, "contingency_similarity", sdmPairScore(t, rep, "a", "b").Value, wantScore, 1e-12)
+		})
+	}
+}
