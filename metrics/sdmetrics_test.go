@@ -604,9 +604,9 @@ func TestSDMetricsWideCategories(t *testing.T) {
 		return table.NewCategorical(name, dict, codes)
 	}
 	for _, tc := range []struct {
-		name     string
+		name      string
 		n, ka, kb int
-		dominant float64
+		dominant  float64
 	}{
 		{"wide codes with row lists", 6000, 300, 7, 0.6},
 		{"wide codes without row lists", 6000, 300, 7, 0},
