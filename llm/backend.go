@@ -444,6 +444,7 @@ func (b *Backend) openaiRequest(req Request, f Format) openai.ChatCompletionRequ
 	}
 	if errors.Is(openai.NewReasoningValidator().Validate(r), openai.ErrReasoningModelMaxTokensDeprecated) {
 		// Reasoning models (o1, o3, o4, gpt-5) take max_completion_tokens.
+		//lint:ignore SA1019 moving the value to the field that replaces it
 		r.MaxCompletionTokens, r.MaxTokens = r.MaxTokens, 0
 	}
 	switch f {

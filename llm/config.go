@@ -61,7 +61,9 @@ type Config struct {
 	TopK int `mapstructure:"top_k" yaml:"top_k"`
 	// MaxTokens caps the completion length in tokens; 0: server default.
 	MaxTokens int `mapstructure:"max_tokens" yaml:"max_tokens"`
-	// Seed is sent to servers that support seeded sampling; nil: none.
+	// Seed is sent to servers that support seeded sampling, with requests
+	// that carry no seed of their own (the LLM planner sends the run
+	// seed); nil: none.
 	Seed *int `mapstructure:"seed" yaml:"seed"`
 	// Timeout bounds one HTTP attempt; 0: DefaultConfig's 60s.
 	Timeout time.Duration `mapstructure:"timeout" yaml:"timeout"`

@@ -25,6 +25,11 @@ type LLMPlannerOptions struct {
 	// the backend lowers to json_object or prompt-only JSON as its
 	// llm.response_format allows.
 	Format llm.Format
+	// NoSeed stops the planner from sending the run seed (State.Seed,
+	// modulo 2^31) as the request's seed; then llm.seed applies. By
+	// default each run seed gets its own replies, on servers that honour
+	// seeds, and its own cache entries.
+	NoSeed bool
 	// QuoteBytes caps how much of an unusable reply is quoted back in a
 	// re-ask (default 2000 bytes).
 	QuoteBytes int
@@ -89,7 +94,7 @@ func (p *LLMPlanner) Dependencies(ctx context.Context, st *State, max int) ([][]
 	var last error
 	var lastGroups [][]string
 	for ask := 0; ask <= p.opts.ReAsks; ask++ {
-		resp, err := p.c.Complete(ctx, p.request(msgs, "dependency_groups", schema))
+		resp, err := p.c.Complete(ctx, p.request(msgs, "dependency_groups", schema, st.Seed))
 		if err != nil {
 			return nil, fmt.Errorf("llm planner: dependency inference: %w", err)
 		}
@@ -144,7 +149,7 @@ func (p *LLMPlanner) Plan(ctx context.Context, st *State) (*Plan, error) {
 			plan.Retries++
 		}
 		plan.Calls++
-		resp, err := p.c.Complete(ctx, p.request(msgs, "proposals", schema))
+		resp, err := p.c.Complete(ctx, p.request(msgs, "proposals", schema, st.Seed))
 		if err != nil {
 			if fatal(ctx, err) {
 				return nil, fmt.Errorf("llm planner: %w", err)
@@ -182,8 +187,12 @@ func fatal(ctx context.Context, err error) bool {
 	return false
 }
 
-func (p *LLMPlanner) request(msgs []llm.Message, name string, schema []byte) llm.Request {
+func (p *LLMPlanner) request(msgs []llm.Message, name string, schema []byte, seed uint64) llm.Request {
 	r := llm.Request{Messages: msgs, Format: p.opts.Format, TemplateVersion: PromptVersion}
+	if !p.opts.NoSeed {
+		s := int(seed % (1 << 31))
+		r.Seed = &s
+	}
 	if p.opts.Format == llm.FormatJSONSchema {
 		r.SchemaName, r.Schema = name, schema
 	}

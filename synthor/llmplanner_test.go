@@ -300,9 +300,12 @@ func TestLLMPlannerEndToEnd(t *testing.T) {
 			t.Errorf("share of %s = %s off by %.3f", c[0], c[1], d)
 		}
 	}
-	// Every request went out with the template version in its key and the
-	// proposal schema.
+	// Requests carry the sampling settings and the run seed (the
+	// dependency call is made in Fit, before there is one).
 	reqs := srv.Requests()
+	if reqs[0].Seed == nil || *reqs[0].Seed != 0 || reqs[1].Seed == nil || *reqs[1].Seed != 3 {
+		t.Errorf("seeds sent: %v, %v; want 0 and the run seed 3", reqs[0].Seed, reqs[1].Seed)
+	}
 	if reqs[1].ResponseFormat != "json_object" || reqs[1].Temperature == nil || *reqs[1].Temperature != 0.8 {
 		t.Errorf("request 2: format %q temperature %v", reqs[1].ResponseFormat, reqs[1].Temperature)
 	}
@@ -675,5 +678,31 @@ func BenchmarkLLMSynthorFake(b *testing.B) {
 				run(cfg)
 			}
 		})
+	}
+}
+
+// Runs with different seeds get their own replies (and cache entries) even
+// where their prompts are identical; the same seed is answered from the
+// cache.
+func TestLLMPlannerSeedsGetTheirOwnReplies(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	var calls atomic.Int64
+	srv := llmtest.NewServer(planBrain(&calls))
+	defer srv.Close()
+	cfg := fakeCfg(srv.URL)
+	cfg.CacheDir, cfg.CacheMode = t.TempDir(), llm.CacheReadWrite
+	joints := [][]string{{"user_gender", "product_category"}}
+	for i, tc := range []struct {
+		seed  uint64
+		asked int
+	}{{1, 2}, {2, 2}, {1, 0}} {
+		before := srv.Calls()
+		r := llmRun{cfg: cfg, n: 50, iters: 2, seed: tc.seed, joints: joints}.do(t, context.Background())
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if asked := srv.Calls() - before; asked != tc.asked {
+			t.Errorf("run %d (seed %d) asked the server %d times, want %d", i+1, tc.seed, asked, tc.asked)
+		}
 	}
 }
