@@ -65,6 +65,8 @@ the latency, and whether JSON mode works.`,
 			w := cmd.OutOrStdout()
 			json := "yes (json_object)"
 			switch {
+			case b.Config().ResponseFormat == llm.FormatText:
+				json = "not tried (llm.response_format is text: prompt-only JSON)"
 			case r.Format != llm.FormatJSONObject:
 				json = "no (the server rejected response_format; prompt-only JSON will be used)"
 			case !r.JSONMode:

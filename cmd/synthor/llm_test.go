@@ -58,6 +58,8 @@ func TestLLMCheck(t *testing.T) {
 			`requested set-model\)`}},
 		{"set only", []string{"--set", "llm.base_url=" + noJSON.URL, "--set", "llm.model=m", "--set", "llm.retries=0"}, []string{
 			`(?m)^json mode: no \(the server rejected response_format`}},
+		{"text configured", []string{"--set", "llm.base_url=" + ok.URL, "--set", "llm.model=m", "--set", "llm.response_format=text"}, []string{
+			`(?m)^json mode: not tried \(llm.response_format is text`}},
 		{"prose reply", []string{"--set", "llm.base_url=" + prose.URL, "--set", "llm.model=m"}, []string{
 			`(?m)^json mode: no \(the reply was not a JSON object\)$`, `estimated: the server reported none`}},
 		{"key from env", []string{"--set", "llm.base_url=" + keyed.URL, "--set", "llm.model=m", "--set", "llm.api_key_env=SYNTHOR_CHECK_KEY"}, []string{
