@@ -625,7 +625,7 @@ func TestTranscriptRecordsCalls(t *testing.T) {
 	s := server(t, llmtest.Reply(`{"x": 1}`))
 	s.Inject(llmtest.Fault{Kind: llmtest.ServerError})
 	cfg := cfgFor(s)
-	cfg.Transcript = filepath.Join(t.TempDir(), "calls.jsonl")
+	cfg.Transcript = filepath.Join(t.TempDir(), "runs", "calls.jsonl") // the folder is created
 	var sl sleeps
 	b := open(t, cfg, llm.WithSleep(sl.sleep))
 	req := ask("hello")
