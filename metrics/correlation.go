@@ -93,7 +93,7 @@ func pearsonScaled(x, y []float64, kx, ky float64) (float64, error) {
 }
 
 // errFewRows wraps ErrEmpty for correlations with under two complete rows.
-var errFewRows = fmt.Errorf("fewer than 2 complete rows: %w", ErrEmpty)
+var errFewRows = reasonError{"fewer than 2 complete rows", ErrEmpty}
 
 // Spearman returns Spearman's rank correlation of the aligned samples x and
 // y: the Pearson correlation of their ranks, tied values sharing the average

@@ -19,6 +19,16 @@ var (
 	ErrLength = errors.New("inputs differ in length")
 )
 
+// reasonError is an error with its own message that still matches a
+// sentinel through errors.Is.
+type reasonError struct {
+	msg string
+	err error
+}
+
+func (e reasonError) Error() string { return e.msg }
+func (e reasonError) Unwrap() error { return e.err }
+
 // dropNaN returns the non-NaN values of x in a new slice.
 func dropNaN(x []float64) []float64 {
 	out := make([]float64, 0, len(x))

@@ -304,9 +304,9 @@ func (d *dist) prepare(i int) {
 func emptySide(real, synth []float64) error {
 	switch {
 	case len(real) == 0:
-		return fmt.Errorf("the real column has no non-missing values: %w", ErrEmpty)
+		return reasonError{"the real column has no values (missing in every row)", ErrEmpty}
 	case len(synth) == 0:
-		return fmt.Errorf("the synthetic column has no non-missing values: %w", ErrEmpty)
+		return reasonError{"the synthetic column has no values (missing in every row)", ErrEmpty}
 	}
 	return nil
 }

@@ -223,8 +223,8 @@ func TestDistributionsUndefined(t *testing.T) {
 		cols   []string
 		reason string // substring; "" means defined
 	}{
-		{"ks", []string{"gone"}, "the synthetic column has no non-missing values"},
-		{"wasserstein", []string{"gone"}, "the synthetic column has no non-missing values"},
+		{"ks", []string{"gone"}, "the synthetic column has no values (missing in every row)"},
+		{"wasserstein", []string{"gone"}, "the synthetic column has no values (missing in every row)"},
 		{"jsd", []string{"gone"}, ""}, // all mass in the missing cell: defined
 		{"ks", []string{"k"}, ""},     // constant columns have distributions
 		{"pearson_diff", []string{"x", "k"}, "real: constant"},

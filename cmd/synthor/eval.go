@@ -175,10 +175,12 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err != nil {
 		return err
 	}
+	alignMissing(real, synth)
 	if err := sameColumns(real, synth, o.real, o.synth); err != nil {
 		return err
 	}
 	if holdout != nil {
+		alignMissing(real, holdout)
 		if err := sameColumns(real, holdout, o.real, o.holdout); err != nil {
 			return err
 		}
@@ -232,6 +234,63 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 func compatible(a, b table.Kind) bool {
 	num := func(k table.Kind) bool { return k == table.Integer || k == table.Float }
 	return a == b || (num(a) && num(b))
+}
+
+// alignMissing gives a column that is missing in every row of one table
+// the kind of its namesake in the other: a reader cannot infer the kind of
+// a column with no values, and such a column must be scored (with reasons),
+// not rejected as a kind mismatch.
+func alignMissing(a, b *table.Table) {
+	for _, c := range a.Cols {
+		d := b.Col(c.Name)
+		if d == nil || compatible(c.Kind, d.Kind) {
+			continue
+		}
+		switch {
+		case d.NullCount() == d.Len():
+			replaceColumn(b, nullColumn(c.Field, d.Len()))
+		case c.NullCount() == c.Len():
+			replaceColumn(a, nullColumn(d.Field, c.Len()))
+		}
+	}
+}
+
+// replaceColumn swaps in c for the column of t with the same name.
+func replaceColumn(t *table.Table, c *table.Column) {
+	for i, old := range t.Cols {
+		if old.Name == c.Name {
+			t.Cols[i] = c
+		}
+	}
+}
+
+// nullColumn returns a column of n missing values with field f.
+func nullColumn(f table.Field, n int) *table.Column {
+	nulls := make([]bool, n)
+	for i := range nulls {
+		nulls[i] = true
+	}
+	c := &table.Column{Field: f, Nulls: nulls}
+	if n == 0 {
+		c.Nulls = nil
+	}
+	switch f.Kind {
+	case table.Categorical:
+		c.Codes = make([]int32, n)
+		for i := range c.Codes {
+			c.Codes[i] = table.Missing
+		}
+	case table.Integer, table.Datetime:
+		c.Ints = make([]int64, n)
+	case table.Float:
+		c.Floats = make([]float64, n)
+		for i := range c.Floats {
+			c.Floats[i] = math.NaN()
+		}
+	case table.Text:
+		c.Strs = make([]string, n)
+	}
+	return c
 }
 
 // sameColumns checks that b has exactly a's columns with compatible kinds,

@@ -450,3 +450,36 @@ func TestSameUpToRounding(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalAllMissing checks that a column missing in every synthetic row
+// (whose kind cannot be inferred) is scored with reasons, not rejected.
+func TestEvalAllMissing(t *testing.T) {
+	out, _, code, err := runCLI(t, "eval", "--real", evalData+"real.csv", "--synth", evalData+"synth_gone.csv", "--format", "json", "--c2st-rows", "0")
+	if err != nil || code != 0 {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	v := evalParseJSON(t, out)
+	found := 0
+	for _, m := range v.Metrics {
+		if len(m.Columns) != 1 || m.Columns[0] != "price" || m.Group != "fidelity" {
+			continue
+		}
+		switch m.Name {
+		case "ks", "wasserstein":
+			found++
+			if m.Value != nil || !strings.Contains(m.Reason, "synthetic column has no values") {
+				t.Errorf("%s[price] = %v, reason %q", m.Name, m.Value, m.Reason)
+			}
+		case "jsd", "hellinger":
+			found++
+			// All synthetic mass sits in the missing cell, which the real
+			// column never uses: the supports are disjoint.
+			if m.Value == nil || math.Abs(*m.Value-1) > 1e-12 {
+				t.Errorf("%s[price] = %v, want 1", m.Name, m.Value)
+			}
+		}
+	}
+	if found != 4 {
+		t.Errorf("%d price scores, want 4", found)
+	}
+}
