@@ -698,6 +698,7 @@ func TestKeyNeverWritten(t *testing.T) {
 	cfg.CacheMode = llm.CacheReadWrite
 	cfg.Transcript = filepath.Join(dir, "transcript.jsonl")
 	cfg.Retries = 0
+	cfg.Headers = map[string]string{"X-Proxy-Token": secret + "-proxy"}
 	var logs bytes.Buffer
 	var sl sleeps
 	b := open(t, cfg, llm.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))), llm.WithSleep(sl.sleep))
@@ -735,6 +736,9 @@ func TestKeyNeverWritten(t *testing.T) {
 	}
 	if s.Requests()[0].Header.Get("Authorization") != "Bearer "+secret {
 		t.Error("the key did not reach the server")
+	}
+	if s.Requests()[0].Header.Get("X-Proxy-Token") != secret+"-proxy" || !strings.Contains(string(cfgJSON), `"headers":{"X-Proxy-Token":"[redacted]"}`) {
+		t.Errorf("header not sent, or not redacted in the config's JSON: %s", cfgJSON)
 	}
 }
 

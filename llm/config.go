@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -33,66 +34,66 @@ const (
 type Config struct {
 	// BaseURL is the OpenAI-compatible API root, including /v1
 	// (https://api.openai.com/v1, http://localhost:8000/v1 for vLLM).
-	BaseURL string `mapstructure:"base_url" yaml:"base_url"`
+	BaseURL string `mapstructure:"base_url" yaml:"base_url" json:"base_url,omitempty"`
 	// APIType is "openai" (the default: OpenAI and every OpenAI-compatible
 	// server) or "azure" (Azure OpenAI: BaseURL is the resource endpoint
 	// https://NAME.openai.azure.com, Model is the deployment name, and the
 	// key travels in the api-key header).
-	APIType string `mapstructure:"api_type" yaml:"api_type"`
+	APIType string `mapstructure:"api_type" yaml:"api_type" json:"api_type,omitempty"`
 	// APIVersion is Azure's api-version query parameter; empty: 2024-10-21.
-	APIVersion string `mapstructure:"api_version" yaml:"api_version"`
+	APIVersion string `mapstructure:"api_version" yaml:"api_version" json:"api_version,omitempty"`
 	// Model is the model name sent with every request.
-	Model string `mapstructure:"model" yaml:"model"`
+	Model string `mapstructure:"model" yaml:"model" json:"model,omitempty"`
 	// APIKeyEnv names the environment variable holding the API key; empty
 	// means no key (local servers). The variable is read once, by Open.
-	APIKeyEnv string `mapstructure:"api_key_env" yaml:"api_key_env"`
+	APIKeyEnv string `mapstructure:"api_key_env" yaml:"api_key_env" json:"api_key_env,omitempty"`
 	// Organization is sent as the OpenAI-Organization header when set.
-	Organization string `mapstructure:"organization" yaml:"organization"`
+	Organization string `mapstructure:"organization" yaml:"organization" json:"organization,omitempty"`
 	// Headers are extra HTTP headers sent with every request. Their values
 	// are never written to caches, transcripts or errors.
-	Headers map[string]string `mapstructure:"headers" yaml:"headers"`
+	Headers map[string]string `mapstructure:"headers" yaml:"headers" json:"headers,omitempty"`
 	// Temperature is the sampling temperature in [0, 2]; nil: server default.
-	Temperature *float64 `mapstructure:"temperature" yaml:"temperature"`
+	Temperature *float64 `mapstructure:"temperature" yaml:"temperature" json:"temperature,omitempty"`
 	// TopP is the nucleus-sampling mass in (0, 1]; nil: server default.
-	TopP *float64 `mapstructure:"top_p" yaml:"top_p"`
+	TopP *float64 `mapstructure:"top_p" yaml:"top_p" json:"top_p,omitempty"`
 	// TopK samples from the k most likely tokens; 0: server default. Not
 	// part of OpenAI's API: it is added to the request body for servers that
 	// read it (vLLM, llama.cpp, LM Studio); OpenAI rejects it.
-	TopK int `mapstructure:"top_k" yaml:"top_k"`
+	TopK int `mapstructure:"top_k" yaml:"top_k" json:"top_k,omitempty"`
 	// MaxTokens caps the completion length in tokens; 0: server default.
-	MaxTokens int `mapstructure:"max_tokens" yaml:"max_tokens"`
+	MaxTokens int `mapstructure:"max_tokens" yaml:"max_tokens" json:"max_tokens,omitempty"`
 	// Seed is sent to servers that support seeded sampling, with requests
 	// that carry no seed of their own (the LLM planner sends the run
 	// seed); nil: none.
-	Seed *int `mapstructure:"seed" yaml:"seed"`
+	Seed *int `mapstructure:"seed" yaml:"seed" json:"seed,omitempty"`
 	// Timeout bounds one HTTP attempt; 0: DefaultConfig's 60s.
-	Timeout time.Duration `mapstructure:"timeout" yaml:"timeout"`
+	Timeout time.Duration `mapstructure:"timeout" yaml:"timeout" json:"timeout,omitempty"`
 	// Retries is the number of attempts after the first on 429, 5xx,
 	// timeouts and connection errors; 0 means no retry.
-	Retries int `mapstructure:"retries" yaml:"retries"`
+	Retries int `mapstructure:"retries" yaml:"retries" json:"retries,omitempty"`
 	// Concurrency caps simultaneous requests; 0: 1.
-	Concurrency int `mapstructure:"concurrency" yaml:"concurrency"`
+	Concurrency int `mapstructure:"concurrency" yaml:"concurrency" json:"concurrency,omitempty"`
 	// RequestsPerMinute caps the request rate (every attempt counts);
 	// 0: unlimited.
-	RequestsPerMinute float64 `mapstructure:"requests_per_minute" yaml:"requests_per_minute"`
+	RequestsPerMinute float64 `mapstructure:"requests_per_minute" yaml:"requests_per_minute" json:"requests_per_minute,omitempty"`
 	// PricePer1KPrompt is the price in US dollars per 1,000 prompt tokens.
-	PricePer1KPrompt float64 `mapstructure:"price_per_1k_prompt" yaml:"price_per_1k_prompt"`
+	PricePer1KPrompt float64 `mapstructure:"price_per_1k_prompt" yaml:"price_per_1k_prompt" json:"price_per_1k_prompt,omitempty"`
 	// PricePer1KCompletion is the price in US dollars per 1,000
 	// completion tokens.
-	PricePer1KCompletion float64 `mapstructure:"price_per_1k_completion" yaml:"price_per_1k_completion"`
+	PricePer1KCompletion float64 `mapstructure:"price_per_1k_completion" yaml:"price_per_1k_completion" json:"price_per_1k_completion,omitempty"`
 	// CacheDir is the response cache folder; required unless CacheMode is
 	// off.
-	CacheDir string `mapstructure:"cache_dir" yaml:"cache_dir"`
+	CacheDir string `mapstructure:"cache_dir" yaml:"cache_dir" json:"cache_dir,omitempty"`
 	// CacheMode is off (the zero value ""), read-write or replay.
-	CacheMode CacheMode `mapstructure:"cache_mode" yaml:"cache_mode"`
+	CacheMode CacheMode `mapstructure:"cache_mode" yaml:"cache_mode" json:"cache_mode,omitempty"`
 	// Transcript is a JSON-lines file to which every call is appended;
 	// empty: none.
-	Transcript string `mapstructure:"transcript" yaml:"transcript"`
+	Transcript string `mapstructure:"transcript" yaml:"transcript" json:"transcript,omitempty"`
 	// ResponseFormat is the strongest structured-output mode the server
 	// supports: json_schema, json_object or text (prompt-only JSON).
 	// Empty: json_object. A server that rejects response_format is
 	// downgraded to text for the rest of the run.
-	ResponseFormat Format `mapstructure:"response_format" yaml:"response_format"`
+	ResponseFormat Format `mapstructure:"response_format" yaml:"response_format" json:"response_format,omitempty"`
 }
 
 // DefaultConfig is a local OpenAI-compatible server (vLLM's default port)
@@ -218,6 +219,21 @@ func validEnvName(s string) bool {
 
 // errMissingKey is wrapped by Open when api_key_env names an unset variable.
 var errMissingKey = errors.New("environment variable is not set")
+
+// MarshalJSON writes the config with its keys as field names and every
+// header value replaced by "[redacted]", so that a config recorded in a
+// result or a log never carries a credential.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config
+	p := plain(c)
+	if len(c.Headers) > 0 {
+		p.Headers = make(map[string]string, len(c.Headers))
+		for k := range c.Headers {
+			p.Headers[k] = "[redacted]"
+		}
+	}
+	return json.Marshal(p)
+}
 
 // ConfigKeys returns the configuration keys of Config (its mapstructure
 // tags) in field order, without the "llm." prefix.
