@@ -37,6 +37,12 @@ type ExternalConfig struct {
 	Label string
 }
 
+// DefaultExternalConfig returns the defaults for command: a 10-minute
+// timeout.
+func DefaultExternalConfig(command ...string) ExternalConfig {
+	return ExternalConfig{Command: command, Timeout: 10 * time.Minute}
+}
+
 // Validate reports the first bad setting, naming its key.
 func (c ExternalConfig) Validate() error {
 	if len(c.Command) == 0 || c.Command[0] == "" {

@@ -54,6 +54,9 @@ type ICLConfig struct {
 	Bins int
 }
 
+// DefaultICLConfig returns the defaults spelled out.
+func DefaultICLConfig() ICLConfig { return ICLConfig{Batch: 20, Bins: macro.DefaultBins} }
+
 // Validate reports the first bad setting, naming its key.
 func (c ICLConfig) Validate() error {
 	switch {

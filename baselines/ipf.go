@@ -40,6 +40,11 @@ type IPFConfig struct {
 	Pool int
 }
 
+// DefaultIPFConfig returns the defaults spelled out.
+func DefaultIPFConfig() IPFConfig {
+	return IPFConfig{Bins: 6, Iterations: 100, Tolerance: 1e-6, Pool: 10}
+}
+
 // Validate reports the first bad setting, naming its key.
 func (c IPFConfig) Validate() error {
 	switch {

@@ -510,3 +510,35 @@ func TestFitBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultsValidate checks that every Default config is valid and that
+// Validate names the bad key.
+func TestDefaultsValidate(t *testing.T) {
+	for name, err := range map[string]error{
+		"bayes-net": baselines.DefaultBayesNetConfig().Validate(),
+		"cart":      baselines.DefaultCARTConfig().Validate(),
+		"ipf":       baselines.DefaultIPFConfig().Validate(),
+		"llm-icl":   baselines.DefaultICLConfig().Validate(),
+		"external":  baselines.DefaultExternalConfig("prog").Validate(),
+	} {
+		if err != nil {
+			t.Errorf("%s: default config invalid: %v", name, err)
+		}
+	}
+	bad := []struct {
+		err  error
+		want string
+	}{
+		{baselines.BayesNetConfig{K: -1}.Validate(), "bayes-net: k -1 is negative"},
+		{baselines.IPFConfig{Pool: -2}.Validate(), "ipf: pool -2 is negative"},
+		{baselines.IPFConfig{Joints: [][]string{{"a"}}}.Validate(), "ipf: joint [a] needs two or more variables"},
+		{baselines.ICLConfig{Batch: -1}.Validate(), "llm-icl: batch -1 is negative"},
+		{baselines.CARTConfig{MaxLevels: -1}.Validate(), "cart: max_levels -1 is negative"},
+		{baselines.ExternalConfig{Command: []string{"x"}, Timeout: -1}.Validate(), "external: timeout -1ns is negative"},
+	}
+	for _, b := range bad {
+		if b.err == nil || b.err.Error() != b.want {
+			t.Errorf("error %v, want %q", b.err, b.want)
+		}
+	}
+}

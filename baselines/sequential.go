@@ -32,6 +32,11 @@ type CARTConfig struct {
 	MaxLevels int
 }
 
+// DefaultCARTConfig returns the defaults spelled out.
+func DefaultCARTConfig() CARTConfig {
+	return CARTConfig{Tree: cart.DefaultOptions(), MaxLevels: 100}
+}
+
 // Validate reports the first bad setting.
 func (c CARTConfig) Validate() error {
 	if c.MaxLevels < 0 {
