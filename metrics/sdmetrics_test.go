@@ -608,13 +608,15 @@ func TestSDMetricsWideCategories(t *testing.T) {
 		n, ka, kb int
 		dominant  float64
 	}{
+		{"byte codes beyond 128 with row lists", 6000, 250, 9, 0.6},
 		{"wide codes with row lists", 6000, 300, 7, 0.6},
 		{"wide codes without row lists", 6000, 300, 7, 0},
 		{"sparse table over 4M cells", 3000, 2100, 2100, 0.5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			real := [2]*table.Column{mk("a", tc.n, tc.ka, tc.dominant), mk("b", tc.n, tc.kb, tc.dominant)}
-			synth := [2]*table.Column{mk("a", tc.n+7, tc.ka, tc.dominant), mk("b", tc.n+7, tc.kb, tc.dominant)}
+			// a is the more skewed column: its row list does the counting.
+			real := [2]*table.Column{mk("a", tc.n, tc.ka, tc.dominant), mk("b", tc.n, tc.kb, tc.dominant*0.7)}
+			synth := [2]*table.Column{mk("a", tc.n+7, tc.ka, tc.dominant), mk("b", tc.n+7, tc.kb, tc.dominant*0.7)}
 			wantScore, wantV := sdmBruteContingency(real, synth)
 			rep := sdmReport(t, table.MustNew(real[0], real[1]), table.MustNew(synth[0], synth[1]), PairFilterSDMetrics)
 			p := sdmPairScore(t, rep, "a", "b")
