@@ -12,8 +12,9 @@ as NaN. Conventions reproduced here (documented in the Go doc comments):
   * Pearson / Spearman: rows with a missing value on either side dropped.
   * Cramér's V: empty rows and columns dropped before
     scipy.stats.contingency.association (no correction).
-  * SRMSE: sqrt(m * sum((p - q)^2)) over shares, m = cells non-empty on
-    either side (Müller & Axhausen 2011 in share form).
+  * SRMSE: Müller & Axhausen (2011) count form, synthetic counts scaled to
+    the reference total, over the m cells non-empty on either side (the Go
+    code uses the equivalent share form sqrt(m * sum((p - q)^2))).
 """
 import json
 import sys
@@ -91,7 +92,10 @@ for name, (p, q) in freqs.items():
         "tvd": float(0.5 * np.abs(ps - qs).sum()),
         "jsd": float(jensenshannon(ps, qs, base=2) ** 2),
         "hellinger": float(np.sqrt(0.5 * ((np.sqrt(ps) - np.sqrt(qs)) ** 2).sum())),
-        "srmse": float(np.sqrt(m * ((ps - qs) ** 2).sum())),
+        # Count form of Müller & Axhausen (2011): the synthetic counts
+        # scaled to the reference total, RMSE over the m cells non-empty on
+        # either side, divided by the mean reference count.
+        "srmse": float(np.sqrt(((p - q * p.sum() / q.sum())[nonempty] ** 2).mean()) / p[nonempty].mean()),
     })
 
 corr = {}
