@@ -1,16 +1,19 @@
 package table
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -55,9 +58,15 @@ func ReadParquet(r io.ReaderAt, size int64, opts ReadOptions) (t *Table, err err
 			t, err = nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("corrupt parquet file: %v", p)}
 		}
 	}()
+	if err := checkParquetFrame(r, size); err != nil {
+		return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("not a parquet file: %w", err)}
+	}
 	f, err := parquet.OpenFile(r, size)
 	if err != nil {
 		return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("not a parquet file: %w", err)}
+	}
+	if err := checkParquetPages(r, size, f.Metadata()); err != nil {
+		return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("corrupt parquet file: %w", err)}
 	}
 	fields := f.Schema().Fields()
 	cols := make([]parquetColumn, len(fields))
@@ -250,4 +259,96 @@ func (pc parquetColumn) text(v parquet.Value, scratch []byte) (string, bool, []b
 		scratch = strconv.AppendFloat(scratch, x, 'g', -1, 64)
 	}
 	return string(scratch), false, scratch
+}
+
+// checkParquetFrame checks the magic bytes at both ends of a Parquet file
+// and that the footer length fits in the file, before parquet-go
+// allocates a buffer of that length.
+func checkParquetFrame(r io.ReaderAt, size int64) error {
+	if size < 12 {
+		return fmt.Errorf("%d bytes is too short", size)
+	}
+	var head [4]byte
+	var tail [8]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil {
+		return err
+	}
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return err
+	}
+	if string(head[:]) != "PAR1" || string(tail[4:]) != "PAR1" {
+		return errors.New("missing PAR1 magic bytes")
+	}
+	footer := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if footer > size-12 {
+		return fmt.Errorf("footer of %d bytes does not fit in a file of %d", footer, size)
+	}
+	return nil
+}
+
+// maxParquetPage bounds the uncompressed size of one page (256 MiB; writers
+// default to 1 MiB pages).
+const maxParquetPage = 1 << 28
+
+// checkParquetPages walks the page headers of every column chunk and checks
+// that chunks lie inside the file, that each page fits in its chunk and
+// that no page claims more than maxParquetPage bytes uncompressed. parquet-go
+// allocates what a page header claims before reading it, so a corrupt
+// header could otherwise ask for gigabytes.
+func checkParquetPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
+	var proto thrift.CompactProtocol
+	var buf []byte
+	for gi := range md.RowGroups {
+		for ci := range md.RowGroups[gi].Columns {
+			m := &md.RowGroups[gi].Columns[ci].MetaData
+			where := func(format string, args ...any) error {
+				return fmt.Errorf("row group %d, column %d: %s", gi+1, ci+1, fmt.Sprintf(format, args...))
+			}
+			start := m.DataPageOffset
+			if m.DictionaryPageOffset > 0 && m.DictionaryPageOffset < start {
+				start = m.DictionaryPageOffset
+			}
+			end := start + m.TotalCompressedSize
+			if start < 4 || m.TotalCompressedSize < 0 || end > size || end < start {
+				return where("chunk at %d of %d bytes is outside the file", start, m.TotalCompressedSize)
+			}
+			var values int64
+			for off := start; off < end && values < m.NumValues; {
+				n := min(end-off, 1<<16)
+				var h format.PageHeader
+				var used int
+				for {
+					buf = slices.Grow(buf[:0], int(n))[:n]
+					if _, err := r.ReadAt(buf, off); err != nil {
+						return where("page header at %d: %v", off, err)
+					}
+					h = format.PageHeader{}
+					rd := proto.NewReaderFromBytes(buf)
+					err := thrift.NewDecoder(rd).Decode(&h)
+					if err == nil {
+						used = rd.(interface{ BytesRead() int }).BytesRead()
+						break
+					}
+					if n == end-off {
+						return where("page header at %d: %v", off, err)
+					}
+					n = min(end-off, n*16) // a header with large statistics
+				}
+				switch {
+				case h.CompressedPageSize < 0 || int64(h.CompressedPageSize) > end-off-int64(used):
+					return where("page at %d claims %d bytes, more than its chunk holds", off, h.CompressedPageSize)
+				case h.UncompressedPageSize < 0 || h.UncompressedPageSize > maxParquetPage:
+					return where("page at %d claims %d bytes uncompressed", off, h.UncompressedPageSize)
+				}
+				if h.DataPageHeader.Valid {
+					values += int64(h.DataPageHeader.V.NumValues)
+				}
+				if h.DataPageHeaderV2.Valid {
+					values += int64(h.DataPageHeaderV2.V.NumValues)
+				}
+				off += int64(used) + int64(h.CompressedPageSize)
+			}
+		}
+	}
+	return nil
 }

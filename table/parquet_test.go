@@ -5,11 +5,14 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 type parquetRow struct {
@@ -167,5 +170,81 @@ func TestReadParquetFile(t *testing.T) {
 	}
 	if d := Diff(tb, fromGz); d != "" {
 		t.Errorf("gzipped parquet differs: %s", d)
+	}
+}
+
+// FuzzReadParquet feeds mutated Parquet files to the reader: it must
+// return a table or a one-line error, and a table it returns must survive
+// a CSV round trip.
+func FuzzReadParquet(f *testing.F) {
+	data := parquetFile(f)
+	f.Add(data)
+	f.Add(data[:len(data)-9])
+	f.Add([]byte("PAR1PAR1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, err := ReadParquet(bytes.NewReader(data), int64(len(data)), ReadOptions{Name: "fuzz.parquet"})
+		if err != nil {
+			checkOneLine(t, err)
+			return
+		}
+		checkRoundTrip(t, tb, WriteCSV, ReadCSV)
+	})
+}
+
+// TestReadParquetCorruptFooter reads a file found by fuzzing whose footer
+// length claims gigabytes: it must fail with one line without allocating
+// what it claims.
+func TestReadParquetCorruptFooter(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadFile(filepath.Join("testdata", "corrupt-footer.parquet"), ReadOptions{})
+	runtime.ReadMemStats(&after)
+	want := "read testdata/corrupt-footer.parquet: not a parquet file: footer of "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want one starting %q", err, want)
+	}
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 64 {
+		t.Errorf("allocated %d MB", mb)
+	}
+}
+
+// TestCheckParquetPages builds a column chunk holding one page header and
+// checks the size limits on it.
+func TestCheckParquetPages(t *testing.T) {
+	tests := []struct {
+		name                     string
+		uncompressed, compressed int32
+		want                     string
+	}{
+		{"fits", 100, 10, ""},
+		{"compressed beyond the chunk", 100, 1 << 30, "row group 1, column 1: page at 4 claims 1073741824 bytes, more than its chunk holds"},
+		{"uncompressed too large", 1 << 30, 10, "row group 1, column 1: page at 4 claims 1073741824 bytes uncompressed"},
+		{"negative", -1, 10, "row group 1, column 1: page at 4 claims -1 bytes uncompressed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var proto thrift.CompactProtocol
+			h := format.PageHeader{Type: format.DataPage, UncompressedPageSize: tc.uncompressed, CompressedPageSize: tc.compressed}
+			h.DataPageHeader.Valid = true
+			h.DataPageHeader.V.NumValues = 1
+			hb, err := thrift.Marshal(&proto, &h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			file := append([]byte("PAR1"), hb...)
+			file = append(file, make([]byte, 10)...) // the page body
+			chunk := int64(len(file) - 4)
+			file = append(file, "....PAR1"...)
+			md := &format.FileMetaData{RowGroups: []format.RowGroup{{Columns: []format.ColumnChunk{{}}}}}
+			md.RowGroups[0].Columns[0].MetaData = format.ColumnMetaData{DataPageOffset: 4, TotalCompressedSize: chunk, NumValues: 1}
+			err = checkParquetPages(bytes.NewReader(file), int64(len(file)), md)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("error %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
