@@ -39,8 +39,9 @@ func checkSample(name string, fitted bool, n int) error {
 	return nil
 }
 
-// checkTrain validates a training table: it must have columns and, unless
-// the method models groups, no group key.
+// checkTrain validates a training table: it must have columns and rows,
+// columns that keep the table contract, and, unless the method models
+// groups, no group key.
 func checkTrain(name string, train *table.Table, groups bool) error {
 	if train == nil || train.NumCols() == 0 {
 		return fmt.Errorf("%s: fit: training table has no columns", name)
@@ -50,6 +51,9 @@ func checkTrain(name string, train *table.Table, groups bool) error {
 	}
 	if _, err := table.New(train.Cols...); err != nil {
 		return fmt.Errorf("%s: fit: %w", name, err)
+	}
+	if train.NumRows() == 0 {
+		return fmt.Errorf("%s: fit: training table has no rows", name)
 	}
 	for _, c := range train.Cols {
 		if err := checkColumn(c); err != nil {

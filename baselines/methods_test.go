@@ -488,6 +488,7 @@ func TestFitBadInput(t *testing.T) {
 		want  string
 	}{
 		{"nil", nil, "fit: training table has no columns"},
+		{"no rows", table.MustNew(table.NewFloat("a", nil)), "fit: training table has no rows"},
 		{"ragged", ragged, `fit: column "b" has 2 rows, column "a" has 3`},
 		{"code out of range", badCode, `fit: column "c": row 2: code 5 outside the 1 categories`},
 	}
