@@ -47,6 +47,12 @@ type parquetColumn struct {
 // lines (never numeric unless a schema says so), decimals as floats;
 // optional columns are nullable. Nested, repeated and other columns are
 // errors naming the column. opts.Schema overrides kinds as for CSV.
+//
+// Before decoding, the footer and every page header are checked against
+// the file's size (no page may claim more than its chunk holds, or more
+// than 256 MiB uncompressed), so a corrupt file fails with an error instead
+// of an allocation of what it claims. Row counts are trusted: run-length
+// encoding lets a small valid file hold many rows.
 func ReadParquet(r io.ReaderAt, size int64, opts ReadOptions) (t *Table, err error) {
 	a := newAssembler(opts, "parquet")
 	if size == 0 {
