@@ -51,6 +51,8 @@ type Error struct {
 	Err    error
 }
 
+// Error formats the error as one line: op, file, then line and column when
+// known, then the cause.
 func (e *Error) Error() string {
 	var sb strings.Builder
 	sb.WriteString(e.Op)
