@@ -90,7 +90,7 @@ func (p *LLMPlanner) Dependencies(ctx context.Context, st *State, max int) ([][]
 		return nil, err
 	}
 	known := append(levelNames(st.Records), levelNames(st.Members)...)
-	schema := dependencySchema(known, max)
+	schema := dependencySchema(known)
 	var last error
 	var lastGroups [][]string
 	for ask := 0; ask <= p.opts.ReAsks; ask++ {
@@ -306,14 +306,15 @@ func valuesSchema(l *Level) map[string]any {
 }
 
 // dependencySchema is the JSON schema of a dependency reply: an object of
-// groups, each an array of known variable names.
-func dependencySchema(known []string, maxGroups int) []byte {
+// groups, each an array of known variable names. The number of groups is
+// left to the prompt (and trimmed by Dependencies): maxProperties is not
+// supported by every guided-decoding backend.
+func dependencySchema(known []string) []byte {
 	s := map[string]any{
 		"type": "object",
 		"additionalProperties": map[string]any{
 			"type": "array", "items": map[string]any{"type": "string", "enum": known}, "minItems": 2,
 		},
-		"maxProperties": max(maxGroups, 1),
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
