@@ -706,3 +706,67 @@ func TestLLMPlannerSeedsGetTheirOwnReplies(t *testing.T) {
 		}
 	}
 }
+
+func TestLLMPlannerSchemas(t *testing.T) {
+	var reqs []llm.Request
+	c := llm.ClientFunc(func(_ context.Context, r llm.Request) (*llm.Response, error) {
+		reqs = append(reqs, r)
+		if len(reqs) == 1 {
+			return &llm.Response{Text: `{"1": ["user_gender", "product_category"]}`}, nil
+		}
+		return &llm.Response{Text: `{"proposals": [{"reason": "r", "proposal": {"user_gender": "Male"}, "num": 10}]}`}, nil
+	})
+	s, err := New(Config{Planner: "llm", Iterations: 1}, NewLLMPlanner(c, LLMPlannerOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Fit(context.Background(), datasets.EcommerceBN(300, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sample(context.Background(), 10, 4); err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	var dep struct {
+		AdditionalProperties struct {
+			Items struct{ Enum []string } `json:"items"`
+		} `json:"additionalProperties"`
+	}
+	if err := json.Unmarshal(reqs[0].Schema, &dep); err != nil || len(dep.AdditionalProperties.Items.Enum) != 6 || reqs[0].SchemaName != "dependency_groups" {
+		t.Errorf("dependency schema %s: %v", reqs[0].Schema, err)
+	}
+	var prop struct {
+		Properties struct {
+			Proposals struct {
+				MaxItems int `json:"maxItems"`
+				Items    struct {
+					Properties struct {
+						Proposal struct {
+							Properties map[string]struct {
+								Type string   `json:"type"`
+								Enum []string `json:"enum"`
+							} `json:"properties"`
+							Required []string `json:"required"`
+						} `json:"proposal"`
+					} `json:"properties"`
+				} `json:"items"`
+			} `json:"proposals"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(reqs[1].Schema, &prop); err != nil {
+		t.Fatal(err)
+	}
+	p := prop.Properties.Proposals
+	vars := p.Items.Properties.Proposal.Properties
+	if p.MaxItems != 5 || len(p.Items.Properties.Proposal.Required) != 6 ||
+		fmt.Sprint(vars["user_gender"].Enum) != "[Male Female]" || vars["price"].Type != "array" {
+		t.Errorf("proposal schema: %s", reqs[1].Schema)
+	}
+	for _, r := range reqs {
+		if r.TemplateVersion != PromptVersion || r.Format != llm.FormatJSONSchema {
+			t.Errorf("request template %q format %q", r.TemplateVersion, r.Format)
+		}
+	}
+}
