@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/synthor/synthor/llm"
@@ -30,6 +31,7 @@ var iclParams = []Param{
 	{"model", "", "model name; empty means the client's configured model"},
 	{"max_tokens", "0", "completion token limit per call; 0 means the backend's default"},
 	{"bins", "6", "quantile bins per numeric column in the rendered target marginals"},
+	{"concurrency", "1", "calls in flight at once (the output does not depend on it)"},
 }
 
 // ICLConfig configures ICL. The zero value works: no example rows, 20
@@ -52,10 +54,14 @@ type ICLConfig struct {
 	// Bins is the number of quantile bins per numeric column in the
 	// rendered marginals; 0 means macro.DefaultBins.
 	Bins int
+	// Concurrency is the number of calls in flight at once; 0 means 1.
+	// Calls are built and their replies parsed in call order, so the output
+	// does not depend on it.
+	Concurrency int
 }
 
 // DefaultICLConfig returns the defaults spelled out.
-func DefaultICLConfig() ICLConfig { return ICLConfig{Batch: 20, Bins: macro.DefaultBins} }
+func DefaultICLConfig() ICLConfig { return ICLConfig{Batch: 20, Bins: macro.DefaultBins, Concurrency: 1} }
 
 // Validate reports the first bad setting, naming its key.
 func (c ICLConfig) Validate() error {
@@ -70,6 +76,8 @@ func (c ICLConfig) Validate() error {
 		return fmt.Errorf("llm-icl: max_tokens %d is negative", c.MaxTokens)
 	case c.Bins < 0:
 		return fmt.Errorf("llm-icl: bins %d is negative", c.Bins)
+	case c.Concurrency < 0:
+		return fmt.Errorf("llm-icl: concurrency %d is negative", c.Concurrency)
 	}
 	return nil
 }
@@ -90,6 +98,9 @@ func newICLFromParams(p params, o Options) (Synthesizer, error) {
 		return nil, err
 	}
 	if c.Bins, err = p.int("bins", macro.DefaultBins, 1); err != nil {
+		return nil, err
+	}
+	if c.Concurrency, err = p.int("concurrency", 1, 1); err != nil {
 		return nil, err
 	}
 	if v := p.str("temperature", ""); v != "" {
@@ -132,10 +143,11 @@ type ICLStats struct {
 // line by line; a valid line becomes a row and an invalid one is counted
 // (Stats). Numbers must lie inside the range shown (a row outside it is
 // invalid), so output stays inside the observed range unless the schema
-// gives a wider one; integers must be whole. Calls go out
-// one at a time, each with seed = seed + call index, until n rows are valid
-// or MaxCalls is reached (an error). Output is deterministic for a
-// deterministic client (a cached replay). Grouped tables are refused.
+// gives a wider one; integers must be whole. Calls go out in waves of up
+// to Concurrency, each with seed = seed + call index, until n rows are valid
+// or MaxCalls is reached (an error); replies are parsed in call order, so
+// output is deterministic for a deterministic client (a cached replay)
+// whatever the concurrency. Grouped tables are refused.
 type ICL struct {
 	cfg    ICLConfig
 	client llm.Client
@@ -167,6 +179,9 @@ func NewICL(client llm.Client, c ICLConfig) (*ICL, error) {
 	}
 	if c.Bins == 0 {
 		c.Bins = macro.DefaultBins
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 1
 	}
 	return &ICL{cfg: c, client: client}, nil
 }
@@ -337,51 +352,66 @@ func (s *ICL) Sample(ctx context.Context, n int, seed uint64) (*table.Table, err
 	}
 	r := newRand(seed, 0x69636c)
 	b := s.tp.builder(n)
-	have := 0
-	for call := 0; have < n; call++ {
+	have, call := 0, 0
+	for have < n {
 		if call >= maxCalls {
 			return nil, fmt.Errorf("llm-icl: %d of %d valid rows after %d calls (%d invalid rows); raise max_calls or batch", have, n, call, s.stats.InvalidRows)
 		}
-		k := min(s.cfg.Batch, n-have)
-		var examples []int
-		if s.rows != nil && s.rows.NumRows() > 0 {
-			for e := 0; e < s.cfg.Examples; e++ {
-				examples = append(examples, r.IntN(s.rows.NumRows()))
+		// One wave of up to Concurrency calls, built in call order.
+		need := n - have
+		waves := min(s.cfg.Concurrency, (need+s.cfg.Batch-1)/s.cfg.Batch, maxCalls-call)
+		reqs := make([]llm.Request, waves)
+		for w := range reqs {
+			k := min(s.cfg.Batch, need-w*s.cfg.Batch)
+			var examples []int
+			if s.rows != nil && s.rows.NumRows() > 0 {
+				for e := 0; e < s.cfg.Examples; e++ {
+					examples = append(examples, r.IntN(s.rows.NumRows()))
+				}
+			}
+			sd := int(seed%(1<<31)) + call + w
+			reqs[w] = llm.Request{
+				Model:           s.cfg.Model,
+				Messages:        s.prompt(k, examples),
+				Temperature:     s.cfg.Temperature,
+				MaxTokens:       s.cfg.MaxTokens,
+				Seed:            &sd,
+				Format:          llm.FormatText,
+				TemplateVersion: ICLTemplateVersion,
 			}
 		}
-		sd := int(seed%(1<<31)) + call
-		req := llm.Request{
-			Model:           s.cfg.Model,
-			Messages:        s.prompt(k, examples),
-			Temperature:     s.cfg.Temperature,
-			MaxTokens:       s.cfg.MaxTokens,
-			Seed:            &sd,
-			Format:          llm.FormatText,
-			TemplateVersion: ICLTemplateVersion,
+		resps := make([]*llm.Response, waves)
+		errs := make([]error, waves)
+		var wg sync.WaitGroup
+		for w := range reqs {
+			wg.Go(func() { resps[w], errs[w] = s.client.Complete(ctx, reqs[w]) })
 		}
-		resp, err := s.client.Complete(ctx, req)
-		s.stats.Calls++
-		if err != nil {
-			return nil, fmt.Errorf("llm-icl: call %d: %w", call+1, err)
+		wg.Wait()
+		for w, resp := range resps {
+			s.stats.Calls++
+			if errs[w] != nil {
+				return nil, fmt.Errorf("llm-icl: call %d: %w", call+w+1, errs[w])
+			}
+			s.stats.PromptTokens += resp.Usage.PromptTokens
+			s.stats.CompletionTokens += resp.Usage.CompletionTokens
+			s.stats.Latency += resp.Latency
+			for _, line := range strings.Split(resp.Text, "\n") {
+				line = strings.TrimSpace(line)
+				if line == "" || strings.HasPrefix(line, "```") {
+					continue
+				}
+				if have == n {
+					break
+				}
+				if err := s.parseRow(b, have, line); err != nil {
+					s.stats.InvalidRows++
+					continue
+				}
+				have++
+				s.stats.ValidRows++
+			}
 		}
-		s.stats.PromptTokens += resp.Usage.PromptTokens
-		s.stats.CompletionTokens += resp.Usage.CompletionTokens
-		s.stats.Latency += resp.Latency
-		for _, line := range strings.Split(resp.Text, "\n") {
-			line = strings.TrimSpace(line)
-			if line == "" || strings.HasPrefix(line, "```") {
-				continue
-			}
-			if have == n {
-				break
-			}
-			if err := s.parseRow(b, have, line); err != nil {
-				s.stats.InvalidRows++
-				continue
-			}
-			have++
-			s.stats.ValidRows++
-		}
+		call += waves
 	}
 	return b.table()
 }

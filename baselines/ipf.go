@@ -90,7 +90,8 @@ func newIPFFromParams(p params, _ Options) (Synthesizer, error) {
 // statistics (the marginal of every variable and the joints), like
 // LLMSynthor, never a record.
 //
-// Sample builds a pool of Pool·n candidate records: each joint in turn
+// Sample builds a pool of Pool·n candidate records (at most max(n, 2²¹),
+// which bounds memory for large n): each joint in turn
 // draws its unset variables from its target shares conditional on the
 // variables already set (its marginal shares when none is), and variables
 // in no joint are drawn from their marginal. Iterative proportional fitting
@@ -118,6 +119,9 @@ type IPF struct {
 }
 
 var _ Synthesizer = (*IPF)(nil)
+
+// maxPool caps the candidate pool (unless n itself is larger).
+const maxPool = 1 << 21
 
 // NewIPF returns an unfitted IPF.
 func NewIPF(c IPFConfig) (*IPF, error) {
@@ -237,7 +241,7 @@ func (s *IPF) Sample(ctx context.Context, n int, seed uint64) (*table.Table, err
 	for k, v := range vars {
 		idx[v.Name] = k
 	}
-	m := max(s.cfg.Pool*n, 1)
+	m := max(min(s.cfg.Pool*n, max(n, maxPool)), 1)
 	cells := make([][]int32, len(vars))
 	for k := range cells {
 		cells[k] = make([]int32, m)

@@ -1,6 +1,7 @@
 package baselines_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -541,5 +542,33 @@ func TestDefaultsValidate(t *testing.T) {
 		if b.err == nil || b.err.Error() != b.want {
 			t.Errorf("error %v, want %q", b.err, b.want)
 		}
+	}
+}
+
+// TestICLConcurrency checks that calls in flight at once do not change the
+// output.
+func TestICLConcurrency(t *testing.T) {
+	ctx := context.Background()
+	train := mixedTable(500, 3)
+	var outs [][]byte
+	for _, c := range []string{"1", "4"} {
+		s, err := baselines.New("llm-icl", baselines.Options{Client: copyingClient(train), Params: map[string]string{"batch": "7", "concurrency": c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Fit(ctx, train); err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Sample(ctx, 100, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := s.(*baselines.ICL).Stats(); st.Calls != 15 || st.ValidRows != 100 {
+			t.Errorf("concurrency %s: %+v, want 15 calls, 100 valid rows", c, st)
+		}
+		outs = append(outs, csvBytes(t, out))
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Errorf("output depends on concurrency")
 	}
 }
