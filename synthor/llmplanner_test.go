@@ -108,7 +108,7 @@ func planBrain(calls *atomic.Int64) llmtest.Brain {
 	return func(r llmtest.Request) (string, error) {
 		n := calls.Add(1)
 		prompt := r.Prompt()
-		vars := parseVars(prompt)
+		vars := parseVars(section(prompt, "ariables", "Each record is a group"))
 		if strings.Contains(prompt, "Which groups of variables depend") {
 			names := map[string]bool{}
 			for _, v := range vars {
@@ -128,7 +128,13 @@ func planBrain(calls *atomic.Int64) llmtest.Brain {
 		k, _ := strconv.Atoi(rule[1])
 		batch, _ := strconv.Atoi(rule[2])
 		joint := parseGuidance(section(prompt, "Joint guidance", "Marginal guidance"))
-		marginal := parseGuidance(section(prompt, "Marginal guidance", "Rules:"))
+		marginalEnd := "Rules:"
+		if strings.Contains(prompt, "Member guidance:") {
+			marginalEnd = "Member guidance:"
+		}
+		marginal := parseGuidance(section(prompt, "Marginal guidance", marginalEnd))
+		memberVars := parseVars(section(prompt, "Member variables", "Iteration "))
+		memberGuide := parseGuidance(section(prompt, "Member guidance:", "Rules:"))
 		lines := joint
 		if len(lines) == 0 {
 			lines = marginal
@@ -169,7 +175,11 @@ func planBrain(calls *atomic.Int64) llmtest.Brain {
 				}
 			}
 			count++
-			reply["proposal"+strconv.Itoa(count)] = map[string]any{"reason": g.text, "proposal": vals, "num": nums[i]}
+			prop := map[string]any{"reason": g.text, "proposal": vals, "num": nums[i]}
+			if len(memberVars) > 0 {
+				prop["members"] = brainMembers(vals, memberVars, memberGuide, count)
+			}
+			reply["proposal"+strconv.Itoa(count)] = prop
 		}
 		reply["n_proposals"] = count
 		b, _ := json.Marshal(reply)
@@ -178,6 +188,38 @@ func planBrain(calls *atomic.Int64) llmtest.Brain {
 		}
 		return string(b), nil
 	}
+}
+
+// brainMembers lists a group's members: as many as the group's
+// num_persons (the size variable a reader of the prompt would recognise),
+// each variable from the member guidance, rotating through its lines.
+func brainMembers(group map[string]any, vars []brainVar, guide []guideLine, salt int) []any {
+	k := 2
+	if r, ok := group["num_persons"].([]float64); ok {
+		k = min(max(int(math.Ceil(r[0])), 2), 5)
+	}
+	var members []any
+	for j := range k {
+		vals := map[string]any{}
+		for _, v := range vars {
+			var cands []any
+			for _, g := range guide {
+				if x, ok := g.vals[v.name]; ok {
+					cands = append(cands, x)
+				}
+			}
+			switch {
+			case len(cands) > 0:
+				vals[v.name] = cands[(j+salt)%len(cands)]
+			case v.cats != nil:
+				vals[v.name] = v.cats[0]
+			default:
+				vals[v.name] = []float64{v.lo, v.hi}
+			}
+		}
+		members = append(members, map[string]any{"proposal": vals})
+	}
+	return members
 }
 
 // llmRun is one synthesis of the e-commerce data through go-openai
@@ -768,5 +810,47 @@ func TestLLMPlannerSchemas(t *testing.T) {
 		if r.TemplateVersion != PromptVersion || r.Format != llm.FormatJSONSchema {
 			t.Errorf("request template %q format %q", r.TemplateVersion, r.Format)
 		}
+	}
+}
+
+// Grouped records (households of persons) through the fake: proposals carry
+// member lists, read from the prompt's member section.
+func TestLLMPlannerGroupedEndToEnd(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	var calls atomic.Int64
+	srv := llmtest.NewServer(planBrain(&calls))
+	defer srv.Close()
+	be, err := llm.Open(fakeCfg(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer be.Close()
+	s, err := New(Config{Planner: "llm", Iterations: 8, Joints: [][]string{{"housing_tenure", "householder_type"}}}, NewLLMPlanner(be, LLMPlannerOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Fit(context.Background(), datasets.Population(500, 1)); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Sample(context.Background(), 120, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := out.Groups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := s.Result()
+	if len(groups) != 120 || res.Repairs[RepairMembersMissing] != 0 || res.ParseFailures != 0 {
+		t.Errorf("%d households, repairs %v, parse failures %d", len(groups), res.Repairs, res.ParseFailures)
+	}
+	np := out.Col("num_persons")
+	for _, g := range groups {
+		if int64(g[1]-g[0]) != np.Ints[g[0]] {
+			t.Fatalf("household at row %d: %d members, num_persons %d", g[0]+1, g[1]-g[0], np.Ints[g[0]])
+		}
+	}
+	if !strings.Contains(srv.Requests()[0].Prompt(), "Member variables") {
+		t.Error("the prompt did not describe members")
 	}
 }
