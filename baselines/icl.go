@@ -61,7 +61,9 @@ type ICLConfig struct {
 }
 
 // DefaultICLConfig returns the defaults spelled out.
-func DefaultICLConfig() ICLConfig { return ICLConfig{Batch: 20, Bins: macro.DefaultBins, Concurrency: 1} }
+func DefaultICLConfig() ICLConfig {
+	return ICLConfig{Batch: 20, Bins: macro.DefaultBins, Concurrency: 1}
+}
 
 // Validate reports the first bad setting, naming its key.
 func (c ICLConfig) Validate() error {
