@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/synthor"
@@ -37,26 +38,15 @@ func (p plannerRun) accounting() string {
 }
 
 // newPlanner returns the planner the settings name: the stat planner (no
-// LLM), or the LLM planner over the backend configured by the llm keys.
-func newPlanner(cfg synthor.Config, file string, sets []string) (plannerRun, error) {
+// LLM), or the LLM planner over the backend configured by the llm keys,
+// logging retries to logw.
+func newPlanner(cfg synthor.Config, file string, sets []string, logw io.Writer) (plannerRun, error) {
 	if cfg.Planner == "" || cfg.Planner == "stat" {
 		return plannerRun{planner: synthor.Stat{}}, nil
 	}
-	lc, err := loadLLMConfig(file, sets)
+	p, b, err := openLLMPlanner(file, sets, logw)
 	if err != nil {
-		return plannerRun{}, err
+		return plannerRun{}, fmt.Errorf("llm: %w", err)
 	}
-	b, err := openBackend(lc)
-	if err != nil {
-		return plannerRun{}, err
-	}
-	return plannerRun{planner: synthor.NewLLMPlanner(b, synthor.LLMPlannerOptions{}), backend: b}, nil
-}
-
-func openBackend(lc llm.Config) (*llm.Backend, error) {
-	b, err := llm.Open(lc)
-	if err != nil {
-		return nil, fmt.Errorf("llm: %w", err)
-	}
-	return b, nil
+	return plannerRun{planner: p, backend: b}, nil
 }

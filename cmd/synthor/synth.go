@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
@@ -145,7 +147,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	)
 	start := time.Now()
 	if f.method == "llmsynthor" {
-		out, label, note, err = synthLLMSynthor(ctx, f, cfg, train, targets, schema, n)
+		out, label, note, err = synthLLMSynthor(ctx, f, cfg, train, targets, schema, n, cmd.ErrOrStderr())
 	} else {
 		out, label, err = synthBaseline(ctx, f, params, train, targets, n)
 	}
@@ -159,8 +161,8 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	return err
 }
 
-func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, train *table.Table, targets *macro.Targets, schema *table.Schema, n int) (*table.Table, string, string, error) {
-	pr, err := newPlanner(cfg, f.config, f.sets)
+func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
+	pr, err := newPlanner(cfg, f.config, f.sets, logw)
 	if err != nil {
 		return nil, "", "", err
 	}
@@ -218,9 +220,9 @@ func synthBaseline(ctx context.Context, f synthFlags, params map[string]string, 
 		if err != nil {
 			return nil, "", err
 		}
-		b, err := openBackend(lc)
+		b, err := llm.Open(lc)
 		if err != nil {
-			return nil, "", err
+			return nil, "", fmt.Errorf("llm: %w", err)
 		}
 		defer b.Close()
 		opts.Client = b
