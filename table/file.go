@@ -82,7 +82,8 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 // WriteFile writes t to path in the format its extension names (.csv,
 // .jsonl or .ndjson; a trailing .gz compresses). It writes a temporary
 // file in the same directory and renames it over path, so path is either
-// left as it was or holds the whole table.
+// left as it was or holds the whole table; the file gets mode 0644.
+// Writing Parquet is not supported.
 func WriteFile(path string, t *Table) error {
 	kind, gz, err := fileFormat(path)
 	if err != nil {
