@@ -190,7 +190,8 @@ func SDMetrics(ctx context.Context, in Input) ([]Score, error) {
 // and taken in real's order; real's kinds decide the metric (integer, float
 // and datetime columns are continuous, categorical ones discrete, text
 // columns are left out). It returns an error when cfg is invalid, a table is
-// nil, or a column of real is absent from synth or of another family there;
+// nil or over 2³¹−1 rows, or a column of real is absent from synth or of
+// another family there;
 // statistical trouble (empty or constant columns) gives NaN values with
 // reasons instead. Neither table is modified.
 func NewQualityReport(ctx context.Context, real, synth *table.Table, cfg QualityConfig) (*QualityReport, error) {
@@ -199,6 +200,11 @@ func NewQualityReport(ctx context.Context, real, synth *table.Table, cfg Quality
 	}
 	if real == nil || synth == nil {
 		return nil, fmt.Errorf("sdmetrics: real and synthetic tables are required")
+	}
+	for _, t := range []*table.Table{real, synth} {
+		if t.NumRows() > math.MaxInt32 {
+			return nil, fmt.Errorf("sdmetrics: %d rows: tables over %d rows are not supported", t.NumRows(), math.MaxInt32)
+		}
 	}
 	cols, err := sdmColumns(real, synth)
 	if err != nil {
