@@ -3,6 +3,7 @@ package baselines
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -42,13 +43,14 @@ const copulaMaxLevels = 50
 // Normal scores z = Φ⁻¹(u) give the correlation matrix R: Pearson on z, a
 // constant dimension uncorrelated, a one-hot dimension's correlations scaled
 // by sqrt(p(1−p))/φ(τ) to the latent (biserial) scale, entries clamped to
-// ±0.995, and R shrunk toward the identity until it is positive definite. Sampling draws z ~ N(0, R) through the Cholesky
+// ±0.995, and R replaced, when it is not positive definite, by a nearby
+// correlation matrix that is (eigenvalues clipped at 1e-3, unit diagonal). Sampling draws z ~ N(0, R) through the Cholesky
 // factor and maps back: numbers through u = Φ(z) and the empirical quantile
 // function with linear interpolation (inside the observed range; integer and
 // datetime columns rounded), frequency-ordered values by their interval,
 // and a one-hot column to the level l maximising z_l − τ_l + c_l, or the
 // baseline when none is positive, where τ_l = Φ⁻¹(1 − p_l) and the offsets
-// c_l are calibrated at fit time on 4,096 fixed draws so that the level
+// c_l are calibrated at fit time on 16,384 fixed draws so that the level
 // shares match the observed ones (to within one percentage point). Grouped
 // tables are refused.
 type GaussianCopula struct {
@@ -170,26 +172,10 @@ func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {
 	if p == 0 {
 		R.SetSym(0, 0, 1)
 	}
-	var chol mat.Cholesky
 	size := max(p, 1)
-	for lambda := 0.0; ; lambda = max(2*lambda, 1e-6) {
-		lambda = min(lambda, 1)
-		S := mat.NewSymDense(size, nil)
-		for a := 0; a < size; a++ {
-			for b := a; b < size; b++ {
-				v := (1 - lambda) * R.At(a, b)
-				if a == b {
-					v = 1
-				}
-				S.SetSym(a, b, v)
-			}
-		}
-		if chol.Factorize(S) {
-			break
-		}
-		if lambda == 1 {
-			return fmt.Errorf("%s: fit: correlation matrix is not positive definite", s.Name())
-		}
+	chol, err := nearestCorrelation(R, size)
+	if err != nil {
+		return fmt.Errorf("%s: fit: %w", s.Name(), err)
 	}
 	s.chol = mat.NewTriDense(size, mat.Lower, nil)
 	chol.LTo(s.chol)
@@ -360,9 +346,9 @@ func fitCopulaCol(cc *copulaCol, c *table.Column, z [][]float64) [][]float64 {
 	return append(z, d)
 }
 
-// calibrationDraws returns 4,096 fixed draws of z ~ N(0, R).
+// calibrationDraws returns 16,384 fixed draws of z ~ N(0, R).
 func (s *GaussianCopula) calibrationDraws() [][]float64 {
-	const draws = 4096
+	const draws = 16384
 	tri := s.chol.RawTriangular()
 	r := rand.New(rand.NewPCG(0, 0x63616c69))
 	p := s.dims
@@ -498,4 +484,53 @@ func (cc *copulaCol) set(b *builder, j, i int, z []float64) {
 	default:
 		c.Strs[i] = cc.strs[searchCum(cc.cum, v)]
 	}
+}
+
+// nearestCorrelation returns the Cholesky factorisation of R when R is
+// positive definite, else of a positive definite correlation matrix near
+// it: eigenvalues clipped at 1e-3 (Higham 2002's first projection step),
+// the result rescaled to a unit diagonal and, should rounding still defeat
+// the factorisation, shrunk toward the identity.
+func nearestCorrelation(R *mat.SymDense, size int) (*mat.Cholesky, error) {
+	var chol mat.Cholesky
+	if chol.Factorize(R) {
+		return &chol, nil
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(R, true) {
+		return nil, errors.New("eigen-decomposition of the correlation matrix failed")
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	for i := range vals {
+		vals[i] = max(vals[i], 1e-3)
+	}
+	C := mat.NewSymDense(size, nil)
+	for a := 0; a < size; a++ {
+		for b := a; b < size; b++ {
+			var v float64
+			for k, l := range vals {
+				v += vecs.At(a, k) * l * vecs.At(b, k)
+			}
+			C.SetSym(a, b, v)
+		}
+	}
+	d := make([]float64, size)
+	for a := range d {
+		d[a] = math.Sqrt(C.At(a, a))
+	}
+	for lambda := 0.0; lambda <= 1; lambda = max(2*lambda, 1e-6) {
+		S := mat.NewSymDense(size, nil)
+		for a := 0; a < size; a++ {
+			S.SetSym(a, a, 1)
+			for b := a + 1; b < size; b++ {
+				S.SetSym(a, b, (1-lambda)*C.At(a, b)/(d[a]*d[b]))
+			}
+		}
+		if chol.Factorize(S) {
+			return &chol, nil
+		}
+	}
+	return nil, errors.New("correlation matrix is not positive definite")
 }
