@@ -24,11 +24,10 @@ const sdmBins = 10
 
 // sdmCol is one scored column: its two sides and what the pairs need.
 type sdmCol struct {
-	name     string
-	cont     bool // numeric or datetime: KSComplement, correlation, binned
-	datetime bool
-	side     [2]*table.Column
-	rows     [2]int
+	name string
+	cont bool // numeric or datetime: KSComplement, correlation, binned
+	side [2]*table.Column
+	rows [2]int
 
 	// k is the number of contingency codes: the union of both sides'
 	// categories plus one for missing (discrete), or 11 bin labels
@@ -123,11 +122,10 @@ func sdmColumns(real, synth *table.Table) ([]*sdmCol, error) {
 			return nil, fmt.Errorf("sdmetrics: column %q is %s in the real table but %s in the synthetic table", rc.Name, rc.Kind, sc.Kind)
 		}
 		c := &sdmCol{
-			name:     rc.Name,
-			cont:     rc.Kind != table.Categorical,
-			datetime: rc.Kind == table.Datetime,
-			side:     [2]*table.Column{rc, sc},
-			rows:     [2]int{rc.Len(), sc.Len()},
+			name: rc.Name,
+			cont: rc.Kind != table.Categorical,
+			side: [2]*table.Column{rc, sc},
+			rows: [2]int{rc.Len(), sc.Len()},
 		}
 		out = append(out, c)
 	}

@@ -626,3 +626,58 @@ func TestSDMetricsWideCategories(t *testing.T) {
 		})
 	}
 }
+
+// TestSDMetricsKSBrute compares KSComplement with the statistic evaluated
+// naively at every value of either sample (ties, negative zero, mixed
+// integer and float sides, every sorting path).
+func TestSDMetricsKSBrute(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 4))
+	ecdf := func(x []float64, v float64) float64 {
+		k := 0
+		for _, y := range x {
+			if y <= v {
+				k++
+			}
+		}
+		return float64(k) / float64(len(x))
+	}
+	for _, tc := range []struct {
+		name   string
+		n1, n2 int
+		gen    func() float64
+	}{
+		{"coarse floats with ties", 300, 170, func() float64 { return float64(rng.IntN(20)-10) / 4 }},
+		{"signed zeros", 50, 60, func() float64 { return []float64{0, math.Copysign(0, -1), 1, -1}[rng.IntN(4)] }},
+		{"wide floats", 400, 333, func() float64 { return rng.NormFloat64() * 1e6 }},
+		{"small integers as floats", 500, 200, func() float64 { return float64(rng.IntN(7)) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := make([]float64, tc.n1)
+			b := make([]float64, tc.n2)
+			for i := range a {
+				a[i] = tc.gen()
+			}
+			for i := range b {
+				b[i] = tc.gen()
+			}
+			d := 0.0
+			for _, v := range append(slices.Clone(a), b...) {
+				d = max(d, math.Abs(ecdf(a, v)-ecdf(b, v)))
+			}
+			got, _ := sdmKSComplement(table.NewFloat("x", a), table.NewFloat("x", b))
+			sdmNear(t, "ks_complement", got, 1-d, 1e-12)
+			// The same values with an integer real side where they are
+			// integers.
+			ints := make([]int64, len(a))
+			isInt := true
+			for i, v := range a {
+				ints[i] = int64(v)
+				isInt = isInt && float64(ints[i]) == v
+			}
+			if isInt {
+				got, _ = sdmKSComplement(table.NewInteger("x", ints, nil), table.NewFloat("x", b))
+				sdmNear(t, "ks_complement (integer real side)", got, 1-d, 1e-12)
+			}
+		})
+	}
+}
