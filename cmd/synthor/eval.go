@@ -22,15 +22,16 @@ import (
 
 // evalOptions are the flags of synthor eval.
 type evalOptions struct {
-	real, synth, holdout string
-	schema, targets      string
-	groups               string
-	joints               string
-	bins                 int
-	format               string
-	pairFilter           string
-	seed                 uint64
-	c2stRows             int
+	real, holdout   string
+	synths          []string
+	schema, targets string
+	groups          string
+	joints          string
+	bins            int
+	format          string
+	pairFilter      string
+	seed            uint64
+	c2stRows        int
 }
 
 // evalFormats renders scores in each --format.
@@ -55,10 +56,12 @@ pearson_diff, spearman_diff, cramers_v_diff), runs a classifier two-sample test
 cut into --bins quantile bins of the real data for frequency tables; missing
 values are a category of their own there and are dropped from ks, wasserstein
 and correlations. With --targets, each score says whether its columns were a
-target of the synthesizer.`,
+target of the synthesizer. Given --synth more than once, eval scores each file
+and prints one comparison with a value column per file.`,
 		Example: `  synthor eval --real ref.csv --synth synth.csv
   synthor eval --real ref.csv --synth synth.csv --joints "age,gender,category;category,price" --format json
-  synthor eval --real ref.csv --synth synth.csv --metrics fidelity,sdmetrics --targets targets.yaml`,
+  synthor eval --real ref.csv --synth synth.csv --metrics fidelity,sdmetrics --targets targets.yaml
+  synthor eval --real ref.csv --synth llmsynthor.csv --synth bayes-net.csv --synth independent.csv --format markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runEval(cmd, o)
@@ -66,7 +69,7 @@ target of the synthesizer.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.real, "real", "", "real (reference) table `FILE`")
-	f.StringVar(&o.synth, "synth", "", "synthetic table `FILE`")
+	f.StringArrayVar(&o.synths, "synth", nil, "synthetic table `FILE`; repeat it to compare several side by side")
 	f.StringVar(&o.holdout, "holdout", "", "optional held-out real table `FILE` (for groups that use one)")
 	f.StringVar(&o.schema, "schema", "", "schema `FILE` (YAML or JSON) applied to every table; kinds are inferred without it")
 	f.StringVar(&o.targets, "targets", "", "macro aggregates `FILE`: scores over a targeted marginal or joint are marked targeted")
@@ -105,7 +108,7 @@ func parseJoints(s string) ([][]string, error) {
 
 // validate checks the flags; its errors are usage errors.
 func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
-	if o.real == "" || o.synth == "" {
+	if o.real == "" || len(o.synths) == 0 {
 		return nil, nil, nil, usagef("eval: --real and --synth are required")
 	}
 	if _, ok := evalFormats[o.format]; !ok {
@@ -167,16 +170,8 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err != nil {
 		return err
 	}
-	synth, err := read(o.synth)
-	if err != nil {
-		return err
-	}
 	holdout, err := read(o.holdout)
 	if err != nil {
-		return err
-	}
-	alignMissing(real, synth)
-	if err := sameColumns(real, synth, o.real, o.synth); err != nil {
 		return err
 	}
 	if holdout != nil {
@@ -193,7 +188,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		}
 	}
 	in := metrics.Input{
-		Real: real, Synth: synth, Holdout: holdout,
+		Real: real, Holdout: holdout,
 		Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: o.seed,
 		C2STRows: o.c2stRows,
 	}
@@ -207,14 +202,36 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		}
 		in.Targeted = targetKeys(tg)
 	}
-	var scores []metrics.Score
-	for i, g := range groups {
-		s, err := g.Scores(cmd.Context(), in)
+	var runs [][]metrics.Score
+	for _, path := range o.synths {
+		synth, err := read(path)
 		if err != nil {
-			return fmt.Errorf("eval: %s: %w", names[i], err)
+			return err
 		}
-		scores = append(scores, s...)
+		alignMissing(real, synth)
+		if err := sameColumns(real, synth, o.real, path); err != nil {
+			return err
+		}
+		in.Synth = synth
+		var scores []metrics.Score
+		for i, g := range groups {
+			s, err := g.Scores(cmd.Context(), in)
+			if err != nil {
+				return fmt.Errorf("eval: %s: %s: %w", path, names[i], err)
+			}
+			scores = append(scores, s...)
+		}
+		runs = append(runs, scores)
 	}
+	if len(runs) > 1 {
+		var buf bytes.Buffer
+		if err := writeComparison(&buf, o.format, o.synths, runs); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		_, err = cmd.OutOrStdout().Write(buf.Bytes())
+		return err
+	}
+	scores := runs[0]
 	// Render to a buffer first: a failure never leaves half a report.
 	var buf bytes.Buffer
 	if err := evalFormats[o.format](&buf, scores); err != nil {
