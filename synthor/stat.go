@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sort"
 
@@ -17,11 +18,15 @@ import (
 // Each iteration it takes the joint cells that lack the most records (the
 // largest positive deficits at the target size), one proposal per cell, and
 // completes the variables a cell leaves open from the target statistics:
-// first from the joints that overlap the variables already fixed (the cell
-// with the largest deficit among those consistent with them: a conditional
-// of the target), then from each variable's marginal. A numeric variable's
-// range is the sub-bin, inside the chosen main bin, that lacks the most
-// records (the paper's refinement). The batch is split among the proposals
+// first from the joints that overlap the variables already fixed (a cell
+// consistent with them, drawn with probability proportional to its deficit:
+// a conditional of what is still missing), then from each variable's
+// marginal the same way. A numeric variable's range is a sub-bin inside the
+// chosen main bin, drawn by deficit too (the paper's refinement). The draws
+// come from the run seed and the iteration, so a seed gives one output;
+// drawing rather than always taking the largest cell keeps variables that
+// no target ties together from being coupled by the order in which cells
+// fill. The batch is split among the proposals
 // in proportion to their deficits. After each proposal the working deficits
 // are lowered by its share of the batch, so one iteration's proposals spread
 // over different cells. Dependencies ("auto") are the groups with the
@@ -111,12 +116,13 @@ func (Stat) Plan(_ context.Context, st *State) (*Plan, error) {
 	if st.Members != nil {
 		mw = newDeficits(st.Members)
 	}
+	rng := rand.New(rand.NewPCG(st.Seed, uint64(st.Iteration)))
 	nprop := max(1, st.MaxProposals)
 	est := float64(st.Batch) / float64(nprop)
 	var props []Proposal
 	var weights []float64
 	for len(props) < nprop {
-		cells, weight := w.pick()
+		cells, weight := w.pick(rng)
 		if cells == nil {
 			break
 		}
@@ -128,7 +134,7 @@ func (Stat) Plan(_ context.Context, st *State) (*Plan, error) {
 				p.Values[st.GroupSize] = Range(float64(size), float64(size))
 			}
 			for range max(1, size) {
-				mc, _ := mw.pick()
+				mc, _ := mw.pick(rng)
 				if mc == nil {
 					break
 				}
@@ -173,7 +179,7 @@ func groupSize(st *State, vals map[string]Value) int {
 // overlapping joints and marginals. It returns per-variable cells (fine
 // cells for numeric variables) and the deficit that chose it, or nil when the
 // level has no variable.
-func (d *deficits) pick() ([]int, float64) {
+func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 	nvars := len(d.marg)
 	if nvars == 0 {
 		return nil, 0
@@ -219,7 +225,7 @@ func (d *deficits) pick() ([]int, float64) {
 		if next == nil {
 			break
 		}
-		k := bestCell(next.d, func(k int) bool {
+		k := drawCell(next.d, rng, func(k int) bool {
 			if hasMissing(next.c, k) {
 				return false
 			}
@@ -241,7 +247,7 @@ func (d *deficits) pick() ([]int, float64) {
 			continue
 		}
 		v := td.c.Vars[0]
-		k := bestCell(td.d, func(k int) bool { return k != v.MissingCell() })
+		k := drawCell(td.d, rng, func(k int) bool { return k != v.MissingCell() })
 		cells[i] = k
 		if first == nil && td.d[k] > weight {
 			weight = td.d[k]
@@ -256,7 +262,7 @@ func (d *deficits) pick() ([]int, float64) {
 		}
 		k := f.c.Vars[0].Levels() / max(1, v.Levels()) // sub-bins per main bin
 		main := cells[i]
-		sub := bestCell(f.d, func(c int) bool { return c/k == main && c < f.c.Vars[0].Levels() })
+		sub := drawCell(f.d, rng, func(c int) bool { return c/k == main && c < f.c.Vars[0].Levels() })
 		if sub < 0 {
 			sub = main * k
 		}
@@ -299,6 +305,32 @@ func (d *deficits) take(cells []int, n float64) {
 		}
 		td.d[td.c.Cell(at...)] -= n
 	}
+}
+
+// drawCell draws a cell among those ok accepts with probability
+// proportional to its positive deficit; with no positive deficit it returns
+// the largest (bestCell).
+func drawCell(d []float64, rng *rand.Rand, ok func(int) bool) int {
+	total := 0.0
+	for k, x := range d {
+		if x > 0 && ok(k) {
+			total += x
+		}
+	}
+	if total <= 0 {
+		return bestCell(d, ok)
+	}
+	u := rng.Float64() * total
+	last := -1
+	for k, x := range d {
+		if x > 0 && ok(k) {
+			last = k
+			if u -= x; u < 0 {
+				return k
+			}
+		}
+	}
+	return last
 }
 
 // apportion splits total among weights in proportion (largest remainders,
