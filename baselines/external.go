@@ -71,7 +71,8 @@ func newExternalFromParams(p params, _ Options) (Synthesizer, error) {
 //
 //	COMMAND... --train DIR/train.csv --schema DIR/schema.json --rows N --seed S --out DIR/out.csv
 //
-// with the configured timeout. The program must write a CSV with a header
+// with the configured timeout (on Unix the program runs in its own process
+// group, and a timeout kills the whole group). The program must write a CSV with a header
 // naming every schema column (any order) and N data rows (N groups for a
 // grouped table); categories must be ones of the schema. A failure, a
 // timeout, or a missing, empty, ragged or invalid output is an error that
@@ -166,6 +167,7 @@ func (s *External) Sample(ctx context.Context, n int, seed uint64) (*table.Table
 	cmd.Stdout = &stderr
 	cmd.Dir = dir
 	cmd.WaitDelay = 2 * time.Second
+	killGroup(cmd)
 	prog := strings.Join(s.cfg.Command, " ")
 	err = cmd.Run()
 	switch {
