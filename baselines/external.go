@@ -174,7 +174,7 @@ func (s *External) Sample(ctx context.Context, n int, seed uint64) (*table.Table
 	case cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil:
 		return nil, fmt.Errorf("external: command %q timed out after %s%s", prog, s.cfg.Timeout, stderr.suffix())
 	case ctx.Err() != nil:
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("external: %w", ctx.Err())
 	case err != nil:
 		return nil, fmt.Errorf("external: command %q failed: %w%s", prog, err, stderr.suffix())
 	}
