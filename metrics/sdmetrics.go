@@ -171,15 +171,18 @@ func SDMetrics(ctx context.Context, in Input) ([]Score, error) {
 //     (each side's own edges, as the report does), its mean and Σ (x − x̄)²,
 //     and KSComplement: integer and datetime columns whose joint range is
 //     small are counted into one array per side (no sort), others are
-//     radix-sorted. Each side of each column also lists the rows off its
-//     most frequent code when that code holds 40 % of the rows or more.
-//  3. Per pair, in parallel: two continuous columns get Pearson correlations
+//     radix-sorted.
+//  3. sdmPlanLists picks the column sides whose rows off the most frequent
+//     code are worth listing (that code holds 40 % of the rows or more and
+//     the pairs counted through the list save more than it costs); they
+//     are listed in parallel.
+//  4. Per pair, in parallel: two continuous columns get Pearson correlations
 //     (an exact integer sum for integer columns); any other pair a
 //     contingency table per side, counted with interleaved tables over the
 //     shorter row list (the dominant code's cells follow from the margins)
 //     or over every row. Under the sdmetrics filter the real side decides
 //     first and the synthetic side is skipped for pairs below threshold.
-//  4. aggregate: the two property means and their mean.
+//  5. aggregate: the two property means and their mean.
 //
 // Unlike SDMetrics, which draws 50,000 rows without a seed for each
 // contingency pair of a larger table, every row is used, so the numbers are
@@ -236,7 +239,29 @@ func NewQualityReport(ctx context.Context, real, synth *table.Table, cfg Quality
 		return nil, err
 	}
 
-	// Step 2: every pair, pulled by the workers one at a time, the most
+	// Step 2: the row lists worth building; under the sdmetrics filter only
+	// the real side's, as few pairs reach the synthetic side.
+	sides := []int{sdmReal, sdmSynth}
+	if filter {
+		sides = sides[:1]
+	}
+	type listJob struct{ col, side int }
+	var lists []listJob
+	for i, p := range sdmPlanLists(cols, sides) {
+		for s, ok := range p {
+			if ok {
+				lists = append(lists, listJob{i, s})
+			}
+		}
+	}
+	if err := sdmParallel(ctx, workers, len(lists), func(i int) {
+		c, s := cols[lists[i].col], lists[i].side
+		c.sp[s] = newSDMSparse(&c.codes[s], c.count[s], c.rows[s])
+	}); err != nil {
+		return nil, err
+	}
+
+	// Step 3: every pair, pulled by the workers one at a time, the most
 	// rows to count first.
 	type job struct{ a, b, slot, cost int }
 	var jobs []job

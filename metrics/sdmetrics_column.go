@@ -138,11 +138,8 @@ func (c *sdmCol) release() {
 	c.sp = [2]*sdmSparse{}
 }
 
-// setCounts records side s's per-code counts and builds its row list.
-func (c *sdmCol) setCounts(s int, count []int) {
-	c.count[s] = count
-	c.sp[s] = newSDMSparse(&c.codes[s], count, c.rows[s])
-}
+// setCounts records side s's per-code counts.
+func (c *sdmCol) setCounts(s int, count []int) { c.count[s] = count }
 
 // countCodes counts side s's codes (len k).
 func (c *sdmCol) countCodes(s int) []int {

@@ -17,12 +17,69 @@ type sdmSparse struct {
 	count []int   // rows per code, len k
 }
 
-// sdmSparseShare is the largest share of rows a list may hold: a listed
-// row costs about 1.5 plain increments (one more load, scattered reads).
-const sdmSparseShare = 0.6
+// Costs in ns per row on amd64, for deciding which row lists to build: an
+// increment over every row, an increment through a list, scanning codes for
+// a list and writing one listed row.
+const (
+	sdmCostPlain  = 0.55
+	sdmCostListed = 1.0
+	sdmCostScan   = 0.2
+	sdmCostWrite  = 1.2
+)
 
-// newSDMSparse builds the list of codes, or returns nil when the dominant
-// code is too rare for the list to pay.
+// listLen returns the length of side s's would-be row list, or −1 when
+// the side is too small or its dominant code too rare for one.
+func (c *sdmCol) listLen(s int) int {
+	n := c.rows[s]
+	if n < 1<<10 || c.count[s] == nil || c.binErr != "" {
+		return -1
+	}
+	top := 0
+	for _, k := range c.count[s] {
+		top = max(top, k)
+	}
+	if rest := n - top; float64(rest) <= 0.6*float64(n) {
+		return rest
+	}
+	return -1
+}
+
+// sdmPlanLists returns, per column and side, whether to build its row list:
+// each contingency pair counted on a side is assigned the shorter candidate
+// list of its two columns, and a list is built when what its pairs save
+// over plain counting exceeds what building it costs.
+func sdmPlanLists(cols []*sdmCol, sides []int) [][2]bool {
+	plan := make([][2]bool, len(cols))
+	for _, s := range sides {
+		length := make([]int, len(cols))
+		for i, c := range cols {
+			length[i] = c.listLen(s)
+		}
+		saving := make([]float64, len(cols))
+		for i := range cols {
+			for j := i + 1; j < len(cols); j++ {
+				if cols[i].cont && cols[j].cont {
+					continue
+				}
+				best := i
+				if length[i] < 0 || (length[j] >= 0 && length[j] < length[i]) {
+					best = j
+				}
+				if length[best] < 0 {
+					continue
+				}
+				saving[best] += sdmCostPlain*float64(cols[best].rows[s]) - sdmCostListed*float64(length[best])
+			}
+		}
+		for i, c := range cols {
+			build := sdmCostScan*float64(c.rows[s]) + sdmCostWrite*float64(length[i])
+			plan[i][s] = length[i] >= 0 && saving[i] > build
+		}
+	}
+	return plan
+}
+
+// newSDMSparse builds the list of rows off the most frequent code.
 func newSDMSparse(codes *sdmCodes, count []int, n int) *sdmSparse {
 	dom := 0
 	for c, k := range count {
@@ -31,9 +88,6 @@ func newSDMSparse(codes *sdmCodes, count []int, n int) *sdmSparse {
 		}
 	}
 	rest := n - count[dom]
-	if n < 1<<10 || float64(rest) > sdmSparseShare*float64(n) || n >= 1<<31 {
-		return nil
-	}
 	sp := &sdmSparse{dom: dom, rows: make([]int32, rest+1), count: count}
 	switch {
 	case codes.u8 != nil:

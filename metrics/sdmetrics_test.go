@@ -520,13 +520,17 @@ func TestSDMetricsPathsAgree(t *testing.T) {
 					t.Fatalf("counts differ:\none  %v\nfour %v", one, four)
 				}
 				if n < 1<<10 {
-					if cat.sp[0] != nil {
-						t.Fatal("row list on a small table")
+					if cat.listLen(0) >= 0 {
+						t.Fatal("row list planned on a small table")
 					}
 					return
 				}
-				if cat.sp[0] == nil || cat.sp[0].dom != 2 {
-					t.Fatal("no row list for a column 70% one category")
+				if cat.listLen(0) < 0 {
+					t.Fatal("no row list planned for a column 70% one category")
+				}
+				cat.sp[0] = newSDMSparse(&cat.codes[0], cat.count[0], n)
+				if cat.sp[0].dom != 2 || len(cat.sp[0].rows) != cat.listLen(0) {
+					t.Fatalf("row list off code %d with %d rows, want code 2 and %d", cat.sp[0].dom, len(cat.sp[0].rows), cat.listLen(0))
 				}
 				onB := sdmCountSparse(&col.codes[0], &cat.codes[0], col.k, cat.k, cat.sp[0], false, col.count[0])
 				if !slices.Equal(onB, one) {
@@ -623,6 +627,24 @@ func TestSDMetricsWideCategories(t *testing.T) {
 			sdmNear(t, "real cramér's v", p.RealAssociation, wantV, 1e-9)
 			rep = sdmReport(t, table.MustNew(real[0], real[1]), table.MustNew(synth[0], synth[1]), PairFilterAll)
 			sdmNear(t, "contingency_similarity", sdmPairScore(t, rep, "a", "b").Value, wantScore, 1e-12)
+			// The same pair with every possible row list built, whatever
+			// the planner would choose.
+			cols, err := sdmColumns(table.MustNew(real[0], real[1]), table.MustNew(synth[0], synth[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cols {
+				c.prepare()
+				for s := range 2 {
+					if c.listLen(s) >= 0 {
+						c.sp[s] = newSDMSparse(&c.codes[s], c.count[s], c.rows[s])
+					}
+				}
+			}
+			if tc.dominant > 0 && cols[0].sp[0] == nil {
+				t.Fatal("no row list for the skewed column")
+			}
+			sdmNear(t, "listed contingency_similarity", sdmPair(cols[0], cols[1], false).Value, wantScore, 1e-12)
 		})
 	}
 }
