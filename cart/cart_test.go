@@ -350,3 +350,20 @@ func TestSweepPathsAgree(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkForest(b *testing.B) {
+	X, y := noisyXOR(20000, 1)
+	for _, trees := range []int{10, 50} {
+		b.Run("trees="+strconv.Itoa(trees), func(b *testing.B) {
+			for b.Loop() {
+				f, err := FitForest(X, Classes(y, 2), ForestOptions{Trees: trees, Tree: Options{MinLeaf: 5}, Seed: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := 0; i < 1000; i++ {
+					_ = f.PredictProba(X, i)
+				}
+			}
+		})
+	}
+}
