@@ -168,6 +168,9 @@ type grower struct {
 	touched         []int32
 	order           []int32
 	feats           []int
+	slab            []float64 // leaf values, allocated in chunks
+	goLeft          []bool    // scratch: bins sent left by a numeric split
+	bestOrder       []int32   // scratch: the bin order of the best split
 	t               *Tree
 }
 
@@ -235,10 +238,18 @@ func (g *grower) impurity(rows []int32) (a, imp float64) {
 	return s * s, math.Max(ss-s*s/n, 0)
 }
 
+// leafValue returns the class shares (or the mean) of rows, stored in the
+// tree's value slab so that a tree makes few allocations.
 func (g *grower) leafValue(rows []int32) []float64 {
 	n := float64(len(rows))
+	k := max(g.k, 1)
+	if cap(g.slab)-len(g.slab) < k {
+		g.slab = make([]float64, 0, max(1024, 4*k))
+	}
+	v := g.slab[len(g.slab) : len(g.slab)+k : len(g.slab)+k]
+	g.slab = g.slab[:len(g.slab)+k]
+	clear(v)
 	if g.k > 0 {
-		v := make([]float64, g.k)
 		for _, r := range rows {
 			v[g.y.Codes[r]]++
 		}
@@ -247,11 +258,11 @@ func (g *grower) leafValue(rows []int32) []float64 {
 		}
 		return v
 	}
-	var s float64
 	for _, r := range rows {
-		s += g.y.Values[r]
+		v[0] += g.y.Values[r]
 	}
-	return []float64{s / n}
+	v[0] /= n
+	return v
 }
 
 // grow adds the node for rows (and its subtree) and returns its index.
@@ -270,7 +281,18 @@ func (g *grower) grow(rows []int32, depth int) int32 {
 	}
 	// Partition rows in place: left first.
 	b := &g.bins[best.feature]
-	goLeft := make([]bool, b.nb)
+	// Numeric splits partition through a scratch set; a categorical node
+	// keeps its own (it is the node's level set).
+	var goLeft []bool
+	if b.cat {
+		goLeft = make([]bool, b.nb)
+	} else {
+		if cap(g.goLeft) < b.nb {
+			g.goLeft = make([]bool, b.nb)
+		}
+		goLeft = g.goLeft[:b.nb]
+		clear(goLeft)
+	}
 	for _, bin := range best.order[:best.cut] {
 		goLeft[bin] = true
 	}
@@ -325,7 +347,9 @@ func (g *grower) grow(rows []int32, depth int) int32 {
 
 // bestSplit returns the best split of rows, or one with feature -1.
 func (g *grower) bestSplit(rows []int32, parentScore float64) split {
-	best := split{feature: -1, gain: g.minGain}
+	// best.order reuses one buffer: grow is done with it before recursing.
+	best := split{feature: -1, gain: g.minGain, order: g.bestOrder[:0]}
+	defer func() { g.bestOrder = best.order[:0] }()
 	g.feats = g.feats[:0]
 	for j := range g.X {
 		g.feats = append(g.feats, j)
