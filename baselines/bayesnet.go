@@ -111,8 +111,9 @@ func newBayesNetFromParams(p params, _ Options) (Synthesizer, error) {
 // Networks", ACM TODS 42(4), 2017).
 //
 // Fit discretises every column: categories as they are, numbers into Bins
-// quantile bins (equal-width bins over the schema's min/max, or the observed
-// range, when private), a missing value as one more cell. It then orders the
+// quantile bins (equal-width bins over the schema's min/max when private;
+// without a schema range the observed minimum and maximum are used, and
+// those two values are not protected), a missing value as one more cell. It then orders the
 // columns greedily: the first is the column with the largest total mutual
 // information with the others (at random under privacy); each next step adds
 // the pair (column X, parent set Π of min(K, placed) placed columns) with the
