@@ -32,7 +32,9 @@
 //	bootstrap        resampled training records: copies real records
 //
 // Shared conventions: numeric output stays inside the observed range
-// (ipf: inside the target bins, whose outer edges are the observed range);
+// (ipf: inside the target bins, whose outer edges are the observed range;
+// llm-icl: inside the schema's min/max where the schema gives them;
+// external: whatever the program writes, checked only against the schema);
 // missing values are reproduced at about their observed share; integer
 // and datetime columns are rounded to whole units. Grouped tables (a group
 // key, such as households of persons) are modelled by bootstrap,
