@@ -181,6 +181,7 @@ func (s *BayesNet) Fit(ctx context.Context, train *table.Table) error {
 	if err := checkTrain(s.Name(), train, false); err != nil {
 		return err
 	}
+	s.fit = false // until this fit succeeds
 	cfg := s.cfg
 	dp := cfg.Epsilon > 0
 	var dpRand *rand.Rand

@@ -99,6 +99,7 @@ func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {
 		return err
 	}
 	n := train.NumRows()
+	s.chol = nil // unfitted until this fit succeeds
 	s.tp = newTemplate(train)
 	s.cols = make([]copulaCol, train.NumCols())
 	var z [][]float64 // normal scores, one slice per dimension

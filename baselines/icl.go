@@ -207,7 +207,8 @@ func (s *ICL) Fit(ctx context.Context, train *table.Table) error {
 	if err := checkTrain(s.Name(), train, false); err != nil {
 		return err
 	}
-	s.tp = newTemplate(train)
+	s.tp = nil // unfitted until this fit succeeds
+	tp := newTemplate(train)
 	s.fields = make([]iclField, train.NumCols())
 	space, err := macro.NewSpace(train, s.cfg.Bins)
 	if err != nil {
@@ -221,7 +222,7 @@ func (s *ICL) Fit(ctx context.Context, train *table.Table) error {
 	sb.WriteString("Columns:\n")
 	for j, c := range train.Cols {
 		f := &s.fields[j]
-		f.col = s.tp.cols[j]
+		f.col = tp.cols[j]
 		fmt.Fprintf(&sb, "- %s (%s", c.Name, c.Kind)
 		switch {
 		case c.Kind == table.Categorical:
@@ -281,6 +282,7 @@ func (s *ICL) Fit(ctx context.Context, train *table.Table) error {
 		fmt.Fprintf(&sb, "- %s: %s\n", v.Name, strings.Join(parts, ", "))
 	}
 	s.render = sb.String()
+	s.tp = tp
 	s.rows = nil
 	if s.cfg.Examples > 0 {
 		s.rows = copyTable(train)

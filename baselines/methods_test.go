@@ -572,3 +572,27 @@ func TestICLConcurrency(t *testing.T) {
 		t.Errorf("output depends on concurrency")
 	}
 }
+
+// TestGroupedNotContiguous checks that a grouped table whose groups are not
+// contiguous is a fit error naming the method and the row, and leaves the
+// method unfitted.
+func TestGroupedNotContiguous(t *testing.T) {
+	train := table.MustNew(
+		table.NewInteger("hh", []int64{1, 1, 2, 1}, nil),
+		table.NewInteger("age", []int64{30, 5, 40, 8}, nil),
+	)
+	train.GroupKey = "hh"
+	for _, name := range []string{"bootstrap", "independent"} {
+		s, err := baselines.New(name, baselines.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Fit(context.Background(), train)
+		if want := name + `: fit: group key "hh": value "1" at row 4 is not contiguous with its group`; err == nil || err.Error() != want {
+			t.Errorf("error %v, want %q", err, want)
+		}
+		if _, err := s.Sample(context.Background(), 1, 1); !errors.Is(err, baselines.ErrNotFitted) {
+			t.Errorf("%s: sample after a failed fit: %v, want ErrNotFitted", name, err)
+		}
+	}
+}

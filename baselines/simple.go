@@ -2,6 +2,7 @@ package baselines
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 
@@ -40,15 +41,16 @@ func (s *Bootstrap) Fit(ctx context.Context, train *table.Table) error {
 	if err := checkTrain(s.Name(), train, true); err != nil {
 		return err
 	}
-	s.train = copyTable(train)
-	s.plan = nil
+	kept := copyTable(train)
+	var plan *groupPlan
 	if train.GroupKey != "" {
-		p, err := newGroupPlan(s.train)
+		p, err := newGroupPlan(kept)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: fit: %w", s.Name(), err)
 		}
-		s.plan = p
+		plan = p
 	}
+	s.train, s.plan = kept, plan
 	return ctx.Err()
 }
 
@@ -260,7 +262,8 @@ func (s *Independent) Fit(ctx context.Context, train *table.Table) error {
 	if train.GroupKey != "" {
 		p, err := newGroupPlan(train)
 		if err != nil {
-			return err
+			s.tp = nil
+			return fmt.Errorf("%s: fit: %w", s.Name(), err)
 		}
 		s.plan = p
 		first := make([]int, len(p.ranges))
