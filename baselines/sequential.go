@@ -129,8 +129,9 @@ func (s *CART) Fit(ctx context.Context, train *table.Table) error {
 		return err
 	}
 	n := train.NumRows()
+	s.tp = nil // unfitted until this fit succeeds
 	s.train = copyTable(train)
-	s.tp = newTemplate(train)
+	tp := newTemplate(train)
 	s.marg = make([]*marginal, train.NumCols())
 	s.cols = nil
 	feats := make([]cart.Feature, train.NumCols())
@@ -162,18 +163,24 @@ func (s *CART) Fit(ctx context.Context, train *table.Table) error {
 			}
 		})
 	}
-	for k, cc := range s.cols {
-		if len(cc.feats) > 0 {
+	// Later columns have more features: schedule them first.
+	for k := len(s.cols) - 1; k >= 0; k-- {
+		if len(s.cols[k].feats) > 0 {
 			next <- k
 		}
 	}
 	close(next)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		s.tp = nil
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return ctx.Err()
+	s.tp = tp
+	return nil
 }
 
 func (s *CART) fitColumn(ctx context.Context, cc *cartCol, feats []cart.Feature) error {
