@@ -60,3 +60,41 @@ func TestEvalComparesSeveralSynthFiles(t *testing.T) {
 		t.Fatalf("markdown header %q lacks a column per file", head)
 	}
 }
+
+func TestEvalSDMetricsSelfIsOne(t *testing.T) {
+	dir := t.TempDir()
+	adult := filepath.Join(dir, "adult.csv")
+	if _, _, _, err := runCLI(t, "datasets", "export", "adult", "--out", adult); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, _, err := runCLI(t, "eval", "--real", adult, "--synth", adult, "--metrics", "sdmetrics", "--pair-filter", "all", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Metrics []struct {
+			Name    string   `json:"name"`
+			Columns []string `json:"columns"`
+			Value   *float64 `json:"value"`
+		} `json:"metrics"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// 15 columns, 105 pairs, 2 properties and the overall score.
+	if len(doc.Metrics) != 15+105+3 {
+		t.Fatalf("%d scores, want 123", len(doc.Metrics))
+	}
+	for _, m := range doc.Metrics {
+		if m.Value == nil || *m.Value != 1 {
+			t.Fatalf("%s %v = %v, want 1", m.Name, m.Columns, m.Value)
+		}
+	}
+	table, _, _, err := runCLI(t, "eval", "--real", adult, "--synth", adult, "--metrics", "sdmetrics", "--format", "table")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(table, "\n") > 60 || !strings.Contains(strings.ToLower(table), "overall") {
+		t.Fatalf("the table format should print the quality summary, not every row:\n%s", table)
+	}
+}

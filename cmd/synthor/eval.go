@@ -233,11 +233,20 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	}
 	scores := runs[0]
 	// Render to a buffer first: a failure never leaves half a report.
+	// In the terminal table the sdmetrics group is shown as its summary
+	// (overall, properties, worst five columns and pairs), not row by row.
 	var buf bytes.Buffer
-	if err := evalFormats[o.format](&buf, scores); err != nil {
-		return fmt.Errorf("eval: %w", err)
+	shown := scores
+	summary := o.format == "table" && slices.Contains(names, "sdmetrics")
+	if summary {
+		shown = slices.DeleteFunc(slices.Clone(scores), func(s metrics.Score) bool { return s.Group == "sdmetrics" })
 	}
-	if o.format == "table" && slices.Contains(names, "sdmetrics") {
+	if len(shown) > 0 || !summary {
+		if err := evalFormats[o.format](&buf, shown); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+	}
+	if summary {
 		if err := writeSummary(&buf, scores); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
@@ -467,6 +476,8 @@ func writeSummary(w *bytes.Buffer, scores []metrics.Score) error {
 			sd = append(sd, s)
 		}
 	}
-	w.WriteByte('\n')
+	if w.Len() > 0 {
+		w.WriteByte('\n')
+	}
 	return metrics.WriteQualitySummary(w, sd)
 }
