@@ -88,14 +88,17 @@ func (v *Var) encode(c *table.Column, dst []int32) error {
 	if c.Kind != table.Categorical {
 		return fmt.Errorf("column %q is %s, expected a categorical column", c.Name, c.Kind)
 	}
+	cells := make(map[string]int32, len(v.Categories))
+	for i, s := range v.Categories {
+		cells[s] = int32(i)
+	}
 	remap := make([]int32, len(c.Dict))
 	for j, s := range c.Dict {
-		cell := v.CategoryCell(s)
-		if cell < 0 {
-			remap[j] = -1
-			continue
+		cell, ok := cells[s]
+		if !ok {
+			cell = -1
 		}
-		remap[j] = int32(cell)
+		remap[j] = cell
 	}
 	for i, code := range c.Codes {
 		if code == table.Missing {

@@ -214,6 +214,21 @@ func synthBaseline(ctx context.Context, f synthFlags, params map[string]string, 
 	if err != nil {
 		return nil, "", usageError{fmt.Errorf("synth: %w (or llmsynthor)", err)}
 	}
+	// Keys that are LLMSynthor settings go to a baseline too when it
+	// declares them (ipf's joints, bayes-net's bins, ...).
+	synthSets := map[string]string{}
+	for _, s := range f.sets {
+		if k, v, ok := strings.Cut(s, "="); ok {
+			synthSets[strings.ToLower(strings.TrimSpace(k))] = v
+		}
+	}
+	for _, p := range m.Params {
+		if v, ok := synthSets[p.Key]; ok {
+			if _, set := params[p.Key]; !set {
+				params[p.Key] = v
+			}
+		}
+	}
 	opts := baselines.Options{Params: params}
 	if f.method == "llm-icl" {
 		lc, err := loadLLMConfig(f.config, f.sets)
@@ -229,7 +244,7 @@ func synthBaseline(ctx context.Context, f synthFlags, params map[string]string, 
 	}
 	s, err := baselines.New(f.method, opts)
 	if err != nil {
-		return nil, "", err
+		return nil, "", usageError{err} // a bad --set value for the method
 	}
 	if targets != nil {
 		ft, ok := s.(interface {
@@ -243,13 +258,17 @@ func synthBaseline(ctx context.Context, f synthFlags, params map[string]string, 
 		err = s.Fit(ctx, train)
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: fit: %w", f.method, err)
+		return nil, "", err
 	}
 	out, err := s.Sample(ctx, n, f.seed)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: sample: %w", f.method, err)
+		return nil, "", err
 	}
-	label := f.method + " [" + m.Label + "]"
+	desc := m.Label
+	if l, ok := s.(baselines.Labeler); ok {
+		desc = l.Label()
+	}
+	label := f.method + " [" + desc + "]"
 	if m.CopiesRecords {
 		label += " (copies real records)"
 	}
