@@ -4,28 +4,42 @@ BIN     := bin/synthor
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+FUZZTIME ?= 10s
+FUZZ_PKGS := ./baselines ./cart ./cmd/synthor ./datasets ./llm ./macro ./metrics ./synthor ./table
 
-.PHONY: build run test bench lint fuzz clean
+.PHONY: build run test bench bench-sdmetrics lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/synthor
 
-# The quickstart: synthesize a built-in dataset with LLMSynthor (offline stat
+# The quickstart: synthesize a built-in dataset with LLMSynthor (stat
 # planner, no LLM) and the baselines, then compare them with synthor eval.
 run: build
 	./scripts/quickstart.sh $(BIN)
 
+# Fuzz seed corpora run here as ordinary tests.
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./...
 
+bench-sdmetrics:
+	$(GO) test -run '^$$' -bench BenchmarkQualityReport -benchmem -count 5 ./metrics
+
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	@if [ -x $(STATICCHECK) ]; then $(STATICCHECK) ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@latest"; fi
+	@if [ -x $(STATICCHECK) ]; then $(STATICCHECK) ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@v0.8.2"; fi
+
+# Each fuzz target for FUZZTIME.
+fuzz:
+	@for p in $(FUZZ_PKGS); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+	  done; \
+	done
 
 clean:
-	rm -rf bin
+	rm -rf bin out
