@@ -461,11 +461,43 @@ func TestPopulationGroupedAlignment(t *testing.T) {
 			t.Errorf("person-level TVD of %s = %.3f", c, d)
 		}
 	}
+	// Household-level tables, counted once per household.
+	firstRows := func(tb *table.Table) *table.Table {
+		gs, err := tb.Groups()
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := make([]int, len(gs))
+		for i, g := range gs {
+			idx[i] = g[0]
+		}
+		return selectCols(tb.Take(idx), func(f table.Field) bool { return f.Group })
+	}
+	hh := tvds(t, firstRows(ref), firstRows(out), [][]string{{"num_persons", "housing_tenure"}, {"householder_type", "num_vehicles"}})
+	for k, d := range hh {
+		t.Logf("household-level TVD [%s] = %.4f", k, d)
+		if !strings.Contains(k, ",") && d > 0.02 {
+			t.Errorf("household-level TVD of %s = %.3f", k, d)
+		}
+	}
+	person := selectCols(ref, func(f table.Field) bool { return !f.Group && f.Name != "person_id" })
+	pout := selectCols(out, func(f table.Field) bool { return !f.Group && f.Name != "person_id" })
+	for k, d := range tvds(t, person, pout, s.Result().Deps) {
+		t.Logf("person-level TVD [%s] = %.4f", k, d)
+		if strings.Contains(k, ",") && d > 0.05 {
+			t.Errorf("targeted person-level joint [%s]: TVD %.3f", k, d)
+		}
+	}
 	chk, err := datasets.CheckPopulation(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("deps %v; household rejection %.3f, person rejection %.3f", s.Result().Deps, chk.HouseholdRejection(), chk.PersonRejection())
+	for _, r := range chk.Rules {
+		if r.Violations > 0 {
+			t.Logf("rule %q: %d violations", r.Name, r.Violations)
+		}
+	}
 }
 
 func TestRemovalStepReported(t *testing.T) {
