@@ -98,7 +98,7 @@ func WriteFile(path string, t *Table) error {
 	default:
 		return &Error{Op: "write", File: path, Err: errors.New("writing parquet is not supported (use .csv or .jsonl)")}
 	}
-	return writeAtomic(path, func(w io.Writer) error {
+	return WriteAtomic(path, func(w io.Writer) error {
 		if !gz {
 			return write(w, t)
 		}
@@ -110,9 +110,10 @@ func WriteFile(path string, t *Table) error {
 	})
 }
 
-// writeAtomic writes path through a temporary file in the same directory
-// that is renamed over path only when fill and the close succeed.
-func writeAtomic(path string, fill func(io.Writer) error) (err error) {
+// WriteAtomic writes path through a temporary file in the same directory
+// that is renamed over path only when fill and the close succeed, so a
+// failure never leaves a partial file. The file's mode is 0644.
+func WriteAtomic(path string, fill func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

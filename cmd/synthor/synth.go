@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -185,7 +183,11 @@ func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, trai
 	}
 	out, err := s.Sample(ctx, n, f.seed)
 	if f.trace != "" && trace.Len() > 0 {
-		if werr := writeFileAtomic(f.trace, trace.Bytes()); werr != nil && err == nil {
+		werr := table.WriteAtomic(f.trace, func(w io.Writer) error {
+			_, err := w.Write(trace.Bytes())
+			return err
+		})
+		if werr != nil && err == nil {
 			err = werr
 		}
 	}
@@ -425,24 +427,4 @@ func fmtJoints(js [][]string) string {
 		parts[i] = "[" + strings.Join(j, ", ") + "]"
 	}
 	return strings.Join(parts, " ")
-}
-
-// writeFileAtomic writes b to path through a temporary file and a rename.
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
