@@ -3,12 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,35 +14,12 @@ import (
 
 // The -update flag rewrites golden files; another test file of this package
 // may define it too.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-// dsRun runs the CLI in-process and returns stdout, stderr, the exit status
-// main would use (0, 1, or 2 for a usage error) and the error.
-func dsRun(t *testing.T, args ...string) (string, string, int, error) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	err := run(context.Background(), args, &out, &errb)
-	code := 0
-	if err != nil {
-		code = 1
-		var u usageError
-		if errors.As(err, &u) {
-			code = 2
-		}
-	}
-	return out.String(), errb.String(), code, err
-}
-
 // dsGolden compares got with testdata/datasets/NAME, rewriting it under
 // -update; a mismatch is written to NAME.got beside it.
 func dsGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "datasets", name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+	if updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +39,7 @@ func dsGolden(t *testing.T, name, got string) {
 }
 
 func TestDatasetsList(t *testing.T) {
-	out, errText, code, err := dsRun(t, "datasets", "list")
+	out, errText, code, err := runCLI(t, "datasets", "list")
 	if err != nil || code != 0 || errText != "" {
 		t.Fatalf("exit %d, err %v, stderr %q", code, err, errText)
 	}
@@ -94,7 +68,7 @@ func TestDatasetsShow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
-			out, errText, code, err := dsRun(t, append([]string{"datasets", "show"}, tt.args...)...)
+			out, errText, code, err := runCLI(t, append([]string{"datasets", "show"}, tt.args...)...)
 			if err != nil || code != 0 || errText != "" {
 				t.Fatalf("exit %d, err %v, stderr %q", code, err, errText)
 			}
@@ -117,7 +91,7 @@ func TestDatasetsExportCSV(t *testing.T) {
 		t.Helper()
 		path := filepath.Join(dir, name)
 		args := append([]string{"datasets", "export", "ecommerce-bn", "--rows", "20000", "--out", path}, extra...)
-		_, errText, code, err := dsRun(t, args...)
+		_, errText, code, err := runCLI(t, args...)
 		if err != nil || code != 0 {
 			t.Fatalf("exit %d, err %v", code, err)
 		}
@@ -156,7 +130,7 @@ func TestDatasetsExportCSV(t *testing.T) {
 
 func TestDatasetsExportJSONL(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "households.jsonl")
-	_, errText, code, err := dsRun(t, "datasets", "export", "population", "--rows", "50", "--seed", "3", "--out", path)
+	_, errText, code, err := runCLI(t, "datasets", "export", "population", "--rows", "50", "--seed", "3", "--out", path)
 	if err != nil {
 		t.Fatalf("exit %d, err %v", code, err)
 	}
@@ -204,7 +178,7 @@ func TestDatasetsExportAdult(t *testing.T) {
 			if split == "test" {
 				args = append(args, "--split", "test")
 			}
-			if _, _, code, err := dsRun(t, args...); err != nil {
+			if _, _, code, err := runCLI(t, args...); err != nil {
 				t.Fatalf("exit %d, err %v", code, err)
 			}
 			got, err := os.ReadFile(path)
@@ -226,7 +200,7 @@ func TestDatasetsExportAdult(t *testing.T) {
 	}
 	t.Run("first rows", func(t *testing.T) {
 		path := filepath.Join(dir, "head.csv")
-		if _, _, code, err := dsRun(t, "datasets", "export", "adult", "--split", "test", "--rows", "100", "--out", path); err != nil {
+		if _, _, code, err := runCLI(t, "datasets", "export", "adult", "--split", "test", "--rows", "100", "--out", path); err != nil {
 			t.Fatalf("exit %d, err %v", code, err)
 		}
 		got, err := os.ReadFile(path)
@@ -280,7 +254,7 @@ func TestDatasetsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, _, code, err := dsRun(t, append([]string{"datasets"}, tt.args...)...)
+			stdout, _, code, err := runCLI(t, append([]string{"datasets"}, tt.args...)...)
 			if err == nil {
 				t.Fatalf("no error; stdout %q", stdout)
 			}
@@ -316,7 +290,7 @@ func TestDatasetsHelp(t *testing.T) {
 		{"datasets", "export", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			out, _, code, err := dsRun(t, args...)
+			out, _, code, err := runCLI(t, args...)
 			if err != nil || code != 0 {
 				t.Fatalf("exit %d, err %v", code, err)
 			}

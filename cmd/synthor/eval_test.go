@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,44 +11,14 @@ import (
 	"testing"
 )
 
-// The -update flag rewrites golden files. Another test file of this package
-// may register it too, so it is looked up rather than declared.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-func evalUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 const evalData = "testdata/eval/"
-
-// runCLI runs the CLI in-process and returns stdout, stderr and the exit
-// status main would use.
-func runCLI(t *testing.T, args ...string) (string, string, int, error) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	err := run(context.Background(), args, &out, &errb)
-	code := 0
-	if err != nil {
-		code = 1
-		var u usageError
-		if errors.As(err, &u) {
-			code = 2
-		}
-	}
-	return out.String(), errb.String(), code, err
-}
 
 // evalGolden compares got with testdata/eval/NAME, rewriting it under -update;
 // a mismatch is written to NAME.got.
 func evalGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join(evalData, name)
-	if evalUpdating() {
+	if updating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
