@@ -11,7 +11,7 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const adultPath = "/work/shared/data/adult/adult_train.csv"
+const adultPath = "../../shared/data/adult/adult_train.csv"
 
 // adultLike returns the Adult training split (32,561 × 15; "?" read as
 // missing) when it is on disk, else a generated table of the same shape:

@@ -39,7 +39,7 @@ func checkRoundTrip(t *testing.T, tb *Table, write func(io.Writer, *Table) error
 }
 
 func addAdultSeed(f *testing.F) {
-	data, err := os.ReadFile("/work/shared/data/adult/adult_test.csv")
+	data, err := os.ReadFile("../../shared/data/adult/adult_test.csv")
 	if err == nil && len(data) > 4000 {
 		i := bytes.IndexByte(data[4000:], '\n')
 		f.Add(data[:4000+i+1])
