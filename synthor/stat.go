@@ -189,13 +189,23 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		cells[i] = -1
 	}
 	weight := math.Inf(-1)
-	// The joint cell with the largest deficit.
+	// The joint cell with the largest deficit, counting with it the mean
+	// deficit of its variables' marginal cells, so that ties among joint
+	// cells go to values the marginals still lack.
 	var first *tableDef
 	bestK := -1
+	score := math.Inf(-1)
 	for _, td := range d.joint {
 		for k, x := range td.d {
-			if x > weight && !hasMissing(td.c, k) {
-				weight, first, bestK = x, td, k
+			if x <= 0 && first != nil || hasMissing(td.c, k) {
+				continue
+			}
+			m := 0.0
+			for j, c := range td.c.Unravel(k) {
+				m += d.marg[td.pos[j]].d[c]
+			}
+			if sc := x + m/float64(len(td.pos)); sc > score {
+				score, weight, first, bestK = sc, x, td, k
 			}
 		}
 	}
