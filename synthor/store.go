@@ -136,6 +136,13 @@ func (s *store) column(i int, f table.Field, rep []int) *table.Column {
 		remap := make([]int32, len(v.Categories))
 		for k, name := range v.Categories {
 			remap[k] = int32(indexOf(c.Dict, name))
+			if remap[k] < 0 { // the schema lists fewer categories than the targets
+				c.Dict = v.Categories
+				for j := range remap {
+					remap[j] = int32(j)
+				}
+				break
+			}
 		}
 		c.Codes = make([]int32, len(idx))
 		for j, r := range idx {
