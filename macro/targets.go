@@ -38,11 +38,20 @@ type Targets struct {
 // TargetsFromTable computes targets from a table: every variable's marginal,
 // the given joints and the fine marginals (DefaultFine sub-bins).
 func TargetsFromTable(t *table.Table, s *Space, joints [][]string) (*Targets, error) {
+	return TargetsFromTableFine(t, s, joints, DefaultFine)
+}
+
+// TargetsFromTableFine is TargetsFromTable with fine marginals of fine
+// sub-bins per main bin (DefaultFine when fine <= 0).
+func TargetsFromTableFine(t *table.Table, s *Space, joints [][]string, fine int) (*Targets, error) {
+	if fine <= 0 {
+		fine = DefaultFine
+	}
 	e, err := s.Encode(t)
 	if err != nil {
 		return nil, err
 	}
-	tg := &Targets{Space: s, Size: float64(t.NumRows()), Fine: DefaultFine, FineMarginals: map[string]*Contingency{}}
+	tg := &Targets{Space: s, Size: float64(t.NumRows()), Fine: fine, FineMarginals: map[string]*Contingency{}}
 	for _, v := range s.Vars {
 		m := NewContingency(v)
 		if err := m.Add(e, 0, e.N); err != nil {

@@ -21,6 +21,7 @@ type Config struct {
 	Joints [][]string `mapstructure:"joints" json:"joints,omitempty"`
 	// Bins is the number of quantile bins of a numeric variable (default 6)
 	// and Fine the equal-width sub-bins each is refined into (default 8).
+	// With FitTargets the targets' own fine split applies.
 	Bins int `mapstructure:"bins" json:"bins"`
 	Fine int `mapstructure:"fine" json:"fine"`
 	// Batch is the records (groups) per iteration; 0 spreads what remains

@@ -22,13 +22,15 @@ type store struct {
 	live    int
 }
 
-func newStore(l *Level, fineK int) *store {
+// newStore returns an empty store for the level's variables; numeric values
+// are also counted in the sub-bins of the level's fine marginals.
+func newStore(l *Level) *store {
 	s := &store{vars: l.Vars, fine: make([]*macro.Var, len(l.Vars)), kinds: make([]table.Kind, len(l.Vars)),
 		cells: make([][]int32, len(l.Vars)), fcells: make([][]int32, len(l.Vars)), nums: make([][]float64, len(l.Vars))}
 	for i, v := range l.Vars {
 		s.kinds[i] = v.Kind
 		if v.Numeric() {
-			s.fine[i] = v.Fine(fineK)
+			s.fine[i] = v.Fine(l.Targets.Fine)
 		}
 	}
 	return s

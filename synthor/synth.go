@@ -150,12 +150,12 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 		}
 		s.deps = append(s.deps, g)
 	}
-	if s.rec, err = macro.TargetsFromTable(recT, recS, recJ); err != nil {
+	if s.rec, err = macro.TargetsFromTableFine(recT, recS, recJ, s.Config.Fine); err != nil {
 		return err
 	}
 	s.mem = nil
 	if memS != nil {
-		if s.mem, err = macro.TargetsFromTable(memT, memS, memJ); err != nil {
+		if s.mem, err = macro.TargetsFromTableFine(memT, memS, memJ, s.Config.Fine); err != nil {
 			return err
 		}
 	}
@@ -185,9 +185,6 @@ func (s *Synthesizer) FitTargets(ctx context.Context, schema *table.Schema, tg *
 		s.deps = append(s.deps, j.Names())
 	}
 	s.rec = keep
-	if s.Config.Fine != tg.Fine && tg.Fine > 0 {
-		s.Config.Fine = tg.Fine
-	}
 	return s.applyOverrides()
 }
 
@@ -291,11 +288,11 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 	st := s.state(s.rec, s.mem, float64(n))
 	st.Seed = seed
 	rng := rand.New(rand.NewPCG(seed, 0x11a5))
-	recS := newStore(st.Records, cfg.Fine)
+	recS := newStore(st.Records)
 	var memS *store
 	var sizes []int // members per group
 	if st.Members != nil {
-		memS = newStore(st.Members, cfg.Fine)
+		memS = newStore(st.Members)
 	}
 	recVal := newValidator(st.Records, s.schema, s.filler(st.Records))
 	var memVal *validator

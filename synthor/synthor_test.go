@@ -528,3 +528,35 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("zero config: %v", err)
 	}
 }
+
+// lastState plans with the stat planner and keeps the state it saw.
+type lastState struct{ st *State }
+
+func (l *lastState) Name() string { return "stat" }
+func (l *lastState) Dependencies(ctx context.Context, st *State, max int) ([][]string, error) {
+	return Stat{}.Dependencies(ctx, st, max)
+}
+func (l *lastState) Plan(ctx context.Context, st *State) (*Plan, error) {
+	l.st = st
+	return Stat{}.Plan(ctx, st)
+}
+
+func TestFineSettingCountsMatchRecount(t *testing.T) {
+	ref := datasets.EcommerceBN(500, 11)
+	for _, fine := range []int{3, 16} {
+		cfg := DefaultConfig
+		cfg.Fine = fine
+		p := &lastState{}
+		_, out := fitSample(t, cfg, p, ref, 500, 1)
+		re, err := macro.TargetsFromTableFine(out, p.st.Records.Targets.Space, nil, fine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []string{"user_age", "price"} {
+			got := p.st.Records.Synth.FineMarginals[v].Counts
+			if want := re.FineMarginals[v].Counts; !slices.Equal(got, want) {
+				t.Fatalf("fine=%d %s: incremental %v != recount %v", fine, v, got, want)
+			}
+		}
+	}
+}
