@@ -30,6 +30,7 @@ type deficits struct {
 	marg  []*tableDef
 	joint []*tableDef
 	fine  map[string]*tableDef
+	fineK int // sub-bins per main bin in fine
 }
 
 type tableDef struct {
@@ -50,7 +51,7 @@ func newDeficits(l *Level) *deficits {
 		}
 		return td
 	}
-	d := &deficits{fine: map[string]*tableDef{}}
+	d := &deficits{fine: map[string]*tableDef{}, fineK: max(1, l.Targets.Fine)}
 	for i, m := range l.Targets.Marginals {
 		d.marg = append(d.marg, mk(m, l.Synth.Marginals[i]))
 	}
@@ -97,11 +98,11 @@ func cellValue(v *macro.Var, x int) Value {
 }
 
 // guidance renders the topJoint most under-represented joint cells and the
-// topMarginal most under-represented marginal cells of a level. For a
-// numeric variable the marginal cells are the sub-bins of its main bin with
-// the largest positive gap (the paper's refinement). Shares are of size.
-func guidance(l *Level, size float64, topJoint, topMarginal int) Guidance {
-	d := newDeficits(l)
+// topMarginal most under-represented marginal cells of a level from its
+// deficits d. For a numeric variable the marginal cells are the sub-bins of
+// its main bin with the largest positive gap (the paper's refinement).
+// Shares are of size.
+func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Guidance {
 	var g Guidance
 	type cand struct {
 		td  *tableDef
@@ -156,7 +157,7 @@ func guidance(l *Level, size float64, topJoint, topMarginal int) Guidance {
 		if best < 0 {
 			continue
 		}
-		k := l.Targets.Fine
+		k := d.fineK
 		sub := &tableDef{c: f.c, d: make([]float64, len(f.d)), pos: f.pos}
 		for j := 0; j < k; j++ {
 			sub.d[best*k+j] = f.d[best*k+j]
@@ -165,6 +166,22 @@ func guidance(l *Level, size float64, topJoint, topMarginal int) Guidance {
 	}
 	g.Marginal = collect(marg, topMarginal)
 	return g
+}
+
+// fill returns the value for variable i of a proposal that left it out: the
+// marginal cell that lacks the most records, and for a numeric variable the
+// sub-bin inside it that lacks the most.
+func (d *deficits) fill(i int) Value {
+	td := d.marg[i]
+	v := td.c.Vars[0]
+	k := max(0, bestCell(td.d, func(k int) bool { return k != v.MissingCell() }))
+	if f, ok := d.fine[v.Name]; ok && v.Numeric() {
+		fv := f.c.Vars[0]
+		if sub := bestCell(f.d, func(c int) bool { return c/d.fineK == k && c < fv.Levels() }); sub >= 0 {
+			return cellValue(fv, sub)
+		}
+	}
+	return cellValue(v, k)
 }
 
 // bestCell returns the index of the largest value among the cells ok

@@ -99,10 +99,13 @@ type Cell struct {
 // Gap returns Target − Synth.
 func (c Cell) Gap() float64 { return c.Target - c.Synth }
 
-// Guidance holds the most under-represented joint and marginal cells.
+// Guidance holds the most under-represented joint and marginal cells; for
+// a grouped table, Members holds those of the member level (shares of the
+// members the output will have).
 type Guidance struct {
-	Joint    []Cell `json:"joint"`
-	Marginal []Cell `json:"marginal"`
+	Joint    []Cell    `json:"joint"`
+	Marginal []Cell    `json:"marginal"`
+	Members  *Guidance `json:"members,omitempty"`
 }
 
 // Level is the statistics of one level of records: the whole table for a

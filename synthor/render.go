@@ -135,7 +135,9 @@ func RenderProposalPrompt(st *State) ([]llm.Message, error) {
 	if st.Members != nil {
 		data["MemberVars"] = promptVars(st.Schema, levelNames(st.Members))
 		data["SizeText"] = "its members listed under \"members\" (the group size is the number of members)"
-		data["MemberGuidance"] = lines(memberGuidance(st))
+		if mg := st.Guidance.Members; mg != nil {
+			data["MemberGuidance"] = append(lines(mg.Joint), lines(mg.Marginal)...)
+		}
 		member := map[string]any{}
 		for _, v := range st.Members.Vars {
 			if v.Numeric() {
@@ -153,12 +155,4 @@ func RenderProposalPrompt(st *State) ([]llm.Message, error) {
 		data["Example"] = string(b)
 	}
 	return renderPair("proposal.tmpl", data)
-}
-
-// memberGuidance is the member-level guidance of a grouped state.
-func memberGuidance(st *State) []Cell {
-	if st.Members == nil {
-		return nil
-	}
-	return guidance(st.Members, st.Records.Size, 10, 10).Marginal
 }

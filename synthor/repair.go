@@ -58,11 +58,13 @@ type validator struct {
 	vars   []*macro.Var
 	byName map[string]int
 	lo, hi []float64 // numeric domain per variable
-	fill   func(i int) Value
+	// d holds the level's deficits at this iteration, for filling variables
+	// a proposal left out.
+	d *deficits
 }
 
-func newValidator(l *Level, s *table.Schema, fill func(i int) Value) *validator {
-	v := &validator{vars: l.Vars, byName: map[string]int{}, lo: make([]float64, len(l.Vars)), hi: make([]float64, len(l.Vars)), fill: fill}
+func newValidator(l *Level, s *table.Schema) *validator {
+	v := &validator{vars: l.Vars, byName: map[string]int{}, lo: make([]float64, len(l.Vars)), hi: make([]float64, len(l.Vars))}
 	for i, x := range l.Vars {
 		v.byName[x.Name] = i
 		if x.Numeric() {
@@ -105,7 +107,7 @@ func (v *validator) repair(p Proposal, r Repairs) (vals []Value, ok bool) {
 	for i := range vals {
 		if !set[i] {
 			r.add(RepairMissingFilled)
-			vals[i] = v.fill(i)
+			vals[i] = v.d.fill(i)
 		}
 	}
 	return vals, true

@@ -270,7 +270,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		if !v.Numeric() || !ok {
 			continue
 		}
-		k := f.c.Vars[0].Levels() / max(1, v.Levels()) // sub-bins per main bin
+		k := d.fineK
 		main := cells[i]
 		sub := drawCell(f.d, rng, func(c int) bool { return c/k == main && c < f.c.Vars[0].Levels() })
 		if sub < 0 {
@@ -303,8 +303,7 @@ func (d *deficits) take(cells []int, n float64) {
 		v := td.c.Vars[0]
 		if f, ok := d.fine[v.Name]; ok && v.Numeric() {
 			f.d[cells[i]] -= n
-			k := f.c.Vars[0].Levels() / max(1, v.Levels())
-			main[i] = cells[i] / k
+			main[i] = cells[i] / d.fineK
 		}
 		td.d[main[i]] -= n
 	}

@@ -13,6 +13,7 @@ import (
 // only appended; removal marks them deleted.
 type store struct {
 	vars    []*macro.Var
+	index   map[string]int // variable name → position in vars
 	fine    []*macro.Var
 	kinds   []table.Kind
 	cells   [][]int32
@@ -26,8 +27,10 @@ type store struct {
 // are also counted in the sub-bins of the level's fine marginals.
 func newStore(l *Level) *store {
 	s := &store{vars: l.Vars, fine: make([]*macro.Var, len(l.Vars)), kinds: make([]table.Kind, len(l.Vars)),
-		cells: make([][]int32, len(l.Vars)), fcells: make([][]int32, len(l.Vars)), nums: make([][]float64, len(l.Vars))}
+		cells: make([][]int32, len(l.Vars)), fcells: make([][]int32, len(l.Vars)), nums: make([][]float64, len(l.Vars)),
+		index: make(map[string]int, len(l.Vars))}
 	for i, v := range l.Vars {
+		s.index[v.Name] = i
 		s.kinds[i] = v.Kind
 		if v.Numeric() {
 			s.fine[i] = v.Fine(l.Targets.Fine)
@@ -81,31 +84,18 @@ func drawNumber(k table.Kind, lo, hi float64, rng *rand.Rand) float64 {
 // count adds (w = 1) or removes (w = −1) records [from, to) to the synthetic
 // tables of l.
 func (s *store) count(l *Level, from, to int, w float64) {
-	col := func(name string) (int, bool) {
-		for i, v := range s.vars {
-			if v.Name == name {
-				return i, true
-			}
-		}
-		return 0, false
-	}
 	for _, m := range l.Synth.Marginals {
-		if i, ok := col(m.Vars[0].Name); ok {
-			m.AddCells([][]int32{s.cells[i]}, from, to, w)
-		}
+		m.AddCells([][]int32{s.cells[s.index[m.Vars[0].Name]]}, from, to, w)
 	}
 	for _, j := range l.Synth.Joints {
 		cols := make([][]int32, len(j.Vars))
 		for k, v := range j.Vars {
-			i, _ := col(v.Name)
-			cols[k] = s.cells[i]
+			cols[k] = s.cells[s.index[v.Name]]
 		}
 		j.AddCells(cols, from, to, w)
 	}
 	for name, f := range l.Synth.FineMarginals {
-		if i, ok := col(name); ok {
-			f.AddCells([][]int32{s.fcells[i]}, from, to, w)
-		}
+		f.AddCells([][]int32{s.fcells[s.index[name]]}, from, to, w)
 	}
 	l.Synth.Size += float64(to-from) * w
 }

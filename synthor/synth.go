@@ -294,11 +294,12 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 	if st.Members != nil {
 		memS = newStore(st.Members)
 	}
-	recVal := newValidator(st.Records, s.schema, s.filler(st.Records))
+	recVal := newValidator(st.Records, s.schema)
 	var memVal *validator
 	if st.Members != nil {
-		memVal = newValidator(st.Members, s.schema, s.filler(st.Members))
+		memVal = newValidator(st.Members, s.schema)
 	}
+	groupSize := varIndex(st.Records.Vars, s.groupSize)
 	res := &Result{Planner: s.Planner.Name(), Label: s.Label(), Deps: s.deps, Untracked: s.untracked, Repairs: Repairs{}, Stop: "iterations"}
 	var enc *json.Encoder
 	if s.Trace != nil {
@@ -325,7 +326,13 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 		batch = min(batch, remaining)
 		st.Iteration, st.Batch, st.Remaining = t, batch, remaining
 		iterStart := time.Now()
-		st.Guidance = guidance(st.Records, float64(n), cfg.TopJoint, cfg.TopMarginal)
+		recVal.d = newDeficits(st.Records)
+		st.Guidance = guidance(recVal.d, st.Records, float64(n), cfg.TopJoint, cfg.TopMarginal)
+		if memVal != nil {
+			memVal.d = newDeficits(st.Members)
+			mg := guidance(memVal.d, st.Members, st.Members.Size, cfg.TopJoint, cfg.TopMarginal)
+			st.Guidance.Members = &mg
+		}
 		planStart := time.Now()
 		plan, err := s.Planner.Plan(ctx, st)
 		line := TraceLine{Iteration: t, Batch: batch, PlannerMS: ms(time.Since(planStart)), Repairs: Repairs{}}
@@ -387,14 +394,11 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 					}
 					members = append(members, mv)
 				}
-				if ok && s.groupSize != "" {
+				if ok && groupSize >= 0 {
 					k := float64(len(members))
-					i := slices.IndexFunc(st.Records.Vars, func(v *macro.Var) bool { return v.Name == s.groupSize })
-					if i >= 0 {
-						if r := vals[i].Range; r == nil || r[0] != k || r[1] != k {
-							line.Repairs.add(RepairMembersResized)
-							vals[i] = Range(k, k)
-						}
+					if r := vals[groupSize].Range; r == nil || r[0] != k || r[1] != k {
+						line.Repairs.add(RepairMembersResized)
+						vals[groupSize] = Range(k, k)
 					}
 				}
 			}
@@ -479,28 +483,6 @@ func meanShapeGap(l *Level) float64 {
 		sum += macro.PositiveMass(macro.Gap(tabs[i], syn[i]))
 	}
 	return sum / float64(len(tabs))
-}
-
-// filler returns the value that fills a variable a proposal left out: the
-// marginal cell that lacks the most records (its best sub-bin, if numeric).
-func (s *Synthesizer) filler(l *Level) func(i int) Value {
-	return func(i int) Value {
-		d := newDeficits(l)
-		td := d.marg[i]
-		v := td.c.Vars[0]
-		k := bestCell(td.d, func(k int) bool { return k != v.MissingCell() })
-		if k < 0 {
-			k = 0
-		}
-		if f, ok := d.fine[v.Name]; ok && v.Numeric() {
-			per := f.c.Vars[0].Levels() / max(1, v.Levels())
-			sub := bestCell(f.d, func(c int) bool { return c/per == k && c < f.c.Vars[0].Levels() })
-			if sub >= 0 {
-				return cellValue(f.c.Vars[0], sub)
-			}
-		}
-		return cellValue(v, k)
-	}
 }
 
 // output assembles the records as a table in schema order.
@@ -762,7 +744,7 @@ func (r *remover) remove(st *store, l *Level, limit int) int {
 	for ; r.indexed < st.len(); r.indexed++ {
 		at := make([]int, len(c.Vars))
 		for j, v := range c.Vars {
-			at[j] = int(st.cells[varIndex(l.Vars, v.Name)][r.indexed])
+			at[j] = int(st.cells[st.index[v.Name]][r.indexed])
 		}
 		k := c.Cell(at...)
 		r.cells[k] = append(r.cells[k], r.indexed)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -558,5 +559,38 @@ func TestFineSettingCountsMatchRecount(t *testing.T) {
 				t.Fatalf("fine=%d %s: incremental %v != recount %v", fine, v, got, want)
 			}
 		}
+	}
+}
+
+func TestMemberGuidanceSharesOfMembers(t *testing.T) {
+	ref := datasets.Population(300, 2)
+	rec := &recorder{}
+	s, err := New(DefaultConfig, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Fit(context.Background(), ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sample(context.Background(), 300, 1); err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`target ([0-9.]+)%`)
+	seen := 0
+	for _, p := range rec.prompts {
+		_, member, ok := strings.Cut(p, "Member guidance:")
+		if !ok {
+			continue
+		}
+		member, _, _ = strings.Cut(member, "Rules:")
+		for _, m := range re.FindAllStringSubmatch(member, -1) {
+			seen++
+			if x, _ := strconv.ParseFloat(m[1], 64); x > 100 {
+				t.Fatalf("member guidance share %s%% exceeds 100%%:\n%s", m[1], member)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no member guidance in the prompts of a grouped table")
 	}
 }
