@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -52,17 +51,10 @@ func writeComparison(w io.Writer, format string, files []string, runs [][]metric
 		return enc.Encode(out)
 	case "csv":
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"synth", "group", "name", "columns", "value", "better", "targeted", "reason", "params"})
+		_ = cw.Write(append([]string{"synth"}, csvHeader...))
 		for i, f := range files {
 			for _, s := range runs[i] {
-				v, t := "", ""
-				if s.OK() {
-					v = strconv.FormatFloat(s.Value, 'g', -1, 64)
-				}
-				if s.Targeted != nil {
-					t = strconv.FormatBool(*s.Targeted)
-				}
-				_ = cw.Write([]string{f, s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, formatParams(s.Params)})
+				_ = cw.Write(append([]string{f}, csvRow(s)...))
 			}
 		}
 		cw.Flush()

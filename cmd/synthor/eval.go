@@ -451,20 +451,26 @@ func writeScoresJSON(w io.Writer, scores []metrics.Score) error {
 // separated).
 func writeScoresCSV(w io.Writer, scores []metrics.Score) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"group", "name", "columns", "value", "better", "targeted", "reason", "params"})
+	_ = cw.Write(csvHeader)
 	for _, s := range scores {
-		v := ""
-		if s.OK() && !math.IsNaN(s.Value) {
-			v = strconv.FormatFloat(s.Value, 'g', -1, 64)
-		}
-		t := ""
-		if s.Targeted != nil {
-			t = strconv.FormatBool(*s.Targeted)
-		}
-		_ = cw.Write([]string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, formatParams(s.Params)})
+		_ = cw.Write(csvRow(s))
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvHeader and csvRow are the columns of --format csv.
+var csvHeader = []string{"group", "name", "columns", "value", "better", "targeted", "reason", "params"}
+
+func csvRow(s metrics.Score) []string {
+	v, t := "", ""
+	if s.OK() {
+		v = strconv.FormatFloat(s.Value, 'g', -1, 64)
+	}
+	if s.Targeted != nil {
+		t = strconv.FormatBool(*s.Targeted)
+	}
+	return []string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, formatParams(s.Params)}
 }
 
 // writeSummary appends the SDMetrics quality summary of the sdmetrics

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -386,8 +387,8 @@ func loadSynthSettings(file string, sets []string) (synthor.Config, map[string]s
 }
 
 func toInt(key, s string) (int, error) {
-	var n int
-	if _, err := fmt.Sscanf(strings.TrimSpace(s), "%d", &n); err != nil || fmt.Sprint(n) != strings.TrimSpace(s) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
 		return 0, fmt.Errorf("settings: %s: %q is not an integer", key, s)
 	}
 	return n, nil
