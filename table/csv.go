@@ -85,7 +85,6 @@ func (a *assembler) csvError(err error) error {
 // written as is and reads back as missing unless ReadOptions.NullValues
 // leaves it out.
 func WriteCSV(w io.Writer, t *Table) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
 	var buf []byte
 	for j, c := range t.Cols {
 		if j > 0 {
@@ -140,17 +139,14 @@ func WriteCSV(w io.Writer, t *Table) error {
 			}
 		}
 		buf = append(buf, '\n')
-		if len(buf) > 1<<15 {
-			if _, err := bw.Write(buf); err != nil {
+		if len(buf) > 1<<16 {
+			if _, err := w.Write(buf); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}
 			buf = buf[:0]
 		}
 	}
-	if _, err := bw.Write(buf); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
+	if _, err := w.Write(buf); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil

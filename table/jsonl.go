@@ -280,7 +280,6 @@ func jsonNumber(s string, p int) int {
 // "+Inf" and "-Inf", categories, text and datetimes (in the column's
 // layout) as strings.
 func WriteJSONL(w io.Writer, t *Table) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
 	keys := make([][]byte, len(t.Cols))
 	dicts := make([][][]byte, len(t.Cols))
 	for j, c := range t.Cols {
@@ -339,17 +338,14 @@ func WriteJSONL(w io.Writer, t *Table) error {
 			}
 		}
 		buf = append(buf, '}', '\n')
-		if len(buf) > 1<<15 {
-			if _, err := bw.Write(buf); err != nil {
+		if len(buf) > 1<<16 {
+			if _, err := w.Write(buf); err != nil {
 				return fmt.Errorf("write jsonl: %w", err)
 			}
 			buf = buf[:0]
 		}
 	}
-	if _, err := bw.Write(buf); err != nil {
-		return fmt.Errorf("write jsonl: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
+	if _, err := w.Write(buf); err != nil {
 		return fmt.Errorf("write jsonl: %w", err)
 	}
 	return nil
