@@ -43,11 +43,12 @@ func (s *store) len() int { return len(s.deleted) }
 
 // add draws one record from the repaired values (categories copied,
 // numbers uniform inside their range, integers uniform over the integers
-// inside it) and returns its index.
-func (s *store) add(vals []Value, rng *rand.Rand) int {
+// inside it) and returns its index. cats holds the cells of the
+// categorical values (categoryCells), looked up once per proposal.
+func (s *store) add(vals []Value, cats []int32, rng *rand.Rand) int {
 	for i, v := range s.vars {
 		if !v.Numeric() {
-			s.cells[i] = append(s.cells[i], int32(v.CategoryCell(vals[i].Category)))
+			s.cells[i] = append(s.cells[i], cats[i])
 			continue
 		}
 		x := drawNumber(s.kinds[i], vals[i].Range[0], vals[i].Range[1], rng)
@@ -58,6 +59,19 @@ func (s *store) add(vals []Value, rng *rand.Rand) int {
 	s.deleted = append(s.deleted, false)
 	s.live++
 	return len(s.deleted) - 1
+}
+
+// categoryCells returns, per variable, the cell of a categorical value
+// (numeric variables: −1).
+func (s *store) categoryCells(vals []Value) []int32 {
+	out := make([]int32, len(s.vars))
+	for i, v := range s.vars {
+		out[i] = -1
+		if !v.Numeric() {
+			out[i] = int32(v.CategoryCell(vals[i].Category))
+		}
+	}
+	return out
 }
 
 // drawNumber draws uniformly from [lo, hi]: a float for float columns, an

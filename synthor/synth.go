@@ -414,11 +414,16 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 			budget -= num
 			p.Num = num
 			line.Proposals = append(line.Proposals, p)
+			cats := recS.categoryCells(vals)
+			memCats := make([][]int32, len(members))
+			for k, mv := range members {
+				memCats[k] = memS.categoryCells(mv)
+			}
 			for range num {
-				recS.add(vals, rng)
+				recS.add(vals, cats, rng)
 				if memS != nil {
-					for _, mv := range members {
-						memS.add(mv, rng)
+					for k, mv := range members {
+						memS.add(mv, memCats[k], rng)
 					}
 					sizes = append(sizes, len(members))
 				}
