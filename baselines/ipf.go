@@ -169,8 +169,8 @@ func (s *IPF) Fit(ctx context.Context, train *table.Table) error {
 
 // FitTargets keeps the targets; the output has one column per target
 // variable, in the space's order (categorical columns with the variable's
-// categories).
-func (s *IPF) FitTargets(ctx context.Context, targets *macro.Targets) error {
+// categories). schema, when not nil, supplies the columns' descriptions.
+func (s *IPF) FitTargets(ctx context.Context, schema *table.Schema, targets *macro.Targets) error {
 	if targets == nil || targets.Space == nil || len(targets.Space.Vars) == 0 {
 		return errors.New("ipf: fit targets: no target variables")
 	}
@@ -180,6 +180,11 @@ func (s *IPF) FitTargets(ctx context.Context, targets *macro.Targets) error {
 		if v.Kind == table.Categorical {
 			c.Dict = v.Categories
 			c.Categories = v.Categories
+		}
+		if schema != nil {
+			if f := schema.Field(v.Name); f != nil {
+				c.Description = f.Description
+			}
 		}
 		tp.cols = append(tp.cols, c)
 	}

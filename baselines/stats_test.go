@@ -185,7 +185,7 @@ func TestIPFMatchesTargets(t *testing.T) {
 				t.Fatal(err)
 			}
 			if path == "fit-targets" {
-				err = s.FitTargets(ctx, tg)
+				err = s.FitTargets(ctx, nil, tg)
 			} else {
 				err = s.Fit(ctx, train)
 			}

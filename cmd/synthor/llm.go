@@ -1,17 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
-	"slices"
-	"strings"
+	"os"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/viper"
 
+	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/synthor"
 )
@@ -89,8 +86,7 @@ the latency, and whether JSON mode works.`,
 // openLLMPlanner opens the backend configured by the llm section of file
 // (optional), SYNTHOR_LLM_* variables and the llm.* entries of sets, and
 // returns the LLM planner on it. Retries and format fall-backs are logged to
-// logw when it is not nil. The caller closes the backend and attaches
-// backend.Stats() to every result row the run produces.
+// logw when it is not nil. The caller closes the backend.
 func openLLMPlanner(file string, sets []string, logw io.Writer) (*synthor.LLMPlanner, *llm.Backend, error) {
 	cfg, err := loadLLMConfig(file, sets)
 	if err != nil {
@@ -107,97 +103,9 @@ func openLLMPlanner(file string, sets []string, logw io.Writer) (*synthor.LLMPla
 	return synthor.NewLLMPlanner(b, synthor.LLMPlannerOptions{}), b, nil
 }
 
-// loadLLMConfig reads the llm section of a YAML config file (optional),
-// SYNTHOR_LLM_* environment variables and --set llm.KEY=VALUE overrides,
-// in increasing precedence, into an llm.Config.
+// loadLLMConfig reads the backend settings (bench.LoadLLMConfig) from
+// file, the environment and sets; a bad key is a usage error.
 func loadLLMConfig(file string, sets []string) (llm.Config, error) {
-	keys := llm.ConfigKeys()
-	v := viper.New()
-	v.SetEnvPrefix("SYNTHOR")
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	for _, k := range keys {
-		if err := v.BindEnv("llm." + k); err != nil {
-			return llm.Config{}, err
-		}
-	}
-	if file != "" {
-		v.SetConfigFile(file)
-		v.SetConfigType("yaml")
-		if err := v.ReadInConfig(); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return llm.Config{}, fmt.Errorf("config %s: file not found", file)
-			}
-			return llm.Config{}, fmt.Errorf("config %s: %s", file, oneLine(err.Error()))
-		}
-		for _, k := range v.AllKeys() {
-			name, ok := strings.CutPrefix(k, "llm.")
-			if !ok {
-				continue // other sections belong to other commands
-			}
-			name, _, _ = strings.Cut(name, ".") // headers.X-Name
-			if !slices.Contains(keys, name) {
-				return llm.Config{}, fmt.Errorf("config %s: unknown key %s (valid llm keys: %s)", file, k, strings.Join(keys, ", "))
-			}
-		}
-	}
-	for _, s := range sets {
-		k, val, ok := strings.Cut(s, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			return llm.Config{}, usagef("--set %q: want key=value", s)
-		}
-		name, isLLM := strings.CutPrefix(strings.ToLower(k), "llm.")
-		if !isLLM {
-			continue // planner=llm and other keys do not concern this command
-		}
-		base, _, _ := strings.Cut(name, ".")
-		if !slices.Contains(keys, base) {
-			return llm.Config{}, usagef("--set %s: unknown key (valid llm keys: %s)", k, strings.Join(keys, ", "))
-		}
-		v.Set(strings.ToLower(k), val)
-	}
-	// Collect the llm keys from every layer (viper's UnmarshalKey on a
-	// parent key lets one layer shadow the others), then decode once.
-	m := map[string]any{}
-	for _, k := range keys {
-		if v.IsSet("llm." + k) {
-			m[k] = v.Get("llm." + k)
-		}
-	}
-	headers := map[string]any{}
-	for _, k := range v.AllKeys() {
-		if h, ok := strings.CutPrefix(k, "llm.headers."); ok {
-			headers[h] = v.Get(k)
-		}
-	}
-	if len(headers) > 0 {
-		m["headers"] = headers
-	}
-	merged := viper.New()
-	if err := merged.MergeConfigMap(map[string]any{"llm": m}); err != nil {
-		return llm.Config{}, fmt.Errorf("llm config: %w", err)
-	}
-	cfg := llm.DefaultConfig
-	if err := merged.UnmarshalKey("llm", &cfg); err != nil {
-		return llm.Config{}, fmt.Errorf("llm config: %s", strings.TrimPrefix(oneLine(err.Error()), "decoding failed due to the following error(s):; "))
-	}
-	if err := cfg.Validate(); err != nil {
-		if file != "" {
-			return llm.Config{}, fmt.Errorf("config %s: %w", file, err)
-		}
-		return llm.Config{}, err
-	}
-	return cfg, nil
-}
-
-// oneLine joins the lines of a multi-line message (mapstructure's decoding
-// errors) with "; ".
-func oneLine(s string) string {
-	var parts []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "*")); l != "" {
-			parts = append(parts, l)
-		}
-	}
-	return strings.Join(parts, "; ")
+	cfg, err := bench.LoadLLMConfig(file, sets, os.Environ())
+	return cfg, settingsUsage(err)
 }

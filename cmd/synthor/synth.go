@@ -6,26 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"slices"
-	"strconv"
+	"log/slog"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/viper"
 
-	"github.com/synthor/synthor/baselines"
+	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/macro"
-	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
 )
-
-// synthKeys are the LLMSynthor settings accepted by --set and configs.
-var synthKeys = []string{"planner", "iterations", "proposals", "n_joints", "joints", "bins", "fine", "batch",
-	"top_joint", "top_marginal", "tolerance", "removal", "context", "overrides", "max_skips", "group_size"}
 
 type synthFlags struct {
 	data, dataset, split, method, targets, schema, out, trace, config string
@@ -45,10 +38,10 @@ table) with --seed, and writes them to --out (.csv or .jsonl). LLMSynthor's plan
 "stat" (no LLM) unless --set planner=llm and an llm backend are configured.
 
 Settings come from --config (YAML), SYNTHOR_* environment variables and --set key=value,
-in increasing precedence. LLMSynthor keys: ` + strings.Join(synthKeys, ", ") + `;
+in increasing precedence; each method takes the keys it declares (an unknown key is an
+error listing the valid ones). LLMSynthor keys: ` + strings.Join(mustMethod("llmsynthor").Keys(), ", ") + `;
 joints as "a,b,c;c,x"; overrides as "var=category:share" (comma-separated). LLM keys:
-llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help). Other keys
-are passed to baselines as their parameters.`,
+llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 		Example: `  synthor synth --dataset ecommerce-bn --method llmsynthor --rows 2000 --seed 1 --out synth.csv
   synthor synth --data ref.csv --method llmsynthor --set joints="user_age,user_gender,product_category;product_category,price" --out s.csv --trace trace.jsonl
   synthor synth --data ref.csv --method bayes-net --set k=2 --out bn.csv
@@ -62,7 +55,7 @@ are passed to baselines as their parameters.`,
 	fl.StringVar(&f.split, "split", "", "the dataset's split (real datasets)")
 	fl.StringVar(&f.targets, "targets", "", "target aggregates file (JSON or YAML) instead of a table")
 	fl.StringVar(&f.schema, "schema", "", "schema file (YAML or JSON) for --data or --targets")
-	fl.StringVar(&f.method, "method", "llmsynthor", "method: llmsynthor or a baseline ("+strings.Join(baselines.Names(), ", ")+")")
+	fl.StringVar(&f.method, "method", "llmsynthor", "method ("+strings.Join(bench.Names(), ", ")+")")
 	fl.IntVar(&f.rows, "rows", 0, "records (groups) to synthesize; 0: as many as the training table has")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a key: key=value (repeatable)")
@@ -90,12 +83,16 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	case f.rows < 0:
 		return usagef("synth: --rows must be positive, got %d", f.rows)
 	}
-	if f.trace != "" && f.method != "llmsynthor" {
-		return usagef("synth: --trace is for --method llmsynthor")
-	}
-	cfg, params, err := loadSynthSettings(f.config, f.sets)
+	m, err := bench.Lookup(f.method)
 	if err != nil {
-		return err
+		return usageError{fmt.Errorf("synth: %w", err)}
+	}
+	if f.trace != "" && !m.Traces {
+		return usagef("synth: --trace is for methods with an iteration trace (llmsynthor), not %s", m.Name)
+	}
+	st, err := bench.LoadSettings(m, f.config, f.sets, os.Environ())
+	if err != nil {
+		return settingsUsage(err)
 	}
 	var schema *table.Schema
 	if f.schema != "" {
@@ -139,17 +136,8 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 		return usagef("synth: give --rows N (the targets do not say how many records they describe)")
 	}
 
-	var (
-		out   *table.Table
-		label string
-		note  string
-	)
 	start := time.Now()
-	if f.method == "llmsynthor" {
-		out, label, note, err = synthLLMSynthor(ctx, f, cfg, train, targets, schema, n, cmd.ErrOrStderr())
-	} else {
-		out, label, err = synthBaseline(ctx, f, params, train, targets, n)
-	}
+	out, label, note, err := synthesize(ctx, f, m, st, train, targets, schema, n, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
@@ -160,22 +148,34 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	return err
 }
 
-func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
-	pr, err := newPlanner(cfg, f.config, f.sets, logw)
-	if err != nil {
-		return nil, "", "", err
-	}
-	defer pr.close()
-	s, err := synthor.New(cfg, pr.planner)
-	if err != nil {
-		return nil, "", "", err
+// synthesize builds method m from its settings, fits it to train (or to
+// targets, for a TargetFitter) and samples n records with f.seed. It
+// returns the records, the label and the summary note of the run.
+func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Settings, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
+	opts := bench.Options{Params: st.Params}
+	var backend *llm.Backend
+	if st.UsesLLM {
+		b, err := llm.Open(st.LLM, llm.WithLogger(slog.New(slog.NewTextHandler(logw, nil))))
+		if err != nil {
+			return nil, "", "", fmt.Errorf("llm: %w", err)
+		}
+		defer b.Close()
+		backend, opts.Client = b, b
 	}
 	var trace bytes.Buffer
 	if f.trace != "" {
-		s.Trace = &trace
+		opts.Trace = &trace
+	}
+	s, err := m.New(opts)
+	if err != nil {
+		return nil, "", "", usageError{fmt.Errorf("synth: %w", err)} // a bad --set value for the method
 	}
 	if targets != nil {
-		err = s.FitTargets(ctx, schema, targets)
+		ft, ok := s.(bench.TargetFitter)
+		if !ok {
+			return nil, "", "", fmt.Errorf("synth: method %s needs micro-data (--data or --dataset), not --targets", m.Name)
+		}
+		err = ft.FitTargets(ctx, schema, targets)
 	} else {
 		err = s.Fit(ctx, train)
 	}
@@ -195,87 +195,37 @@ func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, trai
 	if err != nil {
 		return nil, "", "", err
 	}
-	r := s.Result()
-	note := fmt.Sprintf(" (%d iterations, stop: %s, joints: %s", r.Iterations, r.Stop, fmtJoints(r.Deps))
-	if len(r.Untracked) > 0 {
-		note += ", without targets: " + fmtJoints(r.Untracked)
-	}
-	if n := r.Repairs.Total(); n > 0 {
-		note += fmt.Sprintf(", %d repairs", n)
-	}
-	if r.Removed > 0 {
-		note += fmt.Sprintf(", removal step on: %d records removed", r.Removed)
-	}
-	if r.Calls > 0 {
-		note += fmt.Sprintf(", %d LLM calls, %d parse failures", r.Calls, r.ParseFailures)
-	}
-	return out, "llmsynthor [" + s.Label() + "]", note + pr.accounting() + ")", nil
-}
-
-func synthBaseline(ctx context.Context, f synthFlags, params map[string]string, train *table.Table, targets *macro.Targets, n int) (*table.Table, string, error) {
-	m, err := baselines.Lookup(f.method)
-	if err != nil {
-		return nil, "", usageError{fmt.Errorf("synth: %w (or llmsynthor)", err)}
-	}
-	// Keys that are LLMSynthor settings go to a baseline too when it
-	// declares them (ipf's joints, bayes-net's bins, ...).
-	synthSets := map[string]string{}
-	for _, s := range f.sets {
-		if k, v, ok := strings.Cut(s, "="); ok {
-			synthSets[strings.ToLower(strings.TrimSpace(k))] = v
-		}
-	}
-	for _, p := range m.Params {
-		if v, ok := synthSets[p.Key]; ok {
-			if _, set := params[p.Key]; !set {
-				params[p.Key] = v
-			}
-		}
-	}
-	opts := baselines.Options{Params: params}
-	if f.method == "llm-icl" {
-		lc, err := loadLLMConfig(f.config, f.sets)
-		if err != nil {
-			return nil, "", err
-		}
-		b, err := llm.Open(lc)
-		if err != nil {
-			return nil, "", fmt.Errorf("llm: %w", err)
-		}
-		defer b.Close()
-		opts.Client = b
-	}
-	s, err := baselines.New(f.method, opts)
-	if err != nil {
-		return nil, "", usageError{err} // a bad --set value for the method
-	}
-	if targets != nil {
-		ft, ok := s.(interface {
-			FitTargets(context.Context, *macro.Targets) error
-		})
-		if !ok {
-			return nil, "", fmt.Errorf("synth: method %s needs micro-data (--data or --dataset), not --targets", f.method)
-		}
-		err = ft.FitTargets(ctx, targets)
-	} else {
-		err = s.Fit(ctx, train)
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	out, err := s.Sample(ctx, n, f.seed)
-	if err != nil {
-		return nil, "", err
-	}
-	desc := m.Label
-	if l, ok := s.(baselines.Labeler); ok {
-		desc = l.Label()
-	}
-	label := f.method + " [" + desc + "]"
+	label := m.Name + " [" + bench.Describe(m, s) + "]"
 	if m.CopiesRecords {
 		label += " (copies real records)"
 	}
-	return out, label, nil
+	var note string
+	if sm, ok := s.(bench.Summarizer); ok && sm.Result() != nil {
+		note = " (" + bench.SummaryNote(sm.Result())
+		if backend != nil {
+			note += "; " + bench.AccountingNote(backend.Config().Model, backend.Stats())
+		}
+		note += ")"
+	}
+	return out, label, note, nil
+}
+
+// settingsUsage marks a bad settings key or value as a usage error.
+func settingsUsage(err error) error {
+	var se bench.SettingsError
+	if errors.As(err, &se) {
+		return usageError{err}
+	}
+	return err
+}
+
+// mustMethod returns a registered method (for help texts).
+func mustMethod(name string) bench.Method {
+	m, err := bench.Lookup(name)
+	if err != nil {
+		panic(err)
+	}
+	return m
 }
 
 // loadDataset returns a catalog dataset: a real one's split, or a
@@ -294,138 +244,3 @@ func loadDataset(name, split string, seed uint64) (*table.Table, error) {
 	return d.Generate(d.DefaultRows, seed)
 }
 
-// loadSynthSettings reads LLMSynthor's keys and baseline parameters from a
-// YAML config (optional), SYNTHOR_* environment variables and --set, in
-// increasing precedence. llm.* keys are left to loadLLMConfig.
-func loadSynthSettings(file string, sets []string) (synthor.Config, map[string]string, error) {
-	v := viper.New()
-	v.SetEnvPrefix("SYNTHOR")
-	for _, k := range synthKeys {
-		_ = v.BindEnv(k)
-	}
-	if file != "" {
-		v.SetConfigFile(file)
-		v.SetConfigType("yaml")
-		if err := v.ReadInConfig(); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return synthor.Config{}, nil, fmt.Errorf("config %s: file not found", file)
-			}
-			return synthor.Config{}, nil, fmt.Errorf("config %s: %s", file, oneLine(err.Error()))
-		}
-	}
-	params := map[string]string{}
-	for _, s := range sets {
-		k, val, ok := strings.Cut(s, "=")
-		k = strings.ToLower(strings.TrimSpace(k))
-		if !ok || k == "" {
-			return synthor.Config{}, nil, usagef("--set %q: want key=value", s)
-		}
-		if strings.HasPrefix(k, "llm.") {
-			continue
-		}
-		if slices.Contains(synthKeys, k) {
-			v.Set(k, val)
-		} else {
-			params[k] = val
-		}
-	}
-	for _, k := range v.AllKeys() {
-		if strings.HasPrefix(k, "llm.") || slices.Contains(synthKeys, k) {
-			continue
-		}
-		if _, set := params[k]; !set {
-			params[k] = v.GetString(k)
-		}
-	}
-	cfg := synthor.Config{}
-	var err error
-	get := func(k string, dst *int) {
-		if v.IsSet(k) && err == nil {
-			if *dst, err = toInt(k, v.GetString(k)); err != nil {
-				err = usageError{err}
-			}
-		}
-	}
-	cfg.Planner = v.GetString("planner")
-	get("iterations", &cfg.Iterations)
-	get("proposals", &cfg.Proposals)
-	get("n_joints", &cfg.NJoints)
-	get("bins", &cfg.Bins)
-	get("fine", &cfg.Fine)
-	get("batch", &cfg.Batch)
-	get("top_joint", &cfg.TopJoint)
-	get("top_marginal", &cfg.TopMarginal)
-	get("max_skips", &cfg.MaxSkips)
-	if err != nil {
-		return cfg, nil, err
-	}
-	cfg.Tolerance = v.GetFloat64("tolerance")
-	cfg.Removal = v.GetBool("removal")
-	cfg.Context = v.GetString("context")
-	cfg.GroupSize = v.GetString("group_size")
-	if v.IsSet("joints") && v.GetString("joints") != "auto" {
-		if cfg.Joints, err = jointsSetting(v.Get("joints")); err != nil {
-			return cfg, nil, usageError{fmt.Errorf("settings: %w", err)}
-		}
-	}
-	if v.IsSet("overrides") {
-		switch o := v.Get("overrides").(type) {
-		case string:
-			for _, s := range strings.Split(o, ",") {
-				if s = strings.TrimSpace(s); s != "" {
-					cfg.Overrides = append(cfg.Overrides, s)
-				}
-			}
-		default:
-			cfg.Overrides = v.GetStringSlice("overrides")
-		}
-	}
-	if err := cfg.Validate(); err != nil {
-		return cfg, nil, usageError{fmt.Errorf("settings: %w", err)}
-	}
-	return cfg, params, nil
-}
-
-func toInt(key, s string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("settings: %s: %q is not an integer", key, s)
-	}
-	return n, nil
-}
-
-// jointsSetting reads the joints key: "a,b,c;c,x" (as --joints of eval) or
-// a YAML list of lists.
-func jointsSetting(x any) ([][]string, error) {
-	if s, ok := x.(string); ok {
-		return parseJoints(s)
-	}
-	var out [][]string
-	list, ok := x.([]any)
-	if !ok {
-		return nil, fmt.Errorf("joints: want \"a,b;c,d\" or a list of lists")
-	}
-	for _, g := range list {
-		gs, ok := g.([]any)
-		if !ok {
-			return nil, fmt.Errorf("joints: want \"a,b;c,d\" or a list of lists")
-		}
-		var vars []string
-		for _, v := range gs {
-			vars = append(vars, fmt.Sprint(v))
-		}
-		out = append(out, vars)
-	}
-	return out, nil
-}
-
-func fmtJoints(js [][]string) string {
-	if len(js) == 0 {
-		return "none"
-	}
-	parts := make([]string, len(js))
-	for i, j := range js {
-		parts[i] = "[" + strings.Join(j, ", ") + "]"
-	}
-	return strings.Join(parts, " ")
-}

@@ -103,6 +103,8 @@ func TestSynthErrors(t *testing.T) {
 		{"negative rows", []string{"synth", "--dataset", "ecommerce-bn", "--rows", "-3", "--out", out}, 2, "--rows"},
 		{"bad integer", []string{"synth", "--dataset", "ecommerce-bn", "--set", "iterations=many", "--out", out}, 2, "iterations"},
 		{"bad planner", []string{"synth", "--dataset", "ecommerce-bn", "--set", "planner=oracle", "--out", out}, 2, "planner"},
+		{"llmsynthor key typo", []string{"synth", "--dataset", "ecommerce-bn", "--method", "llmsynthor", "--set", "iteratons=5", "--out", out}, 2, "iteratons"},
+		{"baseline key typo", []string{"synth", "--dataset", "ecommerce-bn", "--method", "bayes-net", "--set", "kk=5", "--out", out}, 2, "valid: k"},
 		{"unknown method", []string{"synth", "--dataset", "ecommerce-bn", "--method", "magic", "--out", out}, 2, "magic"},
 		{"unknown joint variable", []string{"synth", "--dataset", "ecommerce-bn", "--set", "joints=user_age,shoe_size", "--out", out}, 1, "shoe_size"},
 		{"missing file", []string{"synth", "--data", filepath.Join(dir, "absent.csv"), "--out", out}, 1, "absent.csv"},
