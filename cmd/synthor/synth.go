@@ -243,4 +243,3 @@ func loadDataset(name, split string, seed uint64) (*table.Table, error) {
 	}
 	return d.Generate(d.DefaultRows, seed)
 }
-
