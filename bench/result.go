@@ -62,7 +62,11 @@ type Versions struct {
 type Result struct {
 	// ID is the cell's deterministic id (hex): a hash of the data bytes, the
 	// method and its params, the seed, and the versions.
-	ID      string    `json:"id"`
+	ID string `json:"id"`
+	// Index is the cell's position in the run's matrix (datasets, then
+	// methods, then seeds, in config order): merged and resumed results
+	// are listed in this order.
+	Index   int       `json:"index"`
 	Dataset string    `json:"dataset"`
 	Method  MethodRef `json:"method"`
 	Seed    uint64    `json:"seed"`

@@ -56,6 +56,9 @@ with baseline synthesizers on fidelity metrics.`,
 		newEvalCmd(),
 		newSynthCmd(),
 		newLLMCmd(),
+		newRunCmd(),
+		newCellCmd(),
+		newMergeCmd(),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/synthor/synthor/bench"
+)
+
+// writeReports renders the reports of a finished run into its directory.
+// It is the one place the reports package plugs in (DIR/report.md and
+// DIR/report.html); until then it writes the plain summary table to
+// DIR/report.md.
+var writeReports = func(dir string, rs []bench.Result) error {
+	var b bytes.Buffer
+	if err := bench.WriteTable(&b, rs); err != nil {
+		return err
+	}
+	return bench.WriteFileAtomic(filepath.Join(dir, "report.md"), append(append([]byte("```\n"), b.Bytes()...), "```\n"...))
+}
+
+type runFlags struct {
+	out, shard    string
+	workers       int
+	resume, quiet bool
+	sets          []string
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run CONFIG.yaml [--out DIR] [--workers N] [--shard I/N] [--resume]",
+		Short: "Run an experiment: every dataset × method × seed cell of a config",
+		Long: `run expands a config (datasets, methods, seeds, metrics, limits) into cells, runs
+each cell in a child process (killed at limits.timeout or limits.memory and recorded
+as timeout or oom), --workers at once, and appends one JSON line per finished cell to
+DIR/results.jsonl. It prints a table of each metric's mean ± sd per method.
+
+--resume skips the cells already recorded; Ctrl-C or SIGTERM stops after recording
+what finished. --shard I/N (or JOB_COMPLETION_INDEX with JOB_COMPLETIONS, or
+SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT) runs every N-th cell and writes
+DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
+		Example: `  synthor run configs/quickstart.yaml
+  synthor run configs/paper-ecommerce.yaml --out out/paper --workers 4
+  synthor run configs/adult.yaml --shard 2/3 && synthor merge out/adult`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runRun(cmd, args[0], f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.out, "out", "", "run directory (default: the config's output, else out/NAME)")
+	fl.IntVar(&f.workers, "workers", 0, "cells run at once (default: limits.workers, else the cores)")
+	fl.StringVar(&f.shard, "shard", "", "run shard I of N (I/N)")
+	fl.BoolVar(&f.resume, "resume", false, "skip the cells whose results are recorded")
+	fl.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
+	fl.StringArrayVar(&f.sets, "set", nil, "set a config key: key=value (repeatable), e.g. limits.workers=2")
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, file string, f runFlags) error {
+	if f.workers < 0 {
+		return usagef("run: --workers must be positive, got %d", f.workers)
+	}
+	cfg, err := bench.LoadConfig(file, f.sets)
+	if err != nil {
+		return settingsUsage(err)
+	}
+	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, Version: version}
+	if f.shard != "" {
+		if o.Shard, err = bench.ParseShard(f.shard); err != nil {
+			return usageError{err}
+		}
+	} else if s, ok, err := bench.ShardFromEnv(os.Getenv); err != nil {
+		return usageError{err}
+	} else if ok {
+		o.Shard = s
+	}
+	workers := o.Workers
+	if workers == 0 {
+		workers = cfg.Limits.Workers
+	}
+	if !f.quiet {
+		o.Progress = newProgress(cmd.ErrOrStderr(), workers)
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := bench.Run(ctx, cfg, o)
+	if sum == nil {
+		return err
+	}
+	if errors.Is(err, bench.ErrInterrupted) {
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if err := writeReports(sum.Dir, sum.Results); err != nil {
+		return fmt.Errorf("run: report: %w", err)
+	}
+	var b bytes.Buffer
+	if err := bench.WriteTable(&b, sum.Results); err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
+	_, err = cmd.OutOrStdout().Write(b.Bytes())
+	return err
+}
+
+// newProgress draws a bar on a terminal and plain lines otherwise.
+func newProgress(w io.Writer, workers int) bench.Progress {
+	if workers <= 0 {
+		workers = bench.DefaultWorkers()
+	}
+	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		return bench.BarProgress(w, workers)
+	}
+	return bench.LineProgress(w, workers)
+}
+
+func newCellCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:    "cell SPEC.json",
+		Short:  "Run one cell of synthor run (internal)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE:   func(cmd *cobra.Command, args []string) error { return bench.RunCell(cmd.Context(), args[0]) },
+	}
+}
+
+func newMergeCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "merge DIR... [--out DIR]",
+		Short: "Merge the results of run directories (the shards of a run) and print the table",
+		Long: `merge reads every results file (results.jsonl, results.shard-I-of-N.jsonl) of each
+DIR, keeps one row per cell id in matrix order, prints the summary table and, with
+--out, writes the merged rows to OUT/results.jsonl.`,
+		Example: `  synthor merge out/adult
+  synthor merge shard1/ shard2/ shard3/ --out out/merged`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, dirs []string) error {
+			rs, err := bench.Merge(dirs...)
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return err
+				}
+				if err := bench.WriteResults(filepath.Join(out, bench.ResultsFile), rs); err != nil {
+					return err
+				}
+			}
+			var b bytes.Buffer
+			if err := bench.WriteTable(&b, rs); err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(b.Bytes())
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "write the merged rows to OUT/results.jsonl")
+	return cmd
+}
