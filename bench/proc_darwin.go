@@ -6,3 +6,5 @@ import "syscall"
 func maxrssBytes(v int64) int64 { return v }
 
 func setDeathSignal(*syscall.SysProcAttr) {}
+
+const rlimitMemory = syscall.RLIMIT_AS

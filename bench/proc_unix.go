@@ -8,18 +8,21 @@ import (
 	"syscall"
 )
 
-// limitMemory caps the address space of this process (RLIMIT_AS): an
-// allocation past it fails and the Go runtime exits with "out of memory".
+// limitMemory caps the memory this process may commit (rlimitMemory:
+// RLIMIT_DATA on Linux, which counts the writable mappings a Go heap
+// grows by but not the address space reserved for thread stacks and
+// malloc arenas; RLIMIT_AS elsewhere): an allocation past it fails and
+// the Go runtime exits with "out of memory".
 func limitMemory(n int64) error {
 	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &lim); err != nil {
+	if err := syscall.Getrlimit(rlimitMemory, &lim); err != nil {
 		return err
 	}
 	lim.Cur = uint64(n)
 	if lim.Max < lim.Cur {
 		lim.Cur = lim.Max
 	}
-	return syscall.Setrlimit(syscall.RLIMIT_AS, &lim)
+	return syscall.Setrlimit(rlimitMemory, &lim)
 }
 
 // peakRSS returns the peak resident set of a finished child, in bytes.

@@ -299,7 +299,7 @@ func runTask(ctx context.Context, t task, o RunOptions, lim Limits) (Result, boo
 // error, else its last line.
 func crashLine(s string) string {
 	for l := range strings.SplitSeq(s, "\n") {
-		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") || strings.HasPrefix(l, "runtime") {
 			return strings.TrimSpace(l)
 		}
 	}
