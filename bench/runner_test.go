@@ -412,3 +412,18 @@ func TestReadResultsDropsACutRow(t *testing.T) {
 		t.Error("the cut row was not truncated away")
 	}
 }
+
+func TestShippedConfigsLoad(t *testing.T) {
+	files, _ := filepath.Glob("../configs/*.yaml")
+	if len(files) < 6 {
+		t.Fatalf("%d configs under configs/, want 6 or more", len(files))
+	}
+	for _, f := range files {
+		if _, err := LoadConfig(f, nil); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if _, err := LoadConfig(writeConfig(t, "datasets: [population]\nmethods: [cart]\n"), nil); err == nil || !strings.Contains(err.Error(), "grouped") {
+		t.Errorf("cart on households: %v", err)
+	}
+}
