@@ -7,15 +7,20 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME ?= 10s
 FUZZ_PKGS := ./baselines ./cart ./cmd/synthor ./datasets ./llm ./macro ./metrics ./synthor ./table
 
-.PHONY: build run test bench bench-sdmetrics lint fuzz clean
+.PHONY: build run test test-slurm bench bench-sdmetrics lint fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/synthor
 
-# The quickstart: synthesize a built-in dataset with LLMSynthor (stat
-# planner, no LLM) and the baselines, then compare them with synthor eval.
+# The quickstart: LLMSynthor (stat planner, no LLM) and every offline
+# baseline on ecommerce-bn and Adult, 3 seeds, then the comparison table.
 run: build
-	./scripts/quickstart.sh $(BIN)
+	./$(BIN) run configs/quickstart.yaml
+
+# The quickstart as a 3-task Slurm job array on a one-node cluster (skips
+# where slurm-wlm cannot be installed).
+test-slurm: build
+	./deploy/slurm/test.sh $(BIN)
 
 # Fuzz seed corpora run here as ordinary tests.
 test:
@@ -31,6 +36,7 @@ bench-sdmetrics:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
 	@if [ -x $(STATICCHECK) ]; then $(STATICCHECK) ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@v0.8.2"; fi
 
 # Each fuzz target for FUZZTIME.
