@@ -164,3 +164,38 @@ func WriteResults(path string, rs []Result) error {
 	}
 	return writeBytes(path, b.Bytes())
 }
+
+// Comparable returns a copy of r without what differs between runs of the
+// same cell: timings, peak memory, the shard and LLM latencies.
+func Comparable(r Result) Result {
+	r.Timings, r.PeakRSSBytes, r.Shard = Timings{}, 0, ""
+	if r.LLM != nil {
+		a := *r.LLM
+		a.LatencyP50MS, a.LatencyP90MS, a.LatencyP99MS = 0, 0, 0
+		r.LLM = &a
+	}
+	return r
+}
+
+// Same reports the first difference between two result lists, timings
+// aside (Comparable), or nil when they hold the same cells with the same
+// results.
+func Same(got, want []Result) error {
+	if len(got) != len(want) {
+		return fmt.Errorf("%d results, want %d", len(got), len(want))
+	}
+	for i := range got {
+		g, err := json.Marshal(Comparable(got[i]))
+		if err != nil {
+			return err
+		}
+		w, err := json.Marshal(Comparable(want[i]))
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(g, w) {
+			return fmt.Errorf("result %d (cell %s, %s %s seed %d) differs", i, want[i].ID, want[i].Dataset, want[i].Method.Label, want[i].Seed)
+		}
+	}
+	return nil
+}

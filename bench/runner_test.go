@@ -120,32 +120,15 @@ func run(t *testing.T, c *Config, o RunOptions) *Summary {
 	return s
 }
 
-// normalize drops what may differ between runs of the same cells:
-// timings, memory, the shard, LLM latencies.
-func normalize(rs []Result) []Result {
-	out := make([]Result, len(rs))
-	for i, r := range rs {
-		r.Timings, r.PeakRSSBytes, r.Shard = Timings{}, 0, ""
-		if r.LLM != nil {
-			a := *r.LLM
-			a.LatencyP50MS, a.LatencyP90MS, a.LatencyP99MS = 0, 0, 0
-			r.LLM = &a
-		}
-		out[i] = r
-	}
-	return out
-}
-
 func sameResults(t *testing.T, got, want []Result) {
 	t.Helper()
-	g, w := normalize(got), normalize(want)
-	if len(g) != len(w) {
-		t.Fatalf("%d results, want %d", len(g), len(w))
+	if err := Same(got, want); err != nil {
+		t.Fatal(err)
 	}
-	for i := range g {
-		if !reflect.DeepEqual(g[i], w[i]) {
-			gb, _ := json.Marshal(g[i])
-			wb, _ := json.Marshal(w[i])
+	for i := range got {
+		if !reflect.DeepEqual(Comparable(got[i]), Comparable(want[i])) {
+			gb, _ := json.Marshal(Comparable(got[i]))
+			wb, _ := json.Marshal(Comparable(want[i]))
 			t.Fatalf("result %d differs:\n got %s\nwant %s", i, gb, wb)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"syscall"
@@ -27,6 +28,10 @@ var writeReports = func(dir string, rs []bench.Result) error {
 	}
 	return bench.WriteFileAtomic(filepath.Join(dir, "report.md"), append(append([]byte("```\n"), b.Bytes()...), "```\n"...))
 }
+
+// cellCommand returns the child process that runs a cell's spec file; nil
+// is this executable's hidden cell command.
+var cellCommand func(spec string) *exec.Cmd
 
 type runFlags struct {
 	out, shard    string
@@ -73,7 +78,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if err != nil {
 		return settingsUsage(err)
 	}
-	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, Version: version}
+	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, Version: version, Command: cellCommand}
 	if f.shard != "" {
 		if o.Shard, err = bench.ParseShard(f.shard); err != nil {
 			return usageError{err}
@@ -136,7 +141,7 @@ func newCellCmd() *cobra.Command {
 }
 
 func newMergeCmd() *cobra.Command {
-	var out string
+	var out, same string
 	cmd := &cobra.Command{
 		Use:   "merge DIR... [--out DIR]",
 		Short: "Merge the results of run directories (the shards of a run) and print the table",
@@ -144,7 +149,8 @@ func newMergeCmd() *cobra.Command {
 DIR, keeps one row per cell id in matrix order, prints the summary table and, with
 --out, writes the merged rows to OUT/results.jsonl.`,
 		Example: `  synthor merge out/adult
-  synthor merge shard1/ shard2/ shard3/ --out out/merged`,
+  synthor merge shard1/ shard2/ shard3/ --out out/merged
+  synthor merge out/sharded --same-as out/single`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
 			rs, err := bench.Merge(dirs...)
@@ -163,10 +169,24 @@ DIR, keeps one row per cell id in matrix order, prints the summary table and, wi
 			if err := bench.WriteTable(&b, rs); err != nil {
 				return err
 			}
-			_, err = cmd.OutOrStdout().Write(b.Bytes())
-			return err
+			if _, err = cmd.OutOrStdout().Write(b.Bytes()); err != nil {
+				return err
+			}
+			if same != "" {
+				want, err := bench.Merge(same)
+				if err != nil {
+					return err
+				}
+				if err := bench.Same(rs, want); err != nil {
+					return fmt.Errorf("merge: the merged results differ from %s: %w", same, err)
+				}
+				_, err = fmt.Fprintf(cmd.ErrOrStderr(), "merge: %d results, the same as %s (timings aside)\n", len(rs), same)
+				return err
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write the merged rows to OUT/results.jsonl")
+	cmd.Flags().StringVar(&same, "same-as", "", "fail unless the merged results equal those of this run directory (timings aside)")
 	return cmd
 }
