@@ -397,7 +397,7 @@ func ParseBytes(s string) (int64, error) {
 		}
 	}
 	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f < 0 {
+	if err != nil || !(f >= 0 && f*mult < 1<<62) {
 		return 0, fmt.Errorf("%q is not a size (e.g. 512MiB, 2GiB)", s)
 	}
 	return int64(f * mult), nil
