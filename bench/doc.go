@@ -2,4 +2,41 @@
 // seeds; the runner expands them into cells (dataset × method × seed),
 // runs each cell, scores it and appends one Result per cell to
 // results.jsonl. Reports are rendered from those rows and never run a cell.
+//
+// # Methods
+//
+// The registry (Names, Lookup, New) holds every synthesizer by name:
+// llmsynthor and each baseline. An entry declares its params (LLMSynthor's
+// are the mapstructure keys of synthor.Config, so new Config fields become
+// params), its flags (MacroOnly, Groups, CopiesRecords, UsesLLM, Traces)
+// and builds the synthesizer from Options (params as strings, an
+// llm.Client where one is used). Unknown keys are errors listing the valid
+// ones, wherever they come from: LoadSettings reads a method's settings
+// from a YAML file, SYNTHOR_* variables and --set for synthor synth;
+// LoadLLMConfig reads a backend. Macro-only methods are TargetFitters.
+//
+// # A run
+//
+//	LoadConfig(file)           YAML through viper; every key checked with its path
+//	  └ Config.Validate        defaults, methods, params, backends, metric groups, limits
+//	Run(ctx, cfg, opts)
+//	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.gob
+//	  ├ tasks                  the matrix in order; cell id = hash(data, method, params,
+//	  │                        backend, seed, rows, metric groups, versions); the shard's part;
+//	  │                        LLM cells without their API key variable are skipped
+//	  ├ shareLimits            a backend's request rate and concurrency split among the
+//	  │                        cells that may use it at once
+//	  └ workers × runTask      DIR/cells/ID/cell.json → child process (the hidden cell
+//	                           command: RunCell) → result.json; the parent kills it at the
+//	                           timeout, reads its peak RSS, classifies timeout/oom/crash,
+//	                           and appends the row to results.jsonl (one write + fsync)
+//
+// A child fits, samples (synth.csv, and LLMSynthor's trace.jsonl) and
+// scores the cell with the metric groups of the config (metrics.Lookup,
+// metrics.Input with the holdout), under a memory limit it sets itself
+// (RLIMIT_DATA on Linux). Only the parent writes results.jsonl, so a
+// crashing cell cannot corrupt it; a row cut by a killed parent is dropped
+// on the next read. With Resume, cells whose id is recorded are not run
+// again, so a killed run, resumed, ends with the rows of an uninterrupted
+// one. Merge joins the results files of shards or runs in matrix order.
 package bench

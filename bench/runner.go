@@ -279,7 +279,7 @@ func runTask(ctx context.Context, t task, o RunOptions, lim Limits) (Result, boo
 		}
 		msg := tail.String()
 		switch {
-		case memLimit > 0 && (strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory") || rss >= memLimit):
+		case memLimit > 0 && (outOfMemory(msg) || rss >= memLimit):
 			r.Status, r.Reason = StatusOOM, fmt.Sprintf("passed the %s memory limit (peak RSS %.0f MiB)", lim.Memory, float64(rss)/(1<<20))
 		default:
 			why := crashLine(msg)
@@ -293,6 +293,17 @@ func runTask(ctx context.Context, t task, o RunOptions, lim Limits) (Result, boo
 	r.Timings.TotalS = elapsed.Seconds()
 	r.Shard = o.Shard.String()
 	return r, true
+}
+
+// outOfMemory recognises the last words of a process refused memory: the
+// Go runtime's, a C allocator's, the race detector's.
+func outOfMemory(stderr string) bool {
+	for _, s := range []string{"out of memory", "cannot allocate memory", "failed to allocate"} {
+		if strings.Contains(stderr, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // crashLine picks the line that says why a child died: a panic or fatal
