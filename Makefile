@@ -14,7 +14,9 @@ build:
 
 # The quickstart: LLMSynthor (stat planner, no LLM) and every offline
 # baseline on ecommerce-bn and Adult, 3 seeds, then the comparison table.
+# Each make run starts afresh in out/quickstart.
 run: build
+	rm -rf out/quickstart
 	./$(BIN) run configs/quickstart.yaml
 
 # The quickstart as a 3-task Slurm job array on a one-node cluster (skips
