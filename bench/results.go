@@ -97,7 +97,7 @@ func SortResults(rs []Result) {
 }
 
 // ReadDir reads every results file of a run directory (results.jsonl and
-// each shard's), keeping one row per cell id, sorted.
+// each shard's), keeping one row per cell id (the last written), sorted.
 func ReadDir(dir string) ([]Result, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "results*.jsonl"))
 	if err != nil {
@@ -131,20 +131,24 @@ func Merge(dirs ...string) ([]Result, error) {
 	return all, nil
 }
 
+// merge reads the results files of one run directory; a later row of a
+// cell (a skipped cell run on --resume) replaces an earlier one.
 func merge(files []string) ([]Result, error) {
 	slices.Sort(files)
 	var all []Result
-	seen := map[string]bool{}
+	at := map[string]int{}
 	for _, f := range files {
 		rs, err := ReadResults(f, false)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rs {
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				all = append(all, r)
+			if i, ok := at[r.ID]; ok {
+				all[i] = r
+				continue
 			}
+			at[r.ID] = len(all)
+			all = append(all, r)
 		}
 	}
 	SortResults(all)

@@ -113,11 +113,12 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 	}
 	have := map[string]Result{}
 	for _, r := range done {
-		have[r.ID] = r
+		have[r.ID] = r // a later row of a cell replaces an earlier one
 	}
 	var todo []task
 	for _, t := range tasks {
-		if r, ok := have[t.spec.ID]; ok {
+		// A skipped cell never ran: it runs when resumed with what it lacked.
+		if r, ok := have[t.spec.ID]; ok && (r.Status != StatusSkipped || t.skip != "") {
 			sum.Results = append(sum.Results, r)
 			sum.Resumed++
 			continue

@@ -293,14 +293,25 @@ func TestSkippedWithoutAPIKey(t *testing.T) {
 	}
 	c := mustLoad(t, fmt.Sprintf(`
 datasets: [{name: ecommerce-bn, rows: 200}]
-methods: [{name: llmsynthor, label: llm, planner: llm, backend: %s}, independent]
+methods: [{name: llmsynthor, label: llm, planner: llm, backend: %s, llm: {base_url: "http://127.0.0.1:9/v1", retries: 0, timeout: 2s}}, independent]
 `, backend))
-	s := run(t, c, RunOptions{Getenv: func(string) string { return "" }})
+	out := t.TempDir()
+	s := run(t, c, RunOptions{Dir: out, Getenv: func(string) string { return "" }})
 	if r := s.Results[0]; r.Status != StatusSkipped || !strings.Contains(r.Reason, "BENCH_TEST_UNSET_KEY") {
 		t.Errorf("llm cell: %s %q, want skipped naming the key variable", r.Status, r.Reason)
 	}
 	if s.Results[1].Status != StatusOK {
 		t.Errorf("independent: %s", s.Results[1].Status)
+	}
+	// Resumed with the key set, the skipped cell runs (and fails here: no
+	// server), and its new row replaces the skipped one.
+	s = run(t, c, RunOptions{Dir: out, Resume: true, Getenv: func(string) string { return "sk-test" }})
+	if s.Ran != 1 || s.Resumed != 1 || s.Results[0].Status == StatusSkipped {
+		t.Fatalf("resume with the key: ran %d, resumed %d, first %s", s.Ran, s.Resumed, s.Results[0].Status)
+	}
+	merged, err := Merge(out)
+	if err != nil || len(merged) != 2 || merged[0].Status == StatusSkipped {
+		t.Fatalf("merged %d rows (%v), first %s", len(merged), err, merged[0].Status)
 	}
 }
 
@@ -408,5 +419,40 @@ func TestShippedConfigsLoad(t *testing.T) {
 	}
 	if _, err := LoadConfig(writeConfig(t, "datasets: [population]\nmethods: [cart]\n"), nil); err == nil || !strings.Contains(err.Error(), "grouped") {
 		t.Errorf("cart on households: %v", err)
+	}
+}
+
+func TestFileDatasetAndProgress(t *testing.T) {
+	dir := t.TempDir()
+	gen, err := LoadConfig(writeConfig(t, "datasets: [{name: ecommerce-bn, rows: 150}]\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _, err := gen.readDataset(gen.Datasets[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := table.WriteFile(filepath.Join(dir, "shop.csv"), tb); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "exp.yaml")
+	if err := os.WriteFile(cfg, []byte("datasets: [{file: shop.csv, holdout: 0.2}]\nmethods: [independent, bootstrap]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines, bar strings.Builder
+	s := run(t, c, RunOptions{Progress: LineProgress(&lines, 1), Workers: 1})
+	if len(s.Results) != 2 || s.Results[0].Dataset != "shop" || s.Results[0].Rows != 120 || s.Results[0].Status != StatusOK {
+		t.Fatalf("results %+v", s.Results[0])
+	}
+	if !strings.Contains(lines.String(), "[2/2] ok shop bootstrap seed 1") || !strings.Contains(lines.String(), "2/2 done, 0 running, 0 failed") {
+		t.Errorf("progress lines:\n%s", lines.String())
+	}
+	run(t, c, RunOptions{Progress: BarProgress(&bar, 1), Workers: 1})
+	if !strings.Contains(bar.String(), "2/2") {
+		t.Errorf("progress bar:\n%q", bar.String())
 	}
 }
