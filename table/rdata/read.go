@@ -1,0 +1,169 @@
+package rdata
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ulikunitz/xz"
+
+	"github.com/synthor/synthor/table"
+)
+
+// MaxSize bounds the decompressed size of an input, so that a small
+// crafted file cannot expand without limit (1 GiB).
+const MaxSize = 1 << 30
+
+// Frame is one data frame of an R data file, by the name it was saved
+// under (the file name for a .rds).
+type Frame struct {
+	Name  string
+	Table *table.Table
+}
+
+// ErrNoFrame is returned (wrapped) by ReadFrame when the file holds no data
+// frame of that name.
+var ErrNoFrame = errors.New("no such data frame")
+
+// Error is a problem with an R data input: File names it, Object the saved
+// object (empty when not known), Column the column (empty when not known).
+// Its text is one line.
+type Error struct {
+	File   string
+	Object string
+	Column string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	s := "read " + e.File + ": "
+	if e.Object != "" {
+		s += "object " + e.Object + ": "
+	}
+	if e.Column != "" {
+		s += fmt.Sprintf("column %q: ", e.Column)
+	}
+	return s + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ReadFile reads every data frame of an .rda, .RData or .rds file.
+func ReadFile(path string) ([]Frame, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(f, path)
+}
+
+// ReadFrame reads the data frame saved under object from an R data file;
+// an empty object takes the first data frame.
+func ReadFrame(path, object string) (*table.Table, error) {
+	frames, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range frames {
+		if object == "" || f.Name == object {
+			return f.Table, nil
+		}
+	}
+	return nil, &Error{File: path, Object: object, Err: ErrNoFrame}
+}
+
+// Read decodes R data from r: an .rda/.RData workspace ("RDX2"/"RDX3"
+// then a serialized pairlist of named objects) or an .rds (one serialized
+// object), either uncompressed or compressed with gzip, bzip2 or xz
+// (detected from the magic bytes). It returns the data frames among the
+// saved objects, in file order; other objects are skipped. name is used in
+// errors.
+func Read(r io.Reader, name string) ([]Frame, error) {
+	data, err := decompress(r)
+	if err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
+	workspace := false
+	if len(data) >= 5 && (string(data[:5]) == "RDX2\n" || string(data[:5]) == "RDX3\n") {
+		data, workspace = data[5:], true
+	} else if len(data) >= 4 && string(data[:3]) == "RDA" {
+		return nil, &Error{File: name, Err: errors.New("only XDR workspaces (RDX2, RDX3) are supported")}
+	}
+	d := &decoder{b: data}
+	if err := d.header(); err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
+	top, err := d.item()
+	if err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
+	var objs []tagged
+	switch {
+	case workspace:
+		if top == nil {
+			return nil, nil
+		}
+		if top.typ != listSXP {
+			return nil, &Error{File: name, Err: errors.New("workspace is not a list of named objects")}
+		}
+		for i := range top.items {
+			objs = append(objs, tagged{name: top.tags[i], val: top.items[i]})
+		}
+	default:
+		objs = []tagged{{name: name, val: top}}
+	}
+	var out []Frame
+	for _, o := range objs {
+		if o.val == nil || o.val.typ != vecSXP || !o.val.hasClass("data.frame") {
+			continue
+		}
+		t, col, err := frameTable(o.val)
+		if err != nil {
+			return nil, &Error{File: name, Object: o.name, Column: col, Err: err}
+		}
+		out = append(out, Frame{Name: o.name, Table: t})
+	}
+	return out, nil
+}
+
+// decompress reads all of r, undoing gzip, bzip2 or xz compression when
+// the magic bytes say so, up to MaxSize bytes.
+func decompress(r io.Reader) ([]byte, error) {
+	br := bufio.NewReader(r)
+	magic, _ := br.Peek(6)
+	var src io.Reader = br
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		src = zr
+	case bytes.HasPrefix(magic, []byte("BZh")):
+		src = bzip2.NewReader(br)
+	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
+		zr, err := xz.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("xz: %w", err)
+		}
+		src = zr
+	}
+	data, err := io.ReadAll(io.LimitReader(src, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("decompress: %w", err)
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("decompressed data exceeds %d bytes", MaxSize)
+	}
+	if len(data) == 0 {
+		return nil, table.ErrEmpty
+	}
+	return data, nil
+}
