@@ -19,6 +19,9 @@ import (
 // crafted file cannot expand without limit (1 GiB).
 const MaxSize = 1 << 30
 
+// maxSize is the limit in force: MaxSize, lowered by the fuzz test.
+var maxSize = MaxSize
+
 // Frame is one data frame of an R data file, by the name it was saved
 // under (the file name for a .rds).
 type Frame struct {
@@ -134,7 +137,7 @@ func Read(r io.Reader, name string) ([]Frame, error) {
 }
 
 // decompress reads all of r, undoing gzip, bzip2 or xz compression when
-// the magic bytes say so, up to MaxSize bytes.
+// the magic bytes say so, up to maxSize bytes.
 func decompress(r io.Reader) ([]byte, error) {
 	br := bufio.NewReader(r)
 	magic, _ := br.Peek(6)
@@ -155,12 +158,12 @@ func decompress(r io.Reader) ([]byte, error) {
 		}
 		src = zr
 	}
-	data, err := io.ReadAll(io.LimitReader(src, MaxSize+1))
+	data, err := io.ReadAll(io.LimitReader(src, int64(maxSize)+1))
 	if err != nil {
 		return nil, fmt.Errorf("decompress: %w", err)
 	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("decompressed data exceeds %d bytes", MaxSize)
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("decompressed data exceeds %d bytes", maxSize)
 	}
 	if len(data) == 0 {
 		return nil, table.ErrEmpty
