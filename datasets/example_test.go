@@ -21,7 +21,7 @@ func ExampleLookup() {
 	fmt.Println(err)
 	// Output:
 	// 2000 [user_age user_gender user_location_tier product_category price payment_method]
-	// unknown dataset "ecommerce" (valid: adult, ecommerce-bn, mobility, population)
+	// unknown dataset "ecommerce" (valid: adult, cps1988, credit-g, ecommerce-bn, eusilc, flights, income, mobility, population, superstore)
 }
 
 func ExampleEcommerceParams_PriceMean() {
