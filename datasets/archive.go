@@ -116,12 +116,14 @@ func copyFile(dst string, r io.Reader) error {
 // small and fixed, so it is read here rather than with a library.
 func debData(r io.Reader) (io.Reader, string, error) {
 	br := bufio.NewReader(r)
-	magic := make([]byte, 8)
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != "!<arch>\n" {
-		if err != nil {
-			return nil, "", archiveErr(err)
-		}
+	const arMagic = "!<arch>\n"
+	magic := make([]byte, len(arMagic))
+	n, err := io.ReadFull(br, magic)
+	if string(magic[:n]) != arMagic[:n] || n == 0 {
 		return nil, "", errors.New("not a Debian package (no ar archive header)")
+	}
+	if err != nil {
+		return nil, "", archiveErr(err)
 	}
 	hdr := make([]byte, 60)
 	for {

@@ -120,7 +120,12 @@ func observedRange(c *table.Column) (lo, hi float64, ok bool) {
 		} else {
 			v = float64(c.Ints[i])
 		}
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
 	}
 	return lo, hi, lo <= hi
 }

@@ -80,4 +80,3 @@ func Sample(t *table.Table, n int, seed uint64) (*table.Table, error) {
 	}
 	return t.Take(idx), nil
 }
-
