@@ -157,6 +157,7 @@ func TestFetchedShapes(t *testing.T) {
 				t.Errorf("catalog Rows %d, want %d", d.Rows, c.rows)
 			}
 			if c.name == "flights" {
+				checkFields(t, tb)
 				// Every airport of the flights is in the airport list.
 				for _, n := range []string{"origin_latitude", "destination_longitude"} {
 					if k := col(t, tb, n).NullCount(); k != 0 {
