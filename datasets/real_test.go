@@ -151,6 +151,9 @@ func TestFetchedShapes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.rows > 1_000_000 && raceEnabled {
+				t.Skipf("%s: loading %d rows under the race detector takes minutes; checked without -race here and by BenchmarkLoadFlights", c.name, c.rows)
+			}
 			d, tb := loadFetchedOrSkip(t, c.name)
 			checkShape(t, tb, c.rows, c.cols)
 			if d.Rows != c.rows {
