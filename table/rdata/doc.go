@@ -5,7 +5,8 @@
 //
 //  1. decompress reads the whole input, undoing gzip, bzip2 (standard
 //     library) or xz (github.com/ulikunitz/xz) compression, chosen by the
-//     magic bytes, up to MaxSize bytes.
+//     magic bytes, up to MaxSize bytes. An xz block header that asks for a
+//     dictionary above MaxXZDict is refused before the decoder allocates it.
 //  2. Read strips a workspace's "RDX2"/"RDX3" line and the decoder reads
 //     the XDR stream: the "X\n" format line, version 2 or 3 (3 adds the
 //     native encoding), then one item. Each item is a 32-bit flags word

@@ -26,7 +26,10 @@ func FuzzRead(f *testing.F) {
 	for _, n := range []int{0, 5, 7, 20, 100, 400} {
 		f.Add(raw[:n])
 	}
-	maxSize = 1 << 20 // keep decompression bombs cheap
+	// Keep decompression bombs cheap; R's xz seeds (64 MiB dictionaries)
+	// then stop at the dictionary check, and the stream decoder is fuzzed
+	// through the other seeds.
+	maxSize, maxXZDict = 1<<20, 1<<20
 	f.Fuzz(func(t *testing.T, in []byte) {
 		frames, err := Read(bytes.NewReader(in), "fuzz.rda")
 		if err != nil {

@@ -22,6 +22,15 @@ const MaxSize = 1 << 30
 // maxSize is the limit in force: MaxSize, lowered by the fuzz test.
 var maxSize = MaxSize
 
+// MaxXZDict bounds the dictionary an xz input may ask for (256 MiB; R
+// writes 64 MiB at its default level). The xz decoder allocates the
+// dictionary a block header claims, so without a bound a small crafted
+// file could make it allocate gigabytes.
+const MaxXZDict = 256 << 20
+
+// maxXZDict is the limit in force: MaxXZDict, lowered by the fuzz test.
+var maxXZDict int64 = MaxXZDict
+
 // Frame is one data frame of an R data file, by the name it was saved
 // under (the file name for a .rds).
 type Frame struct {
@@ -140,7 +149,7 @@ func Read(r io.Reader, name string) ([]Frame, error) {
 // the magic bytes say so, up to maxSize bytes.
 func decompress(r io.Reader) ([]byte, error) {
 	br := bufio.NewReader(r)
-	magic, _ := br.Peek(6)
+	magic, _ := br.Peek(64)
 	var src io.Reader = br
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
@@ -152,6 +161,9 @@ func decompress(r io.Reader) ([]byte, error) {
 	case bytes.HasPrefix(magic, []byte("BZh")):
 		src = bzip2.NewReader(br)
 	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
+		if d, ok := xzDict(magic); ok && d > maxXZDict {
+			return nil, fmt.Errorf("xz: dictionary of %d bytes exceeds the %d this reader allows", d, maxXZDict)
+		}
 		zr, err := xz.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("xz: %w", err)
@@ -169,4 +181,60 @@ func decompress(r io.Reader) ([]byte, error) {
 		return nil, table.ErrEmpty
 	}
 	return data, nil
+}
+
+// xzDict returns the LZMA2 dictionary size that the first block header of
+// an xz stream declares (xz file format 1.1.0, §3.1 and §5.3.1): after the
+// 12-byte stream header, a block header of size byte, flags, optional
+// compressed and uncompressed sizes (varints), then filter flags: filter
+// ID 0x21 (LZMA2), properties size 1, and the dictionary byte d, which
+// means 4 GiB - 1 for d = 40 and (2 | d&1) << (d/2 + 11) below.
+func xzDict(b []byte) (int64, bool) {
+	p := 12
+	if len(b) < p+2 {
+		return 0, false
+	}
+	flags := b[p+1]
+	p += 2
+	varint := func() (uint64, bool) {
+		var v uint64
+		for i := 0; i < 9 && p < len(b); i++ {
+			c := b[p]
+			p++
+			v |= uint64(c&0x7f) << (7 * i)
+			if c&0x80 == 0 {
+				return v, true
+			}
+		}
+		return 0, false
+	}
+	for _, bit := range []byte{0x40, 0x80} {
+		if flags&bit != 0 {
+			if _, ok := varint(); !ok {
+				return 0, false
+			}
+		}
+	}
+	for range int(flags&0x03) + 1 { // filters; LZMA2 is the last
+		id, ok := varint()
+		if !ok {
+			return 0, false
+		}
+		n, ok := varint()
+		if !ok || n > 64 || p+int(n) > len(b) {
+			return 0, false
+		}
+		if id == 0x21 && n == 1 {
+			d := b[p]
+			switch {
+			case d > 40:
+				return 0, false
+			case d == 40:
+				return 1<<32 - 1, true
+			}
+			return int64(2|d&1) << (d/2 + 11), true
+		}
+		p += int(n)
+	}
+	return 0, false
 }

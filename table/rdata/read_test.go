@@ -243,3 +243,21 @@ func TestReadFrame(t *testing.T) {
 		t.Fatalf("ReadFrame other: %v, want ErrNoFrame", err)
 	}
 }
+
+// TestXZDict checks the dictionary size read from the xz block header
+// against R's files (xz level 9: 64 MiB) and rejects a claim above the
+// bound before the decoder allocates it.
+func TestXZDict(t *testing.T) {
+	b, err := os.ReadFile("testdata/frame_v3_xz.rda")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := xzDict(b); !ok || d != 64<<20 {
+		t.Fatalf("dictionary %d (%v), want 64 MiB", d, ok)
+	}
+	defer func(old int64) { maxXZDict = old }(maxXZDict)
+	maxXZDict = 32 << 20
+	if _, err := Read(bytes.NewReader(b), "big.rda"); err == nil || !strings.Contains(err.Error(), "dictionary of 67108864 bytes exceeds") {
+		t.Fatalf("error %v, want a dictionary limit", err)
+	}
+}
