@@ -205,6 +205,10 @@ func fetch(ctx context.Context, d *Dataset, opts FetchOptions) (FetchResult, err
 	if err := os.WriteFile(filepath.Join(tmp, "SOURCE"), []byte(note), 0o644); err != nil {
 		return res, err
 	}
+	if d.Fetched() { // another process finished first: keep its copy
+		res.Already = true
+		return res, nil
+	}
 	if err := os.RemoveAll(dir); err != nil { // a leftover without data.csv
 		return res, err
 	}
