@@ -65,3 +65,21 @@ func ExampleAdult() {
 	// Output:
 	// 16281 15 [<=50K >50K]
 }
+
+// Split holds out a share of the records by seed; in a grouped table the
+// records are households, so no household is split.
+func ExampleSplit() {
+	households := datasets.Population(1000, 1)
+	train, holdout, err := datasets.Split(households, 0.2, 42)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tg, _ := train.Groups()
+	hg, _ := holdout.Groups()
+	fmt.Println(len(tg), "training households,", len(hg), "held out")
+	fmt.Println(train.NumRows()+holdout.NumRows() == households.NumRows())
+	// Output:
+	// 800 training households, 200 held out
+	// true
+}
