@@ -61,3 +61,22 @@ func BenchmarkCheckPopulation(b *testing.B) {
 func rows(gen func(int, uint64) *table.Table) func(int, uint64) (int, error) {
 	return func(n int, seed uint64) (int, error) { return gen(n, seed).NumRows(), nil }
 }
+
+// BenchmarkLoadFlights loads the fetched flights table (3,000,000 rows
+// from the cache, joined with airport coordinates); it is skipped when
+// flights is not fetched.
+func BenchmarkLoadFlights(b *testing.B) {
+	d, _ := Lookup("flights")
+	if !d.Fetched() {
+		b.Skip("flights is not fetched: run synthor datasets fetch flights")
+	}
+	for b.Loop() {
+		tb, err := d.Load("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if tb.NumRows() != 3_000_000 {
+			b.Fatalf("%d rows", tb.NumRows())
+		}
+	}
+}

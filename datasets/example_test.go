@@ -21,7 +21,7 @@ func ExampleLookup() {
 	fmt.Println(err)
 	// Output:
 	// 2000 [user_age user_gender user_location_tier product_category price payment_method]
-	// unknown dataset "ecommerce" (valid: adult, ecommerce-bn, mobility, population)
+	// unknown dataset "ecommerce" (valid: adult, cps1988, credit-g, ecommerce-bn, eusilc, flights, income, mobility, population, superstore)
 }
 
 func ExampleEcommerceParams_PriceMean() {
@@ -64,4 +64,22 @@ func ExampleAdult() {
 	fmt.Println(t.NumRows(), t.NumCols(), t.Col("income").Categories)
 	// Output:
 	// 16281 15 [<=50K >50K]
+}
+
+// Split holds out a share of the records by seed; in a grouped table the
+// records are households, so no household is split.
+func ExampleSplit() {
+	households := datasets.Population(1000, 1)
+	train, holdout, err := datasets.Split(households, 0.2, 42)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tg, _ := train.Groups()
+	hg, _ := holdout.Groups()
+	fmt.Println(len(tg), "training households,", len(hg), "held out")
+	fmt.Println(train.NumRows()+holdout.NumRows() == households.NumRows())
+	// Output:
+	// 800 training households, 200 held out
+	// true
 }

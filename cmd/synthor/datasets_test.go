@@ -39,6 +39,7 @@ func dsGolden(t *testing.T, name, got string) {
 }
 
 func TestDatasetsList(t *testing.T) {
+	t.Setenv("SYNTHOR_CACHE", t.TempDir()) // nothing fetched
 	out, errText, code, err := runCLI(t, "datasets", "list")
 	if err != nil || code != 0 || errText != "" {
 		t.Fatalf("exit %d, err %v, stderr %q", code, err, errText)
@@ -235,8 +236,8 @@ func TestDatasetsErrors(t *testing.T) {
 		want string // substring of the error
 	}{
 		{"unknown dataset", []string{"export", "ecommerce", "--out", out}, 1,
-			`unknown dataset "ecommerce" (valid: adult, ecommerce-bn, mobility, population)`},
-		{"unknown dataset in show", []string{"show", "nope"}, 1, "valid: adult, ecommerce-bn, mobility, population"},
+			`unknown dataset "ecommerce" (valid: adult, cps1988, credit-g, ecommerce-bn, eusilc, flights, income, mobility, population, superstore)`},
+		{"unknown dataset in show", []string{"show", "nope"}, 1, "valid: adult, cps1988, credit-g, ecommerce-bn, eusilc, flights, income"},
 		{"negative rows", []string{"export", "ecommerce-bn", "--rows", "-5", "--out", out}, 2, "--rows must be 0 or more, got -5"},
 		{"negative rows in show", []string{"show", "population", "--rows", "-1"}, 2, "--rows must be 0 or more"},
 		{"rows too large", []string{"export", "mobility", "--rows", "99999999999", "--out", out}, 2, "above the limit of 10000000 records"},
@@ -288,6 +289,7 @@ func TestDatasetsHelp(t *testing.T) {
 		{"datasets", "list", "--help"},
 		{"datasets", "show", "--help"},
 		{"datasets", "export", "--help"},
+		{"datasets", "fetch", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			out, _, code, err := runCLI(t, args...)
