@@ -164,7 +164,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if err != nil {
 			return nil, fmt.Errorf("eval: %w", err)
 		}
-		return t, nil
+		return t, checkEvalTable(path, t)
 	}
 	real, err := read(o.real)
 	if err != nil {
@@ -199,6 +199,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		tg, err := macro.LoadTargets(o.targets)
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
+		}
+		if err := checkEvalTargets(o.targets, tg, real); err != nil {
+			return err
 		}
 		in.Targeted = targetKeys(tg)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +31,8 @@ type synthFlags struct {
 	rows                                                              int
 	seed                                                              uint64
 	sets                                                              []string
+	maxMemory                                                         string
+	flat                                                              bool
 }
 
 func newSynthCmd() *cobra.Command {
@@ -69,6 +70,8 @@ are passed to baselines as their parameters.`,
 	fl.StringVar(&f.config, "config", "", "YAML config with method settings and an llm: section")
 	fl.StringVar(&f.out, "out", "", "output file (.csv or .jsonl)")
 	fl.StringVar(&f.trace, "trace", "", "LLMSynthor: write one JSON line per iteration to this file")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "refuse a synthesis estimated above this memory (8GiB, 500MB, 75%; default: half the physical memory)")
+	fl.BoolVar(&f.flat, "flat", false, "treat the rows of a grouped table as independent records")
 	return cmd
 }
 
@@ -92,6 +95,9 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	}
 	if f.trace != "" && f.method != "llmsynthor" {
 		return usagef("synth: --trace is for --method llmsynthor")
+	}
+	if err := checkSynthFlags(f); err != nil {
+		return err
 	}
 	cfg, params, err := loadSynthSettings(f.config, f.sets)
 	if err != nil {
@@ -138,6 +144,9 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	if n <= 0 {
 		return usagef("synth: give --rows N (the targets do not say how many records they describe)")
 	}
+	if err := checkSynthInput(f, train, targets, n); err != nil {
+		return err
+	}
 
 	var (
 		out   *table.Table
@@ -153,7 +162,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := table.WriteFile(f.out, out); err != nil {
+	if err := table.WriteFileContext(ctx, f.out, out); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d rows in %s -> %s%s\n", label, out.NumRows(), time.Since(start).Round(time.Millisecond), f.out, note)
@@ -170,9 +179,10 @@ func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, trai
 	if err != nil {
 		return nil, "", "", err
 	}
-	var trace bytes.Buffer
+	trace := &traceFile{path: f.trace}
+	defer func() { _ = trace.Close() }()
 	if f.trace != "" {
-		s.Trace = &trace
+		s.Trace = trace
 	}
 	if targets != nil {
 		err = s.FitTargets(ctx, schema, targets)
@@ -183,14 +193,8 @@ func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, trai
 		return nil, "", "", err
 	}
 	out, err := s.Sample(ctx, n, f.seed)
-	if f.trace != "" && trace.Len() > 0 {
-		werr := table.WriteAtomic(f.trace, func(w io.Writer) error {
-			_, err := w.Write(trace.Bytes())
-			return err
-		})
-		if werr != nil && err == nil {
-			err = werr
-		}
+	if werr := trace.Close(); werr != nil && err == nil {
+		err = werr
 	}
 	if err != nil {
 		return nil, "", "", err

@@ -1,0 +1,142 @@
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ErrSamePath matches (errors.Is) CheckPaths' errors about an output that
+// is an input or another output: a usage error.
+var ErrSamePath = errors.New("same file")
+
+// samePath is an error that matches ErrSamePath without saying so.
+type samePath struct{ msg string }
+
+func (e samePath) Error() string        { return e.msg }
+func (e samePath) Is(target error) bool { return target == ErrSamePath }
+
+func samePathf(format string, a ...any) error { return samePath{fmt.Sprintf(format, a...)} }
+
+// Path is a file a command reads or writes, with the flag that named it.
+type Path struct {
+	Flag string // "--out", "--data", ...
+	Name string // as given; an empty Name is skipped
+}
+
+func (p Path) String() string { return p.Flag + " " + p.Name }
+
+// CheckPaths returns an error when an output is the same file as an input
+// (the same device and inode, so hard links, symbolic links and "./a" vs
+// "a" are caught), when two outputs name the same file (for outputs that do
+// not exist yet: the same resolved directory and base name), when an output
+// is a directory, or when an output's directory is missing or not writable.
+// It creates nothing that it leaves behind.
+func CheckPaths(inputs, outputs []Path) error {
+	type seen struct {
+		p   Path
+		key string
+		st  os.FileInfo
+	}
+	var ins []seen
+	for _, in := range inputs {
+		if in.Name == "" {
+			continue
+		}
+		st, err := os.Stat(in.Name)
+		if err != nil {
+			continue // the reader reports a missing input
+		}
+		ins = append(ins, seen{p: in, st: st})
+	}
+	var outs []seen
+	for _, out := range outputs {
+		if out.Name == "" {
+			continue
+		}
+		key, st, err := outputKey(out)
+		if err != nil {
+			return err
+		}
+		for _, in := range ins {
+			if st != nil && os.SameFile(st, in.st) {
+				return samePathf("%s is the same file as %s: it would overwrite the input", out, in.p)
+			}
+		}
+		for _, o := range outs {
+			if key == o.key || (st != nil && o.st != nil && os.SameFile(st, o.st)) {
+				return samePathf("%s and %s name the same file: one would overwrite the other", o.p, out)
+			}
+		}
+		outs = append(outs, seen{p: out, key: key, st: st})
+	}
+	return nil
+}
+
+// outputKey resolves an output path to a key (absolute path with symbolic
+// links of its directory, and of the file when it exists, resolved), and
+// stats it when it exists. It checks that the directory exists and is
+// writable.
+func outputKey(out Path) (string, os.FileInfo, error) {
+	if strings.HasSuffix(out.Name, "/") || strings.HasSuffix(out.Name, string(filepath.Separator)) {
+		return "", nil, fmt.Errorf("%s is a directory; name a file", out)
+	}
+	abs, err := filepath.Abs(out.Name)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %v", out, err)
+	}
+	st, err := os.Stat(abs)
+	switch {
+	case err == nil && st.IsDir():
+		return "", nil, fmt.Errorf("%s is a directory; name a file", out)
+	case err != nil:
+		st = nil
+	}
+	dir, base := filepath.Split(abs)
+	dst, err := os.Stat(dir)
+	switch {
+	case err != nil && errors.Is(err, os.ErrNotExist):
+		return "", nil, fmt.Errorf("%s: directory %s does not exist", out, filepath.Clean(dir))
+	case err != nil:
+		return "", nil, fmt.Errorf("%s: directory %s: %v", out, filepath.Clean(dir), unwrapPath(err))
+	case !dst.IsDir():
+		return "", nil, fmt.Errorf("%s: %s is not a directory", out, filepath.Clean(dir))
+	}
+	if err := probeWritable(dir); err != nil {
+		return "", nil, fmt.Errorf("%s: directory %s is not writable: %v", out, filepath.Clean(dir), err)
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	key := filepath.Join(dir, base)
+	if st != nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			key = real
+		}
+	}
+	return key, st, nil
+}
+
+// probeWritable creates and removes a temporary file in dir: the only test
+// that answers for permissions, ACLs, read-only mounts and quotas alike.
+func probeWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".synthor-probe-*")
+	if err != nil {
+		return unwrapPath(err)
+	}
+	name := f.Name()
+	_ = f.Close()
+	return os.Remove(name)
+}
+
+// unwrapPath drops the operation and path of an *os.PathError, which the
+// caller's message already names.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
