@@ -95,17 +95,18 @@ func outputKey(out Path) (string, os.FileInfo, error) {
 		st = nil
 	}
 	dir, base := filepath.Split(abs)
+	given := filepath.Dir(out.Name) // the directory as the user wrote it
 	dst, err := os.Stat(dir)
 	switch {
 	case err != nil && errors.Is(err, os.ErrNotExist):
-		return "", nil, fmt.Errorf("%s: directory %s does not exist", out, filepath.Clean(dir))
+		return "", nil, fmt.Errorf("%s: directory %s does not exist", out, given)
 	case err != nil:
-		return "", nil, fmt.Errorf("%s: directory %s: %v", out, filepath.Clean(dir), unwrapPath(err))
+		return "", nil, fmt.Errorf("%s: directory %s: %v", out, given, unwrapPath(err))
 	case !dst.IsDir():
-		return "", nil, fmt.Errorf("%s: %s is not a directory", out, filepath.Clean(dir))
+		return "", nil, fmt.Errorf("%s: %s is not a directory", out, given)
 	}
 	if err := probeWritable(dir); err != nil {
-		return "", nil, fmt.Errorf("%s: directory %s is not writable: %v", out, filepath.Clean(dir), err)
+		return "", nil, fmt.Errorf("%s: directory %s is not writable: %v", out, given, err)
 	}
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
