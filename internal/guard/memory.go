@@ -76,7 +76,7 @@ func ParseSize(s string) (uint64, error) {
 	t := strings.TrimSpace(s)
 	if p, ok := strings.CutSuffix(t, "%"); ok {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || !(x > 0 && x <= 100) {
+		if err != nil || !(x > 0 && x <= 100) || float64(physicalMemory())*x/100 < 1 {
 			return 0, fmt.Errorf("memory size %q: a percentage must be in (0, 100]", s)
 		}
 		total := physicalMemory()
@@ -92,7 +92,7 @@ func ParseSize(s string) (uint64, error) {
 	}
 	mult, ok := sizeUnits[strings.ToLower(unit)]
 	x, err := strconv.ParseFloat(num, 64)
-	if !ok || err != nil || !(x > 0) || math.IsInf(x*mult, 0) || x*mult >= math.MaxUint64 {
+	if !ok || err != nil || !(x*mult >= 1) || math.IsInf(x*mult, 0) || x*mult >= math.MaxUint64 {
 		return 0, fmt.Errorf("memory size %q: want a positive size such as 8GiB, 500MB or 75%%", s)
 	}
 	return uint64(x * mult), nil

@@ -96,7 +96,7 @@ func outputKey(out Path) (string, os.FileInfo, error) {
 	}
 	dir, base := filepath.Split(abs)
 	given := filepath.Dir(out.Name) // the directory as the user wrote it
-	dst, err := os.Stat(dir)
+	dst, err := os.Stat(filepath.Clean(dir))
 	switch {
 	case err != nil && errors.Is(err, os.ErrNotExist):
 		return "", nil, fmt.Errorf("%s: directory %s does not exist", out, given)
