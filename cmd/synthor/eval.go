@@ -187,6 +187,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 			}
 		}
 	}
+	if err := checkEvalSize(real, o.bins, joints); err != nil {
+		return err
+	}
 	in := metrics.Input{
 		Real: real, Holdout: holdout,
 		Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: o.seed,

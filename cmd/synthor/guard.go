@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/synthor/synthor/baselines"
@@ -101,7 +102,8 @@ func checkSynthInput(f synthFlags, train *table.Table, targets *macro.Targets, n
 		source = "--max-memory " + f.maxMemory
 	}
 	need := guard.Need(f.method, float64(trainRows), outRows, cols)
-	return guard.CheckMemory(fmt.Sprintf("synth: %s for %d records × %d columns", f.method, n, cols), need, limit, source)
+	return guard.CheckMemory(fmt.Sprintf("synth: %s for %d records × %d columns", f.method, n, cols), need, limit, source,
+		"lower --rows, or raise --max-memory")
 }
 
 // checkGrouping refuses a grouped training table for a method that models
@@ -171,4 +173,16 @@ func checkExportOut(out string) error {
 		return err
 	}
 	return checkTableOut("--out", out)
+}
+
+// checkEvalSize refuses --bins and --joints whose frequency tables would
+// not fit in memory (half the physical memory), before any metric runs.
+func checkEvalSize(real *table.Table, bins int, joints [][]string) error {
+	need := guard.EvalNeed(real, bins, joints, runtime.GOMAXPROCS(0))
+	what := fmt.Sprintf("eval: frequency tables of --bins %d", bins)
+	if len(joints) > 0 {
+		what += " over --joints"
+	}
+	return guard.CheckMemory(what, need, guard.DefaultLimit(), "half the physical memory",
+		"lower --bins, or use fewer columns in --joints")
 }

@@ -3,8 +3,11 @@ package guard
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/synthor/synthor/table"
 )
 
 // BytesPerCell is the memory one cell (a row of one column) takes in a
@@ -60,13 +63,14 @@ func DefaultLimit() uint64 {
 }
 
 // CheckMemory returns an error when need bytes exceed limit, saying what
-// (the work) would need, the limit and where it comes from (source).
-func CheckMemory(what string, need float64, limit uint64, source string) error {
+// (the work) would need, the limit, where it comes from (source) and how to
+// fix it (fix).
+func CheckMemory(what string, need float64, limit uint64, source, fix string) error {
 	if need <= float64(limit) {
 		return nil
 	}
-	return fmt.Errorf("%s would need about %s of memory, above the limit of %s (%s; lower --rows, or raise --max-memory)",
-		what, FormatSize(need), FormatSize(float64(limit)), source)
+	return fmt.Errorf("%s would need about %s of memory, above the limit of %s (%s; %s)",
+		what, FormatSize(need), FormatSize(float64(limit)), source, fix)
 }
 
 // ParseSize reads a memory size: a number of bytes with an optional unit
@@ -120,4 +124,54 @@ func FormatSize(b float64) string {
 		return fmt.Sprintf("%.0f B", b)
 	}
 	return fmt.Sprintf("%.1f %s", b, units[i])
+}
+
+// ContingencyBytesPerCell is the peak memory of one cell of a frequency
+// table in eval's fidelity metrics (counts and shares of both sides and
+// their binned codes), measured as peak RSS over cells for a 3001 × 3001
+// table (see BENCHMARKS.md) and rounded up.
+const ContingencyBytesPerCell = 48
+
+// TableCells returns the cells of the frequency table over columns of t:
+// the product of each column's levels (bins + 1 for a numeric column,
+// categories + 1 for a categorical one, the extra level being missing).
+// Unknown columns count as one level.
+func TableCells(t *table.Table, bins int, columns []string) float64 {
+	cells := 1.0
+	for _, name := range columns {
+		c := t.Col(name)
+		switch {
+		case c == nil:
+		case c.Kind.Numeric():
+			cells *= float64(max(bins, 1) + 1)
+		case c.Kind == table.Categorical:
+			cells *= float64(len(c.Dict) + 1)
+		}
+	}
+	return cells
+}
+
+// EvalNeed estimates the bytes eval's frequency tables take: BaseBytes,
+// the tables' cells (t's rows × columns × BytesPerCell, both sides), and
+// the workers largest frequency tables over groups (the column groups
+// scored; every pair when groups is empty) at ContingencyBytesPerCell.
+func EvalNeed(t *table.Table, bins int, groups [][]string, workers int) float64 {
+	if len(groups) == 0 {
+		names := t.Names()
+		for i := range names {
+			for j := i + 1; j < len(names); j++ {
+				groups = append(groups, []string{names[i], names[j]})
+			}
+		}
+	}
+	sizes := make([]float64, len(groups))
+	for i, g := range groups {
+		sizes[i] = TableCells(t, bins, g)
+	}
+	slices.Sort(sizes)
+	need := BaseBytes + 2*float64(t.NumRows())*float64(t.NumCols())*BytesPerCell
+	for i := len(sizes) - 1; i >= 0 && i >= len(sizes)-max(workers, 1); i-- {
+		need += sizes[i] * ContingencyBytesPerCell
+	}
+	return need
 }

@@ -59,10 +59,10 @@ func TestNeed(t *testing.T) {
 }
 
 func TestCheckMemory(t *testing.T) {
-	if err := CheckMemory("x", 100, 100, "src"); err != nil {
+	if err := CheckMemory("x", 100, 100, "src", "fix"); err != nil {
 		t.Errorf("at the limit: %v", err)
 	}
-	err := CheckMemory("synth: cart for 10 records", 3<<30, 1<<30, "--max-memory 1GiB")
+	err := CheckMemory("synth: cart for 10 records", 3<<30, 1<<30, "--max-memory 1GiB", "lower --rows, or raise --max-memory")
 	want := "synth: cart for 10 records would need about 3.0 GiB of memory, above the limit of 1.0 GiB (--max-memory 1GiB; lower --rows, or raise --max-memory)"
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
@@ -97,4 +97,22 @@ func FuzzParseSize(f *testing.F) {
 			t.Errorf("ParseSize(%q) = 0 without error", s)
 		}
 	})
+}
+
+// TestEvalNeed checks the estimate against a hand computation: a numeric
+// and a 3-category column at 10 bins make one pair of 11 × 4 = 44 cells.
+func TestEvalNeed(t *testing.T) {
+	tb := read(t, "x,c\n1.5,a\n2.5,b\n3.5,c\n")
+	if got := TableCells(tb, 10, []string{"x", "c", "absent"}); got != 44 {
+		t.Errorf("TableCells = %v, want 44", got)
+	}
+	want := float64(BaseBytes + 2*3*2*BytesPerCell + 44*ContingencyBytesPerCell)
+	if got := EvalNeed(tb, 10, nil, 4); got != want {
+		t.Errorf("EvalNeed = %v, want %v", got, want)
+	}
+	// Two workers hold the two largest tables: [x, x] 121 and [x, c] 44.
+	want = float64(BaseBytes + 2*3*2*BytesPerCell + (121+44)*ContingencyBytesPerCell)
+	if got := EvalNeed(tb, 10, [][]string{{"c", "c"}, {"x", "c"}, {"x", "x"}}, 2); got != want {
+		t.Errorf("EvalNeed(joints) = %v, want %v", got, want)
+	}
 }
