@@ -8,11 +8,13 @@
 //   - CheckPaths: no output (--out, --trace, a runner's output directory)
 //     is one of the inputs, compared by device and inode (os.SameFile), not
 //     by name; no two outputs coincide; each output's directory exists and
-//     is writable. Errors wrapping ErrSamePath are usage errors.
+//     is writable. Errors matching ErrSamePath are usage errors.
+//     CheckOutputDir does the same for a directory a command writes into.
 //   - Memory: Need estimates the bytes a synthesis takes (rows × columns ×
 //     BytesPerCell × the method's Factor) and CheckMemory refuses it above
 //     the limit (DefaultLimit: DefaultShare of physical memory, or what
-//     ParseSize reads from --max-memory).
+//     ParseSize reads from --max-memory). EvalNeed estimates eval's
+//     frequency tables (TableCells × ContingencyBytesPerCell).
 //   - After reading a table: CheckTable refuses a header-only table and a
 //     CSV whose single header column holds another delimiter (; tab |),
 //     naming it; GroupKeyGuess finds a grouped table read as flat rows (an

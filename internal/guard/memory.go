@@ -28,8 +28,8 @@ const DefaultShare = 0.5
 // ecommerce-bn (6 columns; see BENCHMARKS.md, "Hostile input and limits")
 // and rounded up.
 var methodFactor = map[string]float64{
-	"llmsynthor": 4,   // measured 29.6 B/cell: records, their cells and proposals
-	"cart":       1.5, // measured 9.5 B/cell: donor indices per column
+	"llmsynthor": 4,   // measured 30.6 B/cell: records, their cells and proposals
+	"cart":       1.5, // measured 9.7 B/cell: donor indices per column
 	"ipf":        1.5,
 	"llm-icl":    1.5,
 }
@@ -127,9 +127,9 @@ func FormatSize(b float64) string {
 }
 
 // ContingencyBytesPerCell is the peak memory of one cell of a frequency
-// table in eval's fidelity metrics (counts and shares of both sides and
-// their binned codes), measured as peak RSS over cells for a 3001 × 3001
-// table (see BENCHMARKS.md) and rounded up.
+// table in eval's fidelity metrics (counts and shares of both sides),
+// measured as peak RSS over cells for a 3001 × 3001 table (47 B; see
+// BENCHMARKS.md) and rounded up.
 const ContingencyBytesPerCell = 48
 
 // TableCells returns the cells of the frequency table over columns of t:

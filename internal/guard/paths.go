@@ -141,3 +141,51 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
+
+// CheckOutputDir checks a directory a command will write files into (a
+// runner's output directory), before any work: it is not an input, nor a
+// file; if it exists it is writable; if not, its nearest existing ancestor
+// is a writable directory (the command creates the rest). The files the
+// command will write in it should also go through CheckPaths, so that none
+// overwrites an input.
+func CheckOutputDir(dir Path, inputs []Path) error {
+	if dir.Name == "" {
+		return nil
+	}
+	abs, err := filepath.Abs(dir.Name)
+	if err != nil {
+		return fmt.Errorf("%s: %v", dir, err)
+	}
+	st, err := os.Stat(abs)
+	if err == nil {
+		if !st.IsDir() {
+			return fmt.Errorf("%s is a file; name a directory", dir)
+		}
+		for _, in := range inputs {
+			if in.Name == "" {
+				continue
+			}
+			if ist, err := os.Stat(in.Name); err == nil && os.SameFile(st, ist) {
+				return samePathf("%s is the same as %s", dir, in)
+			}
+		}
+		if err := probeWritable(abs); err != nil {
+			return fmt.Errorf("%s is not writable: %v", dir, err)
+		}
+		return nil
+	}
+	for p := filepath.Dir(abs); ; p = filepath.Dir(p) {
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && !st.IsDir():
+			return fmt.Errorf("%s: %s is a file, not a directory", dir, p)
+		case err == nil:
+			if err := probeWritable(p); err != nil {
+				return fmt.Errorf("%s: directory %s is not writable: %v", dir, p, err)
+			}
+			return nil
+		case filepath.Dir(p) == p:
+			return fmt.Errorf("%s: no parent directory exists", dir)
+		}
+	}
+}

@@ -98,3 +98,38 @@ func TestCheckPathsUnwritable(t *testing.T) {
 		t.Fatalf("error %v, want 'is not writable'", err)
 	}
 }
+
+func TestCheckOutputDir(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.csv")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, dir, want string
+	}{
+		{"existing", dir, ""},
+		{"to create", filepath.Join(dir, "a", "b"), ""},
+		{"a file", file, "is a file; name a directory"},
+		{"under a file", filepath.Join(file, "x"), "is a file, not a directory"},
+		{"an input", dir, "is the same as --data"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var ins []Path
+			if c.name == "an input" {
+				ins = []Path{{"--data", dir}}
+			}
+			err := CheckOutputDir(Path{"--out-dir", c.dir}, ins)
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+}

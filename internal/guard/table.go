@@ -45,9 +45,9 @@ func isCSV(path string) bool {
 
 // GroupKeyGuess returns the name of a column that makes t look like a
 // grouped table read as flat rows: a table without a group key whose id
-// column (named "id" or ending in "_id" or "id") has equal values only in
-// contiguous runs, some of more than one row (a household's members). It
-// returns "" when t has a group key or no such column.
+// column (see idName) has equal values only in contiguous runs, some of
+// more than one row (a household's members). It returns "" when t has a
+// group key or no such column.
 func GroupKeyGuess(t *table.Table) string {
 	if t == nil || t.GroupKey != "" || t.NumRows() < 2 {
 		return ""
@@ -56,8 +56,7 @@ func GroupKeyGuess(t *table.Table) string {
 		if c.Kind != table.Integer && c.Kind != table.Categorical && c.Kind != table.Text {
 			continue
 		}
-		n := strings.ToLower(c.Name)
-		if n != "id" && !strings.HasSuffix(n, "_id") && !strings.HasSuffix(n, "id") {
+		if !idName(c.Name) {
 			continue
 		}
 		if contiguousRuns(c) {
@@ -65,6 +64,15 @@ func GroupKeyGuess(t *table.Table) string {
 		}
 	}
 	return ""
+}
+
+// idName reports whether a column name reads as an identifier: "id", or
+// ending in "_id", "-id", "Id" or "ID" ("household_id", "householdId"; not
+// "paid").
+func idName(name string) bool {
+	n := strings.ToLower(name)
+	return n == "id" || strings.HasSuffix(n, "_id") || strings.HasSuffix(n, "-id") ||
+		strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID")
 }
 
 // contiguousRuns reports whether c's equal values sit in contiguous runs

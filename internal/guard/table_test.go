@@ -55,6 +55,8 @@ func TestGroupKeyGuess(t *testing.T) {
 		{"not an id column", "city,age\nParis,30\nParis,32\nLyon,40\n", ""},
 		{"categorical id", "user_id,x\nu1,1\nu1,2\nu2,3\n", "user_id"},
 		{"missing id", "hh_id,x\n1,1\n1,2\n,3\n", ""},
+		{"camel case", "householdId,x\n1,1\n1,2\n2,3\n", "householdId"},
+		{"paid is no id", "paid,x\nno,1\nno,2\nyes,3\n", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
