@@ -32,7 +32,8 @@ func (p Path) String() string { return p.Flag + " " + p.Name }
 // (the same device and inode, so hard links, symbolic links and "./a" vs
 // "a" are caught), when two outputs name the same file (for outputs that do
 // not exist yet: the same resolved directory and base name), when an output
-// is a directory, or when an output's directory is missing or not writable.
+// is a directory or another file that is not regular (/dev/null), or when
+// an output's directory is missing or not writable.
 // It creates nothing that it leaves behind.
 func CheckPaths(inputs, outputs []Path) error {
 	type seen struct {
@@ -91,6 +92,10 @@ func outputKey(out Path) (string, os.FileInfo, error) {
 	switch {
 	case err == nil && st.IsDir():
 		return "", nil, fmt.Errorf("%s is a directory; name a file", out)
+	case err == nil && !st.Mode().IsRegular():
+		// The output is written to a temporary file renamed over it:
+		// that would replace a device or a pipe.
+		return "", nil, fmt.Errorf("%s is not a regular file (a device or a pipe); name a file", out)
 	case err != nil:
 		st = nil
 	}

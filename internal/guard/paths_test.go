@@ -53,6 +53,7 @@ func TestCheckPaths(t *testing.T) {
 		{"output is a directory", []Path{{"--out", sub}}, false, "is a directory"},
 		{"trailing slash", []Path{{"--out", "newdir/"}}, false, "is a directory"},
 		{"empty skipped", []Path{{"--trace", ""}}, false, ""},
+		{"a device", []Path{{"--out", os.DevNull}}, false, "is not a regular file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
