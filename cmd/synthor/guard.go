@@ -68,6 +68,7 @@ func checkSynthFlags(f synthFlags) error {
 	if err != nil {
 		return fmt.Errorf("synth: %w", err)
 	}
+	stopped.keep(f.trace)
 	return checkTableOut("--out", f.out)
 }
 

@@ -45,11 +45,25 @@ func TestStopperFinish(t *testing.T) {
 		{"SIGINT forced", syscall.SIGINT, nil, true, 130, "synthor: stopped by SIGINT; no output written\n"},
 		{"signal after the work was done", syscall.SIGINT, nil, false, 0, ""},
 	}
+	// A trace that exists is named as kept.
+	trace := filepath.Join(t.TempDir(), "t.jsonl")
+	if err := os.WriteFile(trace, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	code := -1
+	s := &stopper{stderr: &stderr, exit: func(n int) { code = n }, sig: syscall.SIGTERM}
+	s.keep(trace)
+	s.finish(errors.New("context canceled"), false)
+	if want := "synthor: stopped by SIGTERM; no output written; " + trace + " keeps what was done\n"; code != 143 || stderr.String() != want {
+		t.Errorf("status %d, stderr %q; want 143, %q", code, stderr.String(), want)
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var stderr bytes.Buffer
 			code := -1
 			s := &stopper{stderr: &stderr, exit: func(n int) { code = n }, sig: c.sig}
+			s.keep(filepath.Join(t.TempDir(), "absent-trace.jsonl"))
 			s.finish(c.err, c.forced)
 			if code != c.code || stderr.String() != c.line {
 				t.Errorf("status %d, stderr %q; want %d, %q", code, stderr.String(), c.code, c.line)

@@ -34,6 +34,7 @@ type stopper struct {
 	sig     os.Signal
 	done    bool // an exit has been decided
 	outputs []string
+	kept    []string // files written in place that a stop keeps (the trace)
 }
 
 // stopped is the stopper of the running process: commands register their
@@ -72,6 +73,18 @@ func (s *stopper) track(paths ...string) {
 	}
 }
 
+// keep declares files written in place as the command runs (the trace):
+// the stop message names those that exist.
+func (s *stopper) keep(paths ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range paths {
+		if p != "" {
+			s.kept = append(s.kept, p)
+		}
+	}
+}
+
 // finish prints the outcome of the command (err) or of a signal, and exits
 // with its status. It acts once: a forced exit and the command's return
 // may race.
@@ -83,11 +96,17 @@ func (s *stopper) finish(err error, forced bool) {
 	}
 	s.done = true
 	sig := s.sig
-	outputs := s.outputs
+	outputs, kept := s.outputs, s.kept
 	s.mu.Unlock()
 	if sig != nil && (err != nil || forced) {
 		removeTemps(outputs)
-		fmt.Fprintf(s.stderr, "synthor: stopped by %s; no output written\n", signalName(sig))
+		note := ""
+		for _, k := range kept {
+			if _, err := os.Stat(k); err == nil {
+				note += "; " + k + " keeps what was done"
+			}
+		}
+		fmt.Fprintf(s.stderr, "synthor: stopped by %s; no output written%s\n", signalName(sig), note)
 		s.exit(signalStatus(sig))
 		return
 	}

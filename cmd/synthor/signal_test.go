@@ -101,9 +101,12 @@ func TestSignals(t *testing.T) {
 					if !errors.As(werr, &ee) || ee.ExitCode() != s.code {
 						t.Fatalf("exit: %v, want status %d; stderr %q", werr, s.code, stderr.String())
 					}
-					want := "synthor: stopped by " + s.name + "; no output written\n"
-					if got := stderr.String(); got != want {
-						t.Errorf("stderr %q, want %q", got, want)
+					want := "synthor: stopped by " + s.name + "; no output written"
+					if _, err := os.Stat(trace); err == nil {
+						want += "; " + trace + " keeps what was done"
+					}
+					if got := stderr.String(); got != want+"\n" {
+						t.Errorf("stderr %q, want %q", got, want+"\n")
 					}
 					if _, err := os.Stat(out); err == nil {
 						t.Error("--out was written")
