@@ -56,6 +56,9 @@ func checkSynthFlags(f synthFlags) error {
 	case f.flat && f.targets != "":
 		return usagef("synth: --flat is for --data or --dataset")
 	}
+	if m, err := baselines.Lookup(f.method); err == nil && f.targets != "" && !m.MacroOnly {
+		return usagef("synth: method %s needs micro-data (--data or --dataset), not --targets (with --targets: llmsynthor or %s)", f.method, strings.Join(macroMethods(), ", "))
+	}
 	if f.maxMemory != "" {
 		if _, err := guard.ParseSize(f.maxMemory); err != nil {
 			return usagef("synth: --max-memory: %v", err)
@@ -132,6 +135,17 @@ func checkGrouping(f synthFlags, train *table.Table) error {
 			key, key, strings.Join(groupMethods(), ", "))
 	}
 	return nil
+}
+
+// macroMethods lists the baselines that fit aggregates alone.
+func macroMethods() []string {
+	var out []string
+	for _, m := range baselines.Methods() {
+		if m.MacroOnly {
+			out = append(out, m.Name)
+		}
+	}
+	return out
 }
 
 // groupMethods lists the baselines that model grouped tables.
