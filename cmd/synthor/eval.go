@@ -148,6 +148,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkEvalFiles(o); err != nil {
+		return err
+	}
 	opts := table.ReadOptions{}
 	if o.schema != "" {
 		s, err := table.LoadSchema(o.schema)

@@ -72,7 +72,11 @@ func checkSynthFlags(f synthFlags) error {
 		return fmt.Errorf("synth: %w", err)
 	}
 	stopped.keep(f.trace)
-	return checkTableOut("--out", f.out)
+	if err := checkTableOut("--out", f.out); err != nil {
+		return err
+	}
+	limit, source := memoryLimit(f.maxMemory)
+	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data)
 }
 
 // checkSynthInput checks what synth has read before it fits: the training
@@ -100,14 +104,38 @@ func checkSynthInput(f synthFlags, train *table.Table, targets *macro.Targets, n
 	case targets != nil:
 		cols = len(targets.Space.Vars)
 	}
-	limit, source := guard.DefaultLimit(), "half the physical memory"
-	if f.maxMemory != "" {
-		limit, _ = guard.ParseSize(f.maxMemory) // checked by checkSynthFlags
-		source = "--max-memory " + f.maxMemory
-	}
+	limit, source := memoryLimit(f.maxMemory)
 	need := guard.Need(f.method, float64(trainRows), outRows, cols)
 	return guard.CheckMemory(fmt.Sprintf("synth: %s for %d records × %d columns", f.method, n, cols), need, limit, source,
 		"lower --rows, or raise --max-memory")
+}
+
+// memoryLimit is the limit --max-memory sets (checked by checkSynthFlags),
+// or the default, with where it comes from.
+func memoryLimit(maxMemory string) (uint64, string) {
+	if maxMemory != "" {
+		if n, err := guard.ParseSize(maxMemory); err == nil {
+			return n, "--max-memory " + maxMemory
+		}
+	}
+	return guard.DefaultLimit(), "half the physical memory"
+}
+
+// checkReadSize refuses, before reading, table files whose reading would
+// take more memory than the limit (guard.ReadNeed, summed).
+func checkReadSize(cmd string, limit uint64, source, fix string, paths ...string) error {
+	need := float64(guard.BaseBytes)
+	var named []string
+	for _, p := range paths {
+		if n := guard.ReadNeed(p); n > 0 {
+			need += n
+			named = append(named, p)
+		}
+	}
+	if len(named) == 0 {
+		return nil
+	}
+	return guard.CheckMemory(fmt.Sprintf("%s: reading %s", cmd, strings.Join(named, ", ")), need, limit, source, fix)
 }
 
 // checkGrouping refuses a grouped training table for a method that models
@@ -157,6 +185,12 @@ func groupMethods() []string {
 		}
 	}
 	return out
+}
+
+// checkEvalFiles refuses, before reading, tables too large to read.
+func checkEvalFiles(o evalOptions) error {
+	return checkReadSize("eval", guard.DefaultLimit(), "half the physical memory", "score a sample of the files",
+		append([]string{o.real, o.holdout}, o.synths...)...)
 }
 
 // checkEvalTable refuses a table eval has read when it has no rows or is

@@ -1,6 +1,8 @@
 package guard
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -114,5 +116,26 @@ func TestEvalNeed(t *testing.T) {
 	want = float64(BaseBytes + 2*3*2*BytesPerCell + (121+44)*ContingencyBytesPerCell)
 	if got := EvalNeed(tb, 10, [][]string{{"c", "c"}, {"x", "c"}, {"x", "x"}}, 2); got != want {
 		t.Errorf("EvalNeed(joints) = %v, want %v", got, want)
+	}
+}
+
+// TestReadNeed checks the estimate against a hand computation: 1,000 bytes
+// of CSV take 2,000; gzip-compressed, 20,000; Parquet, 10,000.
+func TestReadNeed(t *testing.T) {
+	dir := t.TempDir()
+	for name, want := range map[string]float64{"a.csv": 2000, "a.csv.gz": 20000, "a.parquet": 10000, "a.jsonl": 2000} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, make([]byte, 1000), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := ReadNeed(p); got != want {
+			t.Errorf("ReadNeed(%s) = %v, want %v", name, got, want)
+		}
+	}
+	if got := ReadNeed(filepath.Join(dir, "absent.csv")); got != 0 {
+		t.Errorf("ReadNeed(absent) = %v", got)
+	}
+	if got := ReadNeed(dir); got != 0 {
+		t.Errorf("ReadNeed(a directory) = %v", got)
 	}
 }
