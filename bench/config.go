@@ -307,17 +307,6 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
-	for i, d := range c.Datasets {
-		ds, err := datasets.Lookup(d.Name)
-		if d.File != "" || err != nil || !ds.Grouped {
-			continue
-		}
-		for j, m := range c.Methods {
-			if reg, _ := Lookup(m.Name); !reg.Groups {
-				return bad("methods[%d].name: %s does not model grouped tables, and datasets[%d] (%s) is one", j, m.Name, i, d.Name)
-			}
-		}
-	}
 	for i, g := range c.Metrics {
 		if _, err := metrics.Lookup(g); err != nil {
 			return bad("metrics[%d]: %v", i, err)

@@ -31,6 +31,8 @@ type Prepared struct {
 	// synthesizes.
 	Rows   int
 	Target string
+	// GroupKey is the grouped table's key column; empty for a flat table.
+	GroupKey string
 }
 
 // frame is the stored form of a table.
@@ -163,7 +165,7 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 			return nil, fmt.Errorf("datasets[%d] %s: %w", i, d.Name, err)
 		}
 		h := sha256.New()
-		p := Prepared{Name: d.Name, Target: target}
+		p := Prepared{Name: d.Name, Target: target, GroupKey: train.GroupKey}
 		for _, part := range []struct {
 			t    *table.Table
 			name string

@@ -428,7 +428,11 @@ func (c *Config) tasks(dir string, o RunOptions) ([]task, error) {
 				s.ID = cellID(s)
 				s.Dir = filepath.Join(dir, "cells", s.ID)
 				if o.Shard.takes(idx) {
-					out = append(out, task{spec: s, skip: backends[mi].skip})
+					skip := backends[mi].skip
+					if reg, _ := Lookup(m.Name); p.GroupKey != "" && !reg.Groups {
+						skip = fmt.Sprintf("%s does not model grouped tables, and %s is grouped by %s", m.Name, d.Name, p.GroupKey)
+					}
+					out = append(out, task{spec: s, skip: skip})
 				}
 				idx++
 			}

@@ -417,8 +417,18 @@ func TestShippedConfigsLoad(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	if _, err := LoadConfig(writeConfig(t, "datasets: [population]\nmethods: [cart]\n"), nil); err == nil || !strings.Contains(err.Error(), "grouped") {
-		t.Errorf("cart on households: %v", err)
+}
+
+// A method that does not model grouped tables is recorded as skipped on a
+// grouped dataset, with the reason, while the others run.
+func TestGroupedDatasetSkipsFlatMethods(t *testing.T) {
+	c := mustLoad(t, "datasets: [{name: population, rows: 60}]\nmethods: [cart, independent]\n")
+	s := run(t, c, RunOptions{Dir: t.TempDir()})
+	if r := s.Results[0]; r.Status != StatusSkipped || !strings.Contains(r.Reason, "does not model grouped tables") {
+		t.Errorf("cart on households: %s %q, want skipped with the reason", r.Status, r.Reason)
+	}
+	if r := s.Results[1]; r.Status != StatusOK {
+		t.Errorf("independent on households: %s %q", r.Status, r.Reason)
 	}
 }
 

@@ -239,6 +239,9 @@ func ParseTargets(b []byte) (*Targets, error) {
 	if len(f.Variables) == 0 {
 		return nil, fmt.Errorf("no variables")
 	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	s := &Space{}
 	for i, v := range f.Variables {
 		if v == nil || v.Name == "" {
@@ -373,6 +376,9 @@ func ParseTargets(b []byte) (*Targets, error) {
 		fm.Counts[fv.MissingCell()] = m.Counts[v.MissingCell()]
 		fm.Total = m.Total
 		tg.FineMarginals[v.Name] = fm
+	}
+	if err := tg.checkAgreement(); err != nil {
+		return nil, err
 	}
 	return tg, nil
 }

@@ -3,6 +3,7 @@ package table
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +85,11 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 // file in the same directory and renames it over path, so path is either
 // left as it was or holds the whole table; the file gets mode 0644.
 // Writing Parquet is not supported.
-func WriteFile(path string, t *Table) error {
+func WriteFile(path string, t *Table) error { return WriteFileContext(context.Background(), path, t) }
+
+// WriteFileContext is WriteFile stopped by ctx: once ctx is done the write
+// fails with ctx's error and the temporary file is removed.
+func WriteFileContext(ctx context.Context, path string, t *Table) error {
 	kind, gz, err := fileFormat(path)
 	if err != nil {
 		return &Error{Op: "write", File: path, Err: err}
@@ -98,7 +103,7 @@ func WriteFile(path string, t *Table) error {
 	default:
 		return &Error{Op: "write", File: path, Err: errors.New("writing parquet is not supported (use .csv or .jsonl)")}
 	}
-	return WriteAtomic(path, func(w io.Writer) error {
+	return WriteAtomicContext(ctx, path, func(w io.Writer) error {
 		if !gz {
 			return write(w, t)
 		}
@@ -113,7 +118,14 @@ func WriteFile(path string, t *Table) error {
 // WriteAtomic writes path through a temporary file in the same directory
 // that is renamed over path only when fill and the close succeed, so a
 // failure never leaves a partial file. The file's mode is 0644.
-func WriteAtomic(path string, fill func(io.Writer) error) (err error) {
+func WriteAtomic(path string, fill func(io.Writer) error) error {
+	return WriteAtomicContext(context.Background(), path, fill)
+}
+
+// WriteAtomicContext is WriteAtomic stopped by ctx: every write to the
+// temporary file fails once ctx is done, the file is then removed, and
+// path is left as it was.
+func WriteAtomicContext(ctx context.Context, path string, fill func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -128,7 +140,10 @@ func WriteAtomic(path string, fill func(io.Writer) error) (err error) {
 			_ = os.Remove(f.Name())
 		}
 	}()
-	if err = fill(f); err != nil {
+	if err = fill(ctxWriter{ctx, f}); err != nil {
+		return &Error{Op: "write", File: path, Err: err}
+	}
+	if err = ctx.Err(); err != nil {
 		return &Error{Op: "write", File: path, Err: err}
 	}
 	if err = f.Chmod(0o644); err != nil {
@@ -141,6 +156,19 @@ func WriteAtomic(path string, fill func(io.Writer) error) (err error) {
 		return &Error{Op: "write", File: path, Err: pathErr(err)}
 	}
 	return nil
+}
+
+// ctxWriter fails every write once ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 // gzipErr prefixes err with "gzip: " unless it already says so.

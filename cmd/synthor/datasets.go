@@ -349,11 +349,14 @@ leaves no partial file.`,
 			if out == "" {
 				return usagef("--out must name a file")
 			}
+			if err := checkExportOut(out); err != nil {
+				return err
+			}
 			t, err := f.load(cmd, d)
 			if err != nil {
 				return err
 			}
-			if err := table.WriteFile(out, t); err != nil {
+			if err := table.WriteFileContext(cmd.Context(), out, t); err != nil {
 				return err
 			}
 			what := fmt.Sprintf("%d rows", t.NumRows())

@@ -29,7 +29,7 @@ func TestDatasetsFetchErrors(t *testing.T) {
 		{"wrong checksum", []string{"fetch", "cps1988", "--from", bad}, 1, "checksum mismatch: sha256"},
 		{"from with all", []string{"fetch", "all", "--from", bad}, 2, "give one dataset, not all"},
 		{"built in", []string{"fetch", "adult"}, 2, "adult is built in"},
-		{"unknown", []string{"fetch", "nope"}, 1, `unknown dataset "nope"`},
+		{"unknown", []string{"fetch", "nope"}, 2, `unknown dataset "nope"`},
 		{"export unfetched", []string{"export", "income", "--out", out}, 1, "income: not fetched: run synthor datasets fetch income"},
 		{"show unfetched", []string{"show", "eusilc"}, 1, "eusilc: not fetched"},
 	}

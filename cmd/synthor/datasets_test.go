@@ -235,9 +235,9 @@ func TestDatasetsErrors(t *testing.T) {
 		code int
 		want string // substring of the error
 	}{
-		{"unknown dataset", []string{"export", "ecommerce", "--out", out}, 1,
+		{"unknown dataset", []string{"export", "ecommerce", "--out", out}, 2,
 			`unknown dataset "ecommerce" (valid: adult, cps1988, credit-g, ecommerce-bn, eusilc, flights, income, mobility, population, superstore)`},
-		{"unknown dataset in show", []string{"show", "nope"}, 1, "valid: adult, cps1988, credit-g, ecommerce-bn, eusilc, flights, income"},
+		{"unknown dataset in show", []string{"show", "nope"}, 2, "valid: adult, cps1988, credit-g, ecommerce-bn, eusilc, flights, income"},
 		{"negative rows", []string{"export", "ecommerce-bn", "--rows", "-5", "--out", out}, 2, "--rows must be 0 or more, got -5"},
 		{"negative rows in show", []string{"show", "population", "--rows", "-1"}, 2, "--rows must be 0 or more"},
 		{"rows too large", []string{"export", "mobility", "--rows", "99999999999", "--out", out}, 2, "above the limit of 10000000 records"},
@@ -247,7 +247,7 @@ func TestDatasetsErrors(t *testing.T) {
 		{"missing name", []string{"export", "--out", out}, 2, "accepts 1 arg(s), received 0"},
 		{"two names", []string{"show", "adult", "population"}, 2, "accepts 1 arg(s), received 2"},
 		{"split of a generator", []string{"export", "mobility", "--split", "test", "--out", out}, 2, "mobility is generated and has no splits"},
-		{"unknown split", []string{"export", "adult", "--split", "dev", "--out", out}, 1, `unknown split "dev" (valid: train, test)`},
+		{"unknown split", []string{"export", "adult", "--split", "dev", "--out", out}, 2, `unknown split "dev" (valid: train, test)`},
 		{"unknown subcommand", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{"unwritable out", []string{"export", "ecommerce-bn", "--out", filepath.Join(blocker, "x.csv")}, 1, "plain-file/x.csv"},
 		{"out is a directory", []string{"export", "ecommerce-bn", "--out", existingDir}, 1, "a-directory"},

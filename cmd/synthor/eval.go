@@ -148,6 +148,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkEvalFiles(o); err != nil {
+		return err
+	}
 	opts := table.ReadOptions{}
 	if o.schema != "" {
 		s, err := table.LoadSchema(o.schema)
@@ -164,7 +167,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if err != nil {
 			return nil, fmt.Errorf("eval: %w", err)
 		}
-		return t, nil
+		return t, checkEvalTable(path, t)
 	}
 	real, err := read(o.real)
 	if err != nil {
@@ -187,6 +190,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 			}
 		}
 	}
+	if err := checkEvalSize(real, o.bins, joints); err != nil {
+		return err
+	}
 	in := metrics.Input{
 		Real: real, Holdout: holdout,
 		Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: o.seed,
@@ -199,6 +205,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		tg, err := macro.LoadTargets(o.targets)
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
+		}
+		if err := checkEvalTargets(o.targets, tg, real); err != nil {
+			return err
 		}
 		in.Targeted = targetKeys(tg)
 	}

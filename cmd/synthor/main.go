@@ -4,22 +4,20 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 )
 
+// main runs the command and exits with its status (see exitCode and
+// stopper): 0, 1 for a failure, 2 for a usage error, 130 or 143 when
+// stopped by SIGINT or SIGTERM.
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synthor: "+err.Error())
-		var u usageError
-		if errors.As(err, &u) {
-			os.Exit(2)
+	ctx := stopped.watch(context.Background())
+	defer func() {
+		if r := recover(); r != nil {
+			stopped.finish(fmt.Errorf("internal error: %v", r), false)
 		}
-		os.Exit(1)
-	}
+	}()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopped.finish(err, false)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +24,8 @@ type synthFlags struct {
 	rows                                                              int
 	seed                                                              uint64
 	sets                                                              []string
+	maxMemory                                                         string
+	flat                                                              bool
 }
 
 func newSynthCmd() *cobra.Command {
@@ -62,6 +63,8 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 	fl.StringVar(&f.config, "config", "", "YAML config with method settings and an llm: section")
 	fl.StringVar(&f.out, "out", "", "output file (.csv or .jsonl)")
 	fl.StringVar(&f.trace, "trace", "", "LLMSynthor: write one JSON line per iteration to this file")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "refuse a synthesis estimated above this memory (8GiB, 500MB, 75%; default: half the physical memory)")
+	fl.BoolVar(&f.flat, "flat", false, "treat the rows of a grouped table as independent records")
 	return cmd
 }
 
@@ -89,6 +92,9 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	}
 	if f.trace != "" && !m.Traces {
 		return usagef("synth: --trace is for methods with an iteration trace (llmsynthor), not %s", m.Name)
+	}
+	if err := checkSynthFlags(f); err != nil {
+		return err
 	}
 	st, err := bench.LoadSettings(m, f.config, f.sets, os.Environ())
 	if err != nil {
@@ -135,13 +141,16 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	if n <= 0 {
 		return usagef("synth: give --rows N (the targets do not say how many records they describe)")
 	}
+	if err := checkSynthInput(f, train, targets, n); err != nil {
+		return err
+	}
 
 	start := time.Now()
 	out, label, note, err := synthesize(ctx, f, m, st, train, targets, schema, n, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
-	if err := table.WriteFile(f.out, out); err != nil {
+	if err := table.WriteFileContext(ctx, f.out, out); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d rows in %s -> %s%s\n", label, out.NumRows(), time.Since(start).Round(time.Millisecond), f.out, note)
@@ -162,9 +171,10 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 		defer b.Close()
 		backend, opts.Client = b, b
 	}
-	var trace bytes.Buffer
+	trace := &traceFile{path: f.trace}
+	defer func() { _ = trace.Close() }()
 	if f.trace != "" {
-		opts.Trace = &trace
+		opts.Trace = trace
 	}
 	s, err := m.New(opts)
 	if err != nil {
@@ -183,14 +193,8 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 		return nil, "", "", err
 	}
 	out, err := s.Sample(ctx, n, f.seed)
-	if f.trace != "" && trace.Len() > 0 {
-		werr := table.WriteAtomic(f.trace, func(w io.Writer) error {
-			_, err := w.Write(trace.Bytes())
-			return err
-		})
-		if werr != nil && err == nil {
-			err = werr
-		}
+	if werr := trace.Close(); werr != nil && err == nil {
+		err = werr
 	}
 	if err != nil {
 		return nil, "", "", err

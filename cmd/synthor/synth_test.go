@@ -108,7 +108,7 @@ func TestSynthErrors(t *testing.T) {
 		{"unknown method", []string{"synth", "--dataset", "ecommerce-bn", "--method", "magic", "--out", out}, 2, "magic"},
 		{"unknown joint variable", []string{"synth", "--dataset", "ecommerce-bn", "--set", "joints=user_age,shoe_size", "--out", out}, 1, "shoe_size"},
 		{"missing file", []string{"synth", "--data", filepath.Join(dir, "absent.csv"), "--out", out}, 1, "absent.csv"},
-		{"unknown dataset", []string{"synth", "--dataset", "nope", "--out", out}, 1, "ecommerce-bn"},
+		{"unknown dataset", []string{"synth", "--dataset", "nope", "--out", out}, 2, "ecommerce-bn"},
 		{"llm without model", []string{"synth", "--dataset", "ecommerce-bn", "--set", "planner=llm", "--out", out}, 1, "llm.model"},
 	}
 	for _, c := range cases {

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/synthor/synthor/bench"
+	"github.com/synthor/synthor/internal/guard"
+	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/table"
+)
+
+// checkPaths refuses outputs that are inputs or each other (usage errors)
+// and outputs whose directory is missing or not writable, before any work;
+// it registers the outputs so that a forced stop removes their temporary
+// files.
+func checkPaths(inputs, outputs []guard.Path) error {
+	if err := guard.CheckPaths(inputs, outputs); err != nil {
+		if errors.Is(err, guard.ErrSamePath) {
+			return usageError{err}
+		}
+		return err
+	}
+	for _, o := range outputs {
+		stopped.track(o.Name)
+	}
+	return nil
+}
+
+// checkTableOut refuses an output file whose extension names no format
+// table.WriteFile writes, before any work.
+func checkTableOut(flag, path string) error {
+	p := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	switch filepath.Ext(p) {
+	case ".csv", ".jsonl", ".ndjson":
+		return nil
+	case ".parquet":
+		return fmt.Errorf("%s %s: writing parquet is not supported (use .csv or .jsonl)", flag, path)
+	}
+	return fmt.Errorf("%s %s: unknown file type %q (want .csv, .jsonl or .ndjson, optionally followed by .gz)", flag, path, filepath.Ext(p))
+}
+
+// checkSynthFlags checks synth's flags against each other and its paths,
+// before anything is read.
+func checkSynthFlags(f synthFlags) error {
+	switch {
+	case f.targets != "" && f.data != "":
+		return usagef("synth: give --data or --targets, not both (the targets would be ignored for the data's)")
+	case f.targets != "" && f.dataset != "":
+		return usagef("synth: give --dataset or --targets, not both (the targets would be ignored for the dataset's)")
+	case f.split != "" && f.dataset == "":
+		return usagef("synth: --split is for --dataset")
+	case f.flat && f.targets != "":
+		return usagef("synth: --flat is for --data or --dataset")
+	}
+	if m, err := bench.Lookup(f.method); err == nil && f.targets != "" && !m.MacroOnly {
+		return usagef("synth: method %s needs micro-data (--data or --dataset), not --targets (with --targets: %s)", f.method, strings.Join(macroMethods(), ", "))
+	}
+	if f.maxMemory != "" {
+		if _, err := guard.ParseSize(f.maxMemory); err != nil {
+			return usagef("synth: --max-memory: %v", err)
+		}
+	}
+	err := checkPaths(
+		[]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}},
+		[]guard.Path{{Flag: "--out", Name: f.out}, {Flag: "--trace", Name: f.trace}},
+	)
+	if err != nil {
+		return fmt.Errorf("synth: %w", err)
+	}
+	stopped.keep(f.trace)
+	if err := checkTableOut("--out", f.out); err != nil {
+		return err
+	}
+	limit, source := memoryLimit(f.maxMemory)
+	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data)
+}
+
+// checkSynthInput checks what synth has read before it fits: the training
+// table (rows, delimiter, grouping against the method) and the memory the
+// synthesis of n records (groups) would take. With --flat it drops train's
+// group key.
+func checkSynthInput(f synthFlags, train *table.Table, targets *macro.Targets, n int) error {
+	if f.data != "" {
+		if err := guard.CheckTable(f.data, train); err != nil {
+			return fmt.Errorf("synth: %w", err)
+		}
+	}
+	if err := checkGrouping(f, train); err != nil {
+		return err
+	}
+	trainRows, cols, outRows := 0, 0, float64(n)
+	switch {
+	case train != nil:
+		trainRows, cols = train.NumRows(), train.NumCols()
+		if train.GroupKey != "" {
+			if g, err := train.Groups(); err == nil && len(g) > 0 {
+				outRows *= float64(trainRows) / float64(len(g))
+			}
+		}
+	case targets != nil:
+		cols = len(targets.Space.Vars)
+	}
+	limit, source := memoryLimit(f.maxMemory)
+	need := guard.Need(f.method, float64(trainRows), outRows, cols)
+	return guard.CheckMemory(fmt.Sprintf("synth: %s for %d records × %d columns", f.method, n, cols), need, limit, source,
+		"lower --rows, or raise --max-memory")
+}
+
+// memoryLimit is the limit --max-memory sets (checked by checkSynthFlags),
+// or the default, with where it comes from.
+func memoryLimit(maxMemory string) (uint64, string) {
+	if maxMemory != "" {
+		if n, err := guard.ParseSize(maxMemory); err == nil {
+			return n, "--max-memory " + maxMemory
+		}
+	}
+	return guard.DefaultLimit(), "half the physical memory"
+}
+
+// checkReadSize refuses, before reading, table files whose reading would
+// take more memory than the limit (guard.ReadNeed, summed).
+func checkReadSize(cmd string, limit uint64, source, fix string, paths ...string) error {
+	need := float64(guard.BaseBytes)
+	var named []string
+	for _, p := range paths {
+		if n := guard.ReadNeed(p); n > 0 {
+			need += n
+			named = append(named, p)
+		}
+	}
+	if len(named) == 0 {
+		return nil
+	}
+	return guard.CheckMemory(fmt.Sprintf("%s: reading %s", cmd, strings.Join(named, ", ")), need, limit, source, fix)
+}
+
+// checkGrouping refuses a grouped training table for a method that models
+// flat rows, and a table that looks grouped (an id column in contiguous
+// runs) but was read without a group key, unless --flat says to treat each
+// row as a record.
+func checkGrouping(f synthFlags, train *table.Table) error {
+	if train == nil {
+		return nil
+	}
+	if f.flat {
+		train.GroupKey = ""
+		return nil
+	}
+	if train.GroupKey != "" {
+		m, err := bench.Lookup(f.method)
+		if err == nil && !m.Groups {
+			return usagef("synth: method %s does not model grouped tables, and the training table is grouped by %q (use %s; or --flat to treat each row as a record)",
+				f.method, train.GroupKey, strings.Join(groupMethods(), ", "))
+		}
+		return nil
+	}
+	if key := guard.GroupKeyGuess(train); key != "" {
+		return usagef("synth: the training table looks grouped by %q (its equal values sit in contiguous runs) but was read as flat rows: give --schema with group_key: %s for a grouped synthesis (%s), or --flat to treat each row as a record",
+			key, key, strings.Join(groupMethods(), ", "))
+	}
+	return nil
+}
+
+// macroMethods lists the methods that fit aggregates alone.
+func macroMethods() []string {
+	var out []string
+	for _, m := range bench.Methods() {
+		if m.MacroOnly {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// groupMethods lists the methods that model grouped tables.
+func groupMethods() []string {
+	var out []string
+	for _, m := range bench.Methods() {
+		if m.Groups {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// checkEvalFiles refuses, before reading, tables too large to read.
+func checkEvalFiles(o evalOptions) error {
+	return checkReadSize("eval", guard.DefaultLimit(), "half the physical memory", "score a sample of the files",
+		append([]string{o.real, o.holdout}, o.synths...)...)
+}
+
+// checkEvalTable refuses a table eval has read when it has no rows or is
+// not comma-delimited.
+func checkEvalTable(path string, t *table.Table) error {
+	if err := guard.CheckTable(path, t); err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	return nil
+}
+
+// checkEvalTargets refuses a targets file that names none of the real
+// table's columns: no score could be marked targeted.
+func checkEvalTargets(path string, tg *macro.Targets, real *table.Table) error {
+	var names []string
+	for _, v := range tg.Space.Vars {
+		if real.Col(v.Name) != nil {
+			return nil
+		}
+		names = append(names, v.Name)
+	}
+	return fmt.Errorf("eval: --targets %s names none of the columns of --real (targets: %s; columns: %s)",
+		path, strings.Join(names, ", "), strings.Join(real.Names(), ", "))
+}
+
+// checkExportOut checks datasets export's --out before the dataset is drawn.
+func checkExportOut(out string) error {
+	if err := checkPaths(nil, []guard.Path{{Flag: "--out", Name: out}}); err != nil {
+		return err
+	}
+	return checkTableOut("--out", out)
+}
+
+// checkEvalSize refuses --bins and --joints whose frequency tables would
+// not fit in memory (half the physical memory), before any metric runs.
+func checkEvalSize(real *table.Table, bins int, joints [][]string) error {
+	need := guard.EvalNeed(real, bins, joints, runtime.GOMAXPROCS(0))
+	what := fmt.Sprintf("eval: frequency tables of --bins %d", bins)
+	if len(joints) > 0 {
+		what += " over --joints"
+	}
+	return guard.CheckMemory(what, need, guard.DefaultLimit(), "half the physical memory",
+		"lower --bins, or use fewer columns in --joints")
+}
