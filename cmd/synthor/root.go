@@ -56,6 +56,7 @@ with baseline synthesizers on fidelity metrics.`,
 		newEvalCmd(),
 		newSynthCmd(),
 		newLLMCmd(),
+		newReportCmd(),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
