@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-
 )
 
 // Tolerance is how much worse a metric may get before the gate fails: the

@@ -176,7 +176,7 @@ type builder struct {
 	// reason of an undefined score.
 	vals    []map[int]*Cell
 	results [][]*bench.Result
-	cols    map[string]bool // columns of single-column scores
+	cols    map[string]bool // every column a score covers
 }
 
 func newBuilder(name string) *builder {
@@ -217,8 +217,8 @@ func (b *builder) add(r *bench.Result) {
 			b.metrics[k] = j
 			b.d.Metrics = append(b.d.Metrics, &Metric{Group: s.Group, Name: s.Name, Columns: s.Columns, Better: s.Better, Targeted: s.Targeted})
 		}
-		if len(s.Columns) == 1 {
-			b.cols[s.Columns[0]] = true
+		for _, c := range s.Columns {
+			b.cols[c] = true
 		}
 		c := b.vals[i][j]
 		if c == nil {

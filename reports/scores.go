@@ -55,7 +55,7 @@ func scoreRows(scores []metrics.Score) (header []string, rows [][]string) {
 		header = append(header, "targeted")
 	}
 	header = append(header, "note")
-	all := singleColumns(scores)
+	all := scoredColumns(scores)
 	for _, s := range scores {
 		r := []string{s.Group, s.Name, columnsLabel(s.Columns, all), FormatValue(s.Value), string(s.Better)}
 		if targeted {
@@ -66,12 +66,12 @@ func scoreRows(scores []metrics.Score) (header []string, rows [][]string) {
 	return header, rows
 }
 
-// singleColumns is the set of columns with a score of their own.
-func singleColumns(scores []metrics.Score) map[string]bool {
+// scoredColumns is the set of columns any score covers.
+func scoredColumns(scores []metrics.Score) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range scores {
-		if len(s.Columns) == 1 {
-			out[s.Columns[0]] = true
+		for _, c := range s.Columns {
+			out[c] = true
 		}
 	}
 	return out
