@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/synthor/synthor/bench"
+	"github.com/synthor/synthor/metrics"
 )
 
 // ResultsFile is the name of a run directory's results file; shard runs may
@@ -110,31 +114,78 @@ func readFile(path string) ([]bench.Result, error) {
 }
 
 // Parse reads results lines; blank lines are skipped. An error names the
-// line ("12: ...") and, where known, the cell.
+// line ("12: ...") and, where known, the cell. Lines are decoded in
+// parallel; the results keep the file's order.
 func Parse(r io.Reader) ([]bench.Result, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
-	var out []bench.Result
+	var lines [][]byte
+	var nums []int
 	for n := 1; ; n++ {
 		line, err := readLine(br)
 		if err == io.EOF && line == nil {
-			return out, nil
+			break
 		}
 		if err != nil && err != io.EOF {
 			return nil, fmt.Errorf("%d: %w", n, err)
 		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			lines, nums = append(lines, line), append(nums, n)
 		}
-		var res bench.Result
-		if err := json.Unmarshal(line, &res); err != nil {
-			return nil, fmt.Errorf("%d: %w", n, err)
-		}
-		if err := check(res); err != nil {
-			return nil, fmt.Errorf("%d: %w", n, err)
-		}
-		out = append(out, res)
 	}
+	out := make([]bench.Result, len(lines))
+	errs := make([]error, len(lines))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(len(lines), 1))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(lines); i += workers {
+				errs[i] = decode(lines[i], &out[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("%d: %w", nums[i], err)
+		}
+	}
+	return out, nil
+}
+
+// scoreJSON mirrors metrics.Score without its UnmarshalJSON, which decodes
+// each score twice: a results file holds hundreds of thousands.
+type scoreJSON struct {
+	Name     string            `json:"name"`
+	Group    string            `json:"group"`
+	Columns  []string          `json:"columns"`
+	Value    *float64          `json:"value"`
+	Better   metrics.Direction `json:"better"`
+	Reason   string            `json:"reason"`
+	Targeted *bool             `json:"targeted"`
+	Params   map[string]any    `json:"params"`
+}
+
+// decode reads one results line into r.
+func decode(line []byte, r *bench.Result) error {
+	in := struct {
+		*bench.Result
+		Metrics []scoreJSON `json:"metrics"`
+	}{Result: r}
+	if err := json.Unmarshal(line, &in); err != nil {
+		return err
+	}
+	if in.Metrics != nil {
+		r.Metrics = make([]metrics.Score, len(in.Metrics))
+	}
+	for i, s := range in.Metrics {
+		v := math.NaN()
+		if s.Value != nil {
+			v = *s.Value
+		}
+		r.Metrics[i] = metrics.Score{Name: s.Name, Group: s.Group, Columns: s.Columns, Value: v, Better: s.Better,
+			Reason: s.Reason, Targeted: s.Targeted, Params: s.Params}
+	}
+	return check(*r)
 }
 
 // readLine returns the next line without its newline, io.EOF with a nil

@@ -202,14 +202,16 @@ func columnBars(d *Dataset) *Plot {
 			cols = append(cols, mt.Columns[0])
 		}
 	}
-	if len(cols) == 0 || len(d.Methods) == 0 {
+	if len(cols) == 0 || len(okMethods(d)) == 0 {
 		return nil
 	}
 	p := plot.New()
 	p.Y.Label.Text = "tvd (categorical) or ks (numeric), lower is better"
 	p.Legend.Top = true
-	w := vg.Points(max(4, 60/float64(len(d.Methods))))
-	for i, me := range d.Methods {
+	shown := okMethods(d)
+	w := vg.Points(max(4, 60/float64(len(shown))))
+	for k, i := range shown {
+		me := d.Methods[i]
 		vals := make(plotter.Values, len(cols))
 		for k, c := range cols {
 			if cell := d.Cells[i][idx[c]]; cell.N > 0 {
@@ -220,14 +222,15 @@ func columnBars(d *Dataset) *Plot {
 		if err != nil {
 			return &Plot{Title: "Per-column distance", Note: err.Error()}
 		}
-		b.Color = plotutil.Color(i)
+		b.Color = plotutil.Color(k)
 		b.LineStyle.Width = 0
-		b.Offset = w * vg.Length(float64(i)-float64(len(d.Methods)-1)/2)
+		b.Offset = w * vg.Length(float64(k)-float64(len(shown)-1)/2)
 		p.Add(b)
 		p.Legend.Add(me.Label, b)
 	}
 	p.NominalX(cols...)
-	s, err := svg(p, vg.Length(max(16, 2.2*float64(len(cols))))*vg.Centimeter, 9*vg.Centimeter)
+	p.Y.Max *= 1.3
+	s, err := svg(p, vg.Length(max(16, 3*float64(len(cols))))*vg.Centimeter, 9*vg.Centimeter)
 	if err != nil {
 		return &Plot{Title: "Per-column distance", Note: err.Error()}
 	}
@@ -238,18 +241,20 @@ func columnBars(d *Dataset) *Plot {
 // splitBars draws the targeted and untargeted means of each split metric.
 func splitBars(d *Dataset) *Plot {
 	sp := TargetSplits(d)
-	if len(sp) == 0 {
+	if len(sp) == 0 || len(okMethods(d)) == 0 {
 		return nil
 	}
 	var names []string
 	for _, x := range sp {
-		names = append(names, x.Metric+" targeted", x.Metric+" untargeted")
+		names = append(names, x.Metric+"\ntargeted", x.Metric+"\nuntargeted")
 	}
 	p := plot.New()
 	p.Y.Label.Text = "mean over the joints of each kind"
 	p.Legend.Top = true
-	w := vg.Points(max(4, 60/float64(len(d.Methods))))
-	for i, me := range d.Methods {
+	shown := okMethods(d)
+	w := vg.Points(max(4, 60/float64(len(shown))))
+	for k, i := range shown {
+		me := d.Methods[i]
 		var vals plotter.Values
 		for _, x := range sp {
 			vals = append(vals, zeroNaN(x.Targeted[i]), zeroNaN(x.Untargeted[i]))
@@ -258,19 +263,31 @@ func splitBars(d *Dataset) *Plot {
 		if err != nil {
 			return &Plot{Title: "Targeted and untargeted", Note: err.Error()}
 		}
-		b.Color = plotutil.Color(i)
+		b.Color = plotutil.Color(k)
 		b.LineStyle.Width = 0
-		b.Offset = w * vg.Length(float64(i)-float64(len(d.Methods)-1)/2)
+		b.Offset = w * vg.Length(float64(k)-float64(len(shown)-1)/2)
 		p.Add(b)
 		p.Legend.Add(me.Label, b)
 	}
 	p.NominalX(names...)
-	s, err := svg(p, vg.Length(max(16, 3*float64(len(names))))*vg.Centimeter, 9*vg.Centimeter)
+	p.Y.Max *= 1.3
+	s, err := svg(p, vg.Length(max(16, 3.2*float64(len(names))))*vg.Centimeter, 9*vg.Centimeter)
 	if err != nil {
 		return &Plot{Title: "Targeted and untargeted", Note: err.Error()}
 	}
 	return &Plot{Title: "Targeted and untargeted joints apart", SVG: s,
 		Note: "targeted: the statistics the synthesizer was aligned to; untargeted: the others"}
+}
+
+// okMethods are the indexes of the methods with an ok cell.
+func okMethods(d *Dataset) []int {
+	var out []int
+	for i, me := range d.Methods {
+		if me.OK > 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func zeroNaN(v float64) float64 {
