@@ -91,10 +91,7 @@ func slices2(s []string) []string { return append([]string(nil), s...) }
 
 func TestHTMLInBrowser(t *testing.T) {
 	bin := chromium(t)
-	run, err := Open(testRun)
-	if err != nil {
-		t.Fatal(err)
-	}
+	run := openWithReal(t)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, run, Build(run.Results)); err != nil {
 		t.Fatal(err)
@@ -113,10 +110,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err := json.Unmarshal([]byte(htmlUnescape(m[1])), &p); err != nil {
 		t.Fatalf("probe %q: %v", m[1], err)
 	}
-	// The fixture has one LLMSynthor method with traces: its joints and
-	// marginals; then per-column bars, targeted/untargeted bars and
-	// quality against cost.
-	const wantPlots = 5
+	const wantPlots = fixturePlots
 	if p.SVGs != wantPlots || p.Drawn != wantPlots {
 		t.Errorf("%d plots, %d drawn, want %d (marks per plot %v)", p.SVGs, p.Drawn, wantPlots, p.Marks)
 	}

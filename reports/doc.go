@@ -16,8 +16,10 @@
 // WriteMarkdown through tablewriter, with headers shown as given and a fixed
 // number of decimals per metric row; WriteCSV and WriteJSON with full
 // precision; WriteHTML, one self-contained page with inline SVG plots drawn
-// by gonum.org/v1/plot from the cells' traces and scores, and the paper's
-// published numbers beside ours (paper.go). Compare is the regression gate:
+// by gonum.org/v1/plot from the cells' traces and scores (plots.go) and,
+// when Run.Real holds a dataset's real table, from the cells' synthetic
+// files: marginals and heat maps of the targeted joints (dataplots.go); and
+// the paper's published numbers beside ours (paper.go). Compare is the regression gate:
 // the metrics whose seed mean got worse than a baseline's beyond a tolerance
 // of K standard errors and a relative share. WriteScores and
 // WriteComparison are synthor eval's renderings of one or several score

@@ -69,7 +69,7 @@ func WriteHTML(w io.Writer, run *Run, m *Model) error {
 			hd.Note = b.Published.Source + ". Protocol: " + b.Published.Protocol
 			hd.Paper = append(hd.Paper, paperTable(b))
 		}
-		hd.Plots = tracePlots(run, d)
+		hd.Plots = append(tracePlots(run, d), dataPlots(run, d)...)
 		for _, p := range []*Plot{columnBars(d), splitBars(d), costPlot(d)} {
 			if p != nil {
 				hd.Plots = append(hd.Plots, *p)

@@ -10,13 +10,32 @@ import (
 
 	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/table"
 )
 
-func TestHTMLSelfContained(t *testing.T) {
+// fixturePlots is the number of SVG elements of the fixture's report: the
+// LLMSynthor trace (joints, marginals), 6 real-against-synthetic marginals,
+// 3 targeted joints × (target, synthetic, difference), the per-column
+// distances, targeted against untargeted, and quality against cost.
+const fixturePlots = 2 + 6 + 3*3 + 3
+
+// openWithReal opens the fixture run with its reference table.
+func openWithReal(t *testing.T) *Run {
+	t.Helper()
 	run, err := Open(testRun)
 	if err != nil {
 		t.Fatal(err)
 	}
+	real, err := table.ReadFile(filepath.Join(testRun, "reference.csv"), table.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Real = map[string]*table.Table{"ecommerce-bn": real}
+	return run
+}
+
+func TestHTMLSelfContained(t *testing.T) {
+	run := openWithReal(t)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, run, Build(run.Results)); err != nil {
 		t.Fatal(err)
@@ -35,11 +54,12 @@ func TestHTMLSelfContained(t *testing.T) {
 			t.Errorf("page contains %q", bad)
 		}
 	}
-	if n := strings.Count(page, "<svg"); n != 5 {
-		t.Errorf("%d svg plots, want 5", n)
+	if n := strings.Count(page, "<svg"); n != fixturePlots {
+		t.Errorf("%d svg plots, want %d", n, fixturePlots)
 	}
 	for _, want := range []string{"Published numbers beside ours", "published: LLMSynthor", "ours: llmsynthor-stat",
-		"killed after the cell timeout of 30s", "Targeted and untargeted", "LLM accounting"} {
+		"killed after the cell timeout of 30s", "Targeted and untargeted", "LLM accounting",
+		"Marginal of price: real and synthetic", "Targeted joint [product_category, price], llmsynthor-stat (seed 1)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/metrics"
+	"github.com/synthor/synthor/table"
 )
 
 // ResultsFile is the name of a run directory's results file; shard runs may
@@ -32,6 +33,11 @@ type Run struct {
 	Results []bench.Result
 	// Dirs[i] is the run directory of Results[i].
 	Dirs []string
+	// Real holds, by dataset name, the real table the cells were scored
+	// against, where known: the HTML report then draws real against
+	// synthetic marginals and heat maps of the targeted joints from the
+	// cells' synthetic files.
+	Real map[string]*table.Table
 }
 
 // Load reads and merges the results of run directories (or results files):

@@ -84,7 +84,7 @@ func readTrace(path string) ([]synthor.TraceLine, error) {
 func traceFile(r *bench.Result, dir string) string {
 	for _, f := range r.Files {
 		if strings.HasSuffix(f, "trace.jsonl") {
-			if filepath.IsAbs(f) || strings.Contains(filepath.ToSlash(f), "../") {
+			if !safeRel(f) {
 				return ""
 			}
 			return filepath.Join(dir, f)

@@ -45,12 +45,6 @@ func (e *errWriter) printf(format string, a ...any) {
 	}
 }
 
-func (e *errWriter) write(b []byte) {
-	if e.err == nil {
-		_, e.err = e.w.Write(b)
-	}
-}
-
 // RenderGrid draws one table, in Markdown or with box lines, headers shown
 // as given. It renders to memory first: a failure writes nothing.
 func RenderGrid(w io.Writer, markdown bool, header []string, rows [][]string) error {

@@ -38,7 +38,13 @@ func WriteDir(dir string, rs []bench.Result) error {
 	for i := range run.Dirs {
 		run.Dirs[i] = dir
 	}
-	m := Build(rs)
+	return WriteRun(dir, run)
+}
+
+// WriteRun is WriteDir for a Run, whose Real tables (when set) add the
+// data plots to report.html.
+func WriteRun(dir string, run *Run) error {
+	m := Build(run.Results)
 	for _, f := range []struct{ name, format string }{{"report.md", "markdown"}, {"report.html", "html"}} {
 		err := table.WriteAtomic(filepath.Join(dir, f.name), func(w io.Writer) error { return Write(w, f.format, run, m) })
 		if err != nil {

@@ -18,6 +18,7 @@ type reportOptions struct {
 	format, out, baseline string
 	failOnRegression      bool
 	tol                   reports.Tolerance
+	real                  []string
 }
 
 func newReportCmd() *cobra.Command {
@@ -30,7 +31,8 @@ directory or results file given, merges them (a cell id appears once), and rende
 per dataset the methods (label, planner, backend), the mean ± sd over seeds of every
 metric with the best marked, the cells that failed or timed out with their reason,
 and a ranking by mean rank; no cell is run. --format html writes one self-contained
-page with plots (no network at view time).
+page with plots (no network at view time); --real DATASET=FILE adds real against
+synthetic marginals and heat maps of the targeted joints.
 
 With --baseline OLD, report compares each metric's seed mean with OLD's and lists
 those that got worse by more than max(K standard errors, REL × |baseline|); it
@@ -51,6 +53,7 @@ the full report only to --out. --fail-on-regression makes a regression exit 1.`,
 	f.BoolVar(&o.failOnRegression, "fail-on-regression", false, "exit 1 when a metric got worse than --baseline beyond the tolerance")
 	f.Float64Var(&o.tol.SD, "tolerance-sd", o.tol.SD, "allowed worsening in standard errors of the difference of seed means (`K`)")
 	f.Float64Var(&o.tol.Rel, "tolerance", o.tol.Rel, "allowed worsening as a share of the baseline mean (`REL`)")
+	f.StringArrayVar(&o.real, "real", nil, "`DATASET=FILE`: the real table of a dataset, for the HTML report's marginals and heat maps; repeatable")
 	return cmd
 }
 
@@ -66,6 +69,9 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	}
 	run, err := reports.Open(dirs...)
 	if err != nil {
+		return err
+	}
+	if err := readReal(run, o.real); err != nil {
 		return err
 	}
 	m := reports.Build(run.Results)
@@ -99,6 +105,25 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	}
 	if len(regs) > 0 && o.failOnRegression {
 		return fmt.Errorf("report: %d metrics regressed against %s", len(regs), o.baseline)
+	}
+	return nil
+}
+
+// readReal reads the --real tables into run.Real.
+func readReal(run *reports.Run, specs []string) error {
+	for _, spec := range specs {
+		name, file, ok := strings.Cut(spec, "=")
+		if !ok || name == "" || file == "" {
+			return usagef("report: --real %q is not DATASET=FILE", spec)
+		}
+		t, err := table.ReadFile(file, table.ReadOptions{})
+		if err != nil {
+			return fmt.Errorf("report: --real %s: %w", name, err)
+		}
+		if run.Real == nil {
+			run.Real = map[string]*table.Table{}
+		}
+		run.Real[name] = t
 	}
 	return nil
 }

@@ -84,10 +84,12 @@ func TestReportFormatsAndOut(t *testing.T) {
 		t.Error("synthor report differs from the reports golden table")
 	}
 	file := filepath.Join(t.TempDir(), "r.html")
-	if _, _, code, err := runCLI(t, "report", reportRun, "--format", "html", "--out", file); code != 0 {
+	real := "ecommerce-bn=" + filepath.Join(reportRun, "reference.csv")
+	if _, _, code, err := runCLI(t, "report", reportRun, "--format", "html", "--out", file, "--real", real); code != 0 {
 		t.Fatalf("--out: %v", err)
 	}
-	if b, err := os.ReadFile(file); err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") {
+	b, err := os.ReadFile(file)
+	if err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") || !strings.Contains(string(b), "Marginal of price: real and synthetic") {
 		t.Fatalf("--out file: %v", err)
 	}
 }
@@ -103,6 +105,8 @@ func TestReportUsage(t *testing.T) {
 		{[]string{"report", reportRun, "--fail-on-regression"}, 2, "needs --baseline"},
 		{[]string{"report", reportRun, "--tolerance-sd", "-1", "--baseline", reportRun}, 2, "negative"},
 		{[]string{"report", "no/such/dir"}, 1, "no/such/dir"},
+		{[]string{"report", reportRun, "--real", "ecommerce-bn"}, 2, "not DATASET=FILE"},
+		{[]string{"report", reportRun, "--real", "x=no/such.csv"}, 1, "no/such.csv"},
 	} {
 		_, _, code, err := runCLI(t, c.args...)
 		if code != c.code || err == nil || !strings.Contains(err.Error(), c.want) {

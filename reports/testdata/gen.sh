@@ -19,6 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
 mkdir -p "$out/cells"
 "$bin" datasets export ecommerce-bn --rows "$rows" --seed 100 --out "$tmp/ref.csv"
+cp "$tmp/ref.csv" "$out/reference.csv"
 # targeted: each column and the three joints (sorted, comma-joined).
 tkeys='["payment_method","price","product_category","user_age","user_gender","user_location_tier",
 "product_category,user_age,user_gender","price,product_category","payment_method,user_location_tier"]'
