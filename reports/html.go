@@ -126,13 +126,13 @@ func splitTable(d *Dataset) *htmlTable {
 
 func paperTable(b Beside) htmlTable {
 	t := htmlTable{Title: "published " + b.Row.Method + " beside ours: " + OursLabel(b.Ours),
-		Header: []string{"metric", "published: " + b.Row.Method, "ours: " + b.Ours.Label, "ours − published"}}
+		Header: []string{"metric", "published: " + b.Row.Method, "ours: " + b.Ours.Label, "ours − published", "targeted"}}
 	for m, pm := range b.Published.Metrics {
 		diff := "—"
 		if v, ok := b.Diff(m); ok {
 			diff = signed(v, b.Decimals[m])
 		}
-		t.Rows = append(t.Rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), FormatCell(b.Cells[m], b.Decimals[m]), diff})
+		t.Rows = append(t.Rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), FormatCell(b.Cells[m], b.Decimals[m]), diff, yesNo(b.Targeted[m])})
 	}
 	return t
 }

@@ -149,3 +149,20 @@ func TestFileLabels(t *testing.T) {
 		}
 	}
 }
+
+func TestPaperBesideAdult(t *testing.T) {
+	q := metrics.Score{Name: "sdmetrics_quality", Group: "sdmetrics", Columns: []string{}, Value: 0.9, Better: metrics.Higher}
+	rs := []bench.Result{result("i", "adult", "independent", 1, q)}
+	rs[0].Method.Name = "independent"
+	bs := PaperBeside(Build(rs).Datasets[0])
+	if len(bs) != 1 || bs[0].Row.Method != "independent columns" {
+		t.Fatalf("beside %+v", bs)
+	}
+	// Published 0.881 (DATASETS.md); ours 0.9: +0.019.
+	if d, ok := bs[0].Diff(0); !ok || math.Abs(d-0.019) > 1e-12 {
+		t.Fatalf("diff %v %v", d, ok)
+	}
+	if bs[0].Published.Protocol == "" {
+		t.Fatal("no protocol note")
+	}
+}

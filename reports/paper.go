@@ -92,6 +92,9 @@ type Beside struct {
 	// when it has none).
 	Ours  *Method
 	Cells []Cell
+	// Targeted[k] says whether our score on Metrics[k] was a target (nil
+	// when unknown).
+	Targeted []*bool
 	// Decimals per metric.
 	Decimals []int
 }
@@ -122,13 +125,15 @@ func PaperBeside(d *Dataset) []Beside {
 				b := Beside{Published: p, Row: row, Ours: me}
 				for _, pm := range p.Metrics {
 					c, dec := Cell{}, 3
+					var tg *bool
 					for j, mt := range d.Metrics {
 						if mt.Group == pm.Group && mt.Name == pm.Name && strings.Join(mt.Columns, ",") == strings.Join(pm.Columns, ",") {
-							c, dec = d.Cells[i][j], mt.Decimals
+							c, dec, tg = d.Cells[i][j], mt.Decimals, mt.Targeted
 							break
 						}
 					}
 					b.Cells = append(b.Cells, c)
+					b.Targeted = append(b.Targeted, tg)
 					b.Decimals = append(b.Decimals, dec)
 				}
 				out = append(out, b)

@@ -151,14 +151,14 @@ func textPaper(ew *errWriter, d *Dataset, s style) {
 			s.title(ew, 2, "Published numbers beside ours")
 			ew.printf("%s. Protocol: %s\n\n", b.Published.Source, b.Published.Protocol)
 		}
-		header := []string{"metric", "published: " + b.Row.Method, "ours: " + OursLabel(b.Ours), "ours − published"}
+		header := []string{"metric", "published: " + b.Row.Method, "ours: " + OursLabel(b.Ours), "ours − published", "targeted"}
 		var rows [][]string
 		for m, pm := range b.Published.Metrics {
 			diff := "—"
 			if v, ok := b.Diff(m); ok {
 				diff = signed(v, b.Decimals[m])
 			}
-			rows = append(rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), FormatCell(b.Cells[m], b.Decimals[m]), diff})
+			rows = append(rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), FormatCell(b.Cells[m], b.Decimals[m]), diff, yesNo(b.Targeted[m])})
 		}
 		grid(ew, s, header, rows)
 	}

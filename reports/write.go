@@ -21,6 +21,9 @@ func Write(w io.Writer, format string, run *Run, m *Model) error {
 	case "markdown":
 		return WriteMarkdown(w, m)
 	case "html":
+		if run == nil {
+			run = &Run{}
+		}
 		return WriteHTML(w, run, m)
 	case "csv":
 		return WriteCSV(w, m)
