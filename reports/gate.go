@@ -13,11 +13,11 @@ import (
 type Tolerance struct {
 	// SD is K, the number of standard errors of the difference of the two
 	// seed means (sqrt(sd₁²/n₁ + sd₂²/n₂)).
-	SD float64
+	SD float64 `json:"sd"`
 	// Rel is a share of the baseline mean.
-	Rel float64
+	Rel float64 `json:"rel"`
 	// Abs is an absolute floor, for metrics whose baseline is 0.
-	Abs float64
+	Abs float64 `json:"abs"`
 }
 
 // DefaultTolerance is 3 standard errors, 5 % of the baseline, 1e-9.
@@ -95,6 +95,18 @@ func (d *Dataset) methodOK(label string) *Method {
 		}
 	}
 	return nil
+}
+
+// WriteRegressionsJSON writes {"passed": bool, "tolerance": ..., "regressions": [...]}.
+func WriteRegressionsJSON(w io.Writer, regs []Regression, tol Tolerance) error {
+	if regs == nil {
+		regs = []Regression{}
+	}
+	return writeJSON(w, struct {
+		Passed      bool         `json:"passed"`
+		Tolerance   Tolerance    `json:"tolerance"`
+		Regressions []Regression `json:"regressions"`
+	}{len(regs) == 0, tol, regs})
 }
 
 // WriteRegressions writes the gate's verdict: a line saying whether it

@@ -316,6 +316,9 @@ func costPlot(d *Dataset) *Plot {
 		}
 		pts = append(pts, plotter.XY{X: me.TotalS.Mean, Y: r})
 		l := me.Label
+		if me.Backend != "" && !strings.Contains(l, me.Backend) {
+			l += " [" + me.Backend + "]"
+		}
 		if me.Tokens.N > 0 {
 			l += fmt.Sprintf(" (%.0f tokens, $%.4f)", me.Tokens.Mean, me.CostUSD.Mean)
 		}

@@ -36,7 +36,8 @@ synthetic marginals and heat maps of the targeted joints.
 
 With --baseline OLD, report compares each metric's seed mean with OLD's and lists
 those that got worse by more than max(K standard errors, REL × |baseline|); it
-prints that verdict (Markdown for a CI comment with --format markdown) and writes
+prints that verdict (Markdown for a CI comment with --format markdown, JSON with
+--format json) and writes
 the full report only to --out. --fail-on-regression makes a regression exit 1.`,
 		Example: `  synthor report out/run
   synthor report out/shard-0 out/shard-1 out/shard-2 --format html --out report.html
@@ -97,7 +98,12 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	}
 	regs := reports.Compare(m, reports.Build(base), o.tol)
 	var buf bytes.Buffer
-	if err := reports.WriteRegressions(&buf, o.format == "markdown", regs, o.tol); err != nil {
+	if o.format == "json" {
+		err = reports.WriteRegressionsJSON(&buf, regs, o.tol)
+	} else {
+		err = reports.WriteRegressions(&buf, o.format == "markdown", regs, o.tol)
+	}
+	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	if _, err := stdout.Write(buf.Bytes()); err != nil {

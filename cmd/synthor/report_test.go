@@ -62,6 +62,17 @@ func TestReportGate(t *testing.T) {
 	if !strings.Contains(err.Error(), "1 metrics regressed") {
 		t.Fatalf("error %v", err)
 	}
+	out, _, _, _ = runCLI(t, "report", planted, "--baseline", reportRun, "--format", "json")
+	var verdict struct {
+		Passed      bool `json:"passed"`
+		Regressions []struct {
+			Method, Metric string
+		} `json:"regressions"`
+	}
+	if err := json.Unmarshal([]byte(out), &verdict); err != nil || verdict.Passed || len(verdict.Regressions) != 1 ||
+		verdict.Regressions[0].Method != "bayes-net" || verdict.Regressions[0].Metric != "jsd" {
+		t.Fatalf("json verdict %+v (%v)\n%s", verdict, err, out)
+	}
 	// Without --fail-on-regression the verdict is printed and the exit is 0.
 	if _, _, code, _ := runCLI(t, "report", planted, "--baseline", reportRun); code != 0 {
 		t.Fatalf("exit %d without --fail-on-regression", code)
