@@ -2,21 +2,16 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/spf13/cobra"
 
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
+	"github.com/synthor/synthor/reports"
 	"github.com/synthor/synthor/table"
 )
 
@@ -32,14 +27,6 @@ type evalOptions struct {
 	pairFilter      string
 	seed            uint64
 	c2stRows        int
-}
-
-// evalFormats renders scores in each --format.
-var evalFormats = map[string]func(w io.Writer, scores []metrics.Score) error{
-	"table":    writeScoresTable,
-	"markdown": writeScoresMarkdown,
-	"json":     writeScoresJSON,
-	"csv":      writeScoresCSV,
 }
 
 func newEvalCmd() *cobra.Command {
@@ -111,7 +98,7 @@ func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
 	if o.real == "" || len(o.synths) == 0 {
 		return nil, nil, nil, usagef("eval: --real and --synth are required")
 	}
-	if _, ok := evalFormats[o.format]; !ok {
+	if !slices.Contains(reports.ScoreFormats, o.format) {
 		return nil, nil, nil, usagef("eval: --format %q is not one of table, markdown, json, csv", o.format)
 	}
 	if o.pairFilter != metrics.PairFilterSDMetrics && o.pairFilter != metrics.PairFilterAll {
@@ -234,7 +221,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	}
 	if len(runs) > 1 {
 		var buf bytes.Buffer
-		if err := writeComparison(&buf, o.format, o.synths, runs); err != nil {
+		if err := reports.WriteComparison(&buf, o.format, o.synths, runs); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 		_, err = cmd.OutOrStdout().Write(buf.Bytes())
@@ -251,7 +238,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		shown = slices.DeleteFunc(slices.Clone(scores), func(s metrics.Score) bool { return s.Group == "sdmetrics" })
 	}
 	if len(shown) > 0 || !summary {
-		if err := evalFormats[o.format](&buf, shown); err != nil {
+		if err := reports.WriteScores(&buf, o.format, shown); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 	}
@@ -358,128 +345,6 @@ func targetKeys(tg *macro.Targets) map[string]bool {
 		out[strings.Join(names, ",")] = true
 	}
 	return out
-}
-
-// formatValue renders a score value with 6 significant digits, "n/a" when
-// undefined.
-func formatValue(s metrics.Score) string {
-	if !s.OK() {
-		return "n/a"
-	}
-	return strconv.FormatFloat(s.Value, 'g', 6, 64)
-}
-
-// formatTargeted renders Score.Targeted: "yes", "no" or "" when unknown.
-func formatTargeted(s metrics.Score) string {
-	switch {
-	case s.Targeted == nil:
-		return ""
-	case *s.Targeted:
-		return "yes"
-	}
-	return "no"
-}
-
-// formatParams renders Params as sorted key=value pairs.
-func formatParams(p map[string]any) string {
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
-	}
-	return strings.Join(parts, " ")
-}
-
-// formatNote is the reason of an undefined score, else its params.
-func formatNote(s metrics.Score) string {
-	if s.Reason != "" {
-		return s.Reason
-	}
-	return formatParams(s.Params)
-}
-
-// scoreRows returns the cells of the table and markdown formats; the
-// targeted column appears only when some score knows it.
-func scoreRows(scores []metrics.Score) (header []string, rows [][]string) {
-	targeted := slices.ContainsFunc(scores, func(s metrics.Score) bool { return s.Targeted != nil })
-	header = []string{"group", "metric", "columns", "value", "better"}
-	if targeted {
-		header = append(header, "targeted")
-	}
-	header = append(header, "note")
-	for _, s := range scores {
-		r := []string{s.Group, s.Name, strings.Join(s.Columns, ", "), formatValue(s), string(s.Better)}
-		if targeted {
-			r = append(r, formatTargeted(s))
-		}
-		rows = append(rows, append(r, formatNote(s)))
-	}
-	return header, rows
-}
-
-func writeScoresTable(w io.Writer, scores []metrics.Score) error {
-	header, rows := scoreRows(scores)
-	t := tablewriter.NewTable(w)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return err
-	}
-	return t.Render()
-}
-
-func writeScoresMarkdown(w io.Writer, scores []metrics.Score) error {
-	header, rows := scoreRows(scores)
-	t := tablewriter.NewTable(w, tablewriter.WithRenderer(renderer.NewMarkdown()))
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return err
-	}
-	return t.Render()
-}
-
-// writeScoresJSON writes {"metrics": [...]}, one score per element; an
-// undefined value is null with its reason.
-func writeScoresJSON(w io.Writer, scores []metrics.Score) error {
-	if scores == nil {
-		scores = []metrics.Score{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
-		Metrics []metrics.Score `json:"metrics"`
-	}{scores})
-}
-
-// writeScoresCSV writes one row per score: group, name, columns (comma
-// joined), value (shortest round-trip form, empty when undefined), better,
-// targeted (true, false or empty), reason, params (key=value, space
-// separated).
-func writeScoresCSV(w io.Writer, scores []metrics.Score) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write(csvHeader)
-	for _, s := range scores {
-		_ = cw.Write(csvRow(s))
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvHeader and csvRow are the columns of --format csv.
-var csvHeader = []string{"group", "name", "columns", "value", "better", "targeted", "reason", "params"}
-
-func csvRow(s metrics.Score) []string {
-	v, t := "", ""
-	if s.OK() {
-		v = strconv.FormatFloat(s.Value, 'g', -1, 64)
-	}
-	if s.Targeted != nil {
-		t = strconv.FormatBool(*s.Targeted)
-	}
-	return []string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, formatParams(s.Params)}
 }
 
 // writeSummary appends the SDMetrics quality summary of the sdmetrics

@@ -59,6 +59,7 @@ with baseline synthesizers on fidelity metrics.`,
 		newRunCmd(),
 		newCellCmd(),
 		newMergeCmd(),
+		newReportCmd(),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

@@ -15,19 +15,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/synthor/synthor/bench"
+	"github.com/synthor/synthor/reports"
 )
 
-// writeReports renders the reports of a finished run into its directory.
-// It is the one place the reports package plugs in (DIR/report.md and
-// DIR/report.html); until then it writes the plain summary table to
-// DIR/report.md.
-var writeReports = func(dir string, rs []bench.Result) error {
-	var b bytes.Buffer
-	if err := bench.WriteTable(&b, rs); err != nil {
-		return err
-	}
-	return bench.WriteFileAtomic(filepath.Join(dir, "report.md"), append(append([]byte("```\n"), b.Bytes()...), "```\n"...))
-}
+// writeReports renders the reports of a finished run into its directory:
+// DIR/report.md and DIR/report.html.
+var writeReports = reports.WriteDir
 
 // cellCommand returns the child process that runs a cell's spec file; nil
 // is this executable's hidden cell command.

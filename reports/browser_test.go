@@ -1,0 +1,142 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// chromiumFlags keep a headless chromium off the network and away from
+// the user's profile.
+var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+	"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+	"--disable-default-apps", "--mute-audio", "--hide-scrollbars"}
+
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	t.Skip("chromium is not installed (apt-get install -y chromium): the HTML report is not checked in a browser")
+	return ""
+}
+
+// probeHead records errors, console errors and CSP violations (any fetch:
+// the page's policy forbids all) from the first byte of the page on.
+const probeHead = `<script>
+window.__probe = {errors: [], violations: []};
+window.addEventListener('error', e => __probe.errors.push(String(e.message || e.type)), true);
+document.addEventListener('securitypolicyviolation', e => __probe.violations.push(e.blockedURI + ' ' + e.violatedDirective));
+const __ce = console.error; console.error = (...a) => { __probe.errors.push(a.join(' ')); __ce(...a); };
+</script>`
+
+// probeTail counts the drawn plots and the fetched resources, and writes
+// the result into the page for --dump-dom.
+const probeTail = `<script>
+(function () {
+  const figs = [...document.querySelectorAll('figure.plot svg')];
+  const drawn = figs.filter(s => { const b = s.getBoundingClientRect();
+    return b.width > 50 && b.height > 50 && s.querySelectorAll('path, text, line, rect, circle').length > 5; });
+  const out = {svgs: figs.length, drawn: drawn.length,
+    marks: figs.map(s => s.querySelectorAll('path').length),
+    resources: performance.getEntriesByType('resource').map(r => r.name),
+    errors: __probe.errors, violations: __probe.violations, tables: document.querySelectorAll('table').length};
+  const pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>`
+
+type probe struct {
+	SVGs       int      `json:"svgs"`
+	Drawn      int      `json:"drawn"`
+	Marks      []int    `json:"marks"`
+	Resources  []string `json:"resources"`
+	Errors     []string `json:"errors"`
+	Violations []string `json:"violations"`
+	Tables     int      `json:"tables"`
+}
+
+// instrument adds the probes to a report; the policy keeps forbidding every
+// fetch but lets the two inline probe scripts run.
+func instrument(page string) string {
+	page = strings.Replace(page, "default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1)
+	page = strings.Replace(page, "<head>", "<head>"+probeHead, 1)
+	return strings.Replace(page, "</body>", probeTail+"</body>", 1)
+}
+
+func runChromium(t *testing.T, bin string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	all := append(append(slices2(chromiumFlags), "--user-data-dir="+t.TempDir()), args...)
+	cmd := exec.CommandContext(ctx, bin, all...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, errb.String())
+	}
+	return out.String(), errb.String()
+}
+
+func slices2(s []string) []string { return append([]string(nil), s...) }
+
+func TestHTMLInBrowser(t *testing.T) {
+	bin := chromium(t)
+	run := openWithReal(t)
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, run, Build(run.Results)); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, []byte(instrument(buf.String())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, stderr := runChromium(t, bin, "--window-size=1280,4000", "--virtual-time-budget=3000", "--dump-dom", "file://"+page)
+	m := regexp.MustCompile(`<pre id="probe">(.*?)</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("no probe output in the DOM (scripts blocked?); stderr:\n%s", stderr)
+	}
+	var p probe
+	if err := json.Unmarshal([]byte(htmlUnescape(m[1])), &p); err != nil {
+		t.Fatalf("probe %q: %v", m[1], err)
+	}
+	const wantPlots = fixturePlots
+	if p.SVGs != wantPlots || p.Drawn != wantPlots {
+		t.Errorf("%d plots, %d drawn, want %d (marks per plot %v)", p.SVGs, p.Drawn, wantPlots, p.Marks)
+	}
+	if len(p.Errors) > 0 || len(p.Violations) > 0 {
+		t.Errorf("errors %q, blocked fetches %q", p.Errors, p.Violations)
+	}
+	if len(p.Resources) > 0 {
+		t.Errorf("the page fetched %q", p.Resources)
+	}
+	if p.Tables < 5 {
+		t.Errorf("%d tables", p.Tables)
+	}
+	if strings.Contains(stderr, "Uncaught") {
+		t.Errorf("console:\n%s", stderr)
+	}
+	// The page as shipped, without probes, renders to a non-empty image.
+	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "shot.png")
+	runChromium(t, bin, "--window-size=1280,1600", "--screenshot="+shot, "file://"+page)
+	if st, err := os.Stat(shot); err != nil || st.Size() < 20000 {
+		t.Fatalf("screenshot %v %v", st, err)
+	}
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&quot;", `"`, "&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}

@@ -1,0 +1,310 @@
+package reports
+
+import (
+	"fmt"
+	"html/template"
+	"image/color"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/synthor/synthor/bench"
+	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/table"
+)
+
+// dataFile returns a result's synthetic table file, "" when it has none.
+func dataFile(r *bench.Result, dir string) string {
+	for _, f := range r.Files {
+		if strings.Contains(filepath.Base(f), "synth.") && safeRel(f) {
+			return filepath.Join(dir, f)
+		}
+	}
+	return ""
+}
+
+// safeRel reports whether f stays inside its run directory.
+func safeRel(f string) bool {
+	return !filepath.IsAbs(f) && !strings.Contains(filepath.ToSlash(filepath.Clean(f)), "../") && !strings.HasPrefix(f, "..")
+}
+
+// synthTables reads, for each method of d with an ok cell, the synthetic
+// table of its lowest seed, in d's method order; methods without one are
+// skipped, with a note.
+func synthTables(run *Run, d *Dataset, real *table.Table) (labels []string, tables []*table.Table, notes []string) {
+	opts := table.ReadOptions{Schema: real.Schema()}
+	for _, me := range d.Methods {
+		var best *bench.Result
+		dir := ""
+		for i := range run.Results {
+			r := &run.Results[i]
+			if r.Dataset == d.Name && label(r) == me.Label && r.Status == bench.StatusOK && dataFile(r, run.Dirs[i]) != "" &&
+				(best == nil || r.Seed < best.Seed) {
+				best, dir = r, run.Dirs[i]
+			}
+		}
+		if best == nil {
+			continue
+		}
+		t, err := table.ReadFile(dataFile(best, dir), opts)
+		if err != nil {
+			notes = append(notes, me.Label+": "+err.Error())
+			continue
+		}
+		labels, tables = append(labels, fmt.Sprintf("%s (seed %d)", me.Label, best.Seed)), append(tables, t)
+	}
+	return labels, tables, notes
+}
+
+// dataPlots draws, when the real table of d is known, the real and the
+// synthetic marginal of each column (one seed per method) and heat maps
+// of the targeted two- and three-way joints of each LLMSynthor method:
+// target, synthetic and their difference.
+func dataPlots(run *Run, d *Dataset) []Plot {
+	real := run.Real[d.Name]
+	if real == nil {
+		return nil
+	}
+	labels, synths, notes := synthTables(run, d, real)
+	var out []Plot
+	for _, n := range notes {
+		out = append(out, Plot{Title: "Synthetic data unreadable", Note: n})
+	}
+	if len(synths) == 0 {
+		return out
+	}
+	space, err := macro.NewSpace(real, macro.DefaultBins, synths...)
+	if err != nil {
+		return append(out, Plot{Title: "Marginals", Note: err.Error()})
+	}
+	encReal, err := space.Encode(real)
+	if err != nil {
+		return append(out, Plot{Title: "Marginals", Note: err.Error()})
+	}
+	encs := make([]*macro.Encoded, len(synths))
+	for i, s := range synths {
+		if encs[i], err = space.Encode(s); err != nil {
+			return append(out, Plot{Title: "Marginals", Note: labels[i] + ": " + err.Error()})
+		}
+	}
+	for _, v := range space.Vars {
+		out = append(out, marginalPlot(v, encReal, encs, labels))
+	}
+	for _, mt := range d.Metrics {
+		if mt.Targeted == nil || !*mt.Targeted || len(mt.Columns) < 2 || len(mt.Columns) > 3 || mt.Name != "jsd" {
+			continue
+		}
+		vars, err := space.Lookup(mt.Columns...)
+		if err != nil {
+			continue
+		}
+		target := contingency(vars, encReal)
+		for i, me := range methodsOf(d, labels) {
+			if me == nil || me.Name != "llmsynthor" {
+				continue
+			}
+			out = append(out, heatMaps(mt.Label, labels[i], target, contingency(vars, encs[i])))
+		}
+	}
+	return out
+}
+
+// methodsOf maps plot labels back to d's methods.
+func methodsOf(d *Dataset, labels []string) []*Method {
+	out := make([]*Method, len(labels))
+	for i, l := range labels {
+		for _, me := range d.Methods {
+			if strings.HasPrefix(l, me.Label+" (seed ") {
+				out[i] = me
+			}
+		}
+	}
+	return out
+}
+
+func contingency(vars []*macro.Var, e *macro.Encoded) *macro.Contingency {
+	c := macro.NewContingency(vars...)
+	n := 0
+	if len(e.Cells) > 0 {
+		n = len(e.Cells[0])
+	}
+	_ = c.Add(e, 0, n)
+	return c
+}
+
+// marginalPlot draws the shares of v's cells, real and per method.
+func marginalPlot(v *macro.Var, real *macro.Encoded, synths []*macro.Encoded, labels []string) Plot {
+	title := "Marginal of " + v.Name + ": real and synthetic"
+	p := plot.New()
+	p.Y.Label.Text = "share of records"
+	p.Legend.Top = true
+	series := append([]*macro.Encoded{real}, synths...)
+	names := append([]string{"real"}, labels...)
+	w := vg.Points(max(3, 48/float64(len(series))))
+	var ticks []string
+	for k, e := range series {
+		c := contingency([]*macro.Var{v}, e)
+		sh := c.Shares()
+		vals := make(plotter.Values, v.Levels())
+		copy(vals, sh[:v.Levels()])
+		if k == 0 {
+			for i := range v.Levels() {
+				ticks = append(ticks, v.Label(i))
+			}
+		}
+		b, err := plotter.NewBarChart(vals, w)
+		if err != nil {
+			return Plot{Title: title, Note: err.Error()}
+		}
+		b.LineStyle.Width = 0
+		b.Color = plotutil.Color(k + 1)
+		if k == 0 {
+			b.Color = color.Gray{Y: 60}
+		}
+		b.Offset = w * vg.Length(float64(k)-float64(len(series)-1)/2)
+		p.Add(b)
+		p.Legend.Add(names[k], b)
+	}
+	p.NominalX(ticks...)
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = -1, -0.5
+	p.Y.Max *= 1.35
+	s, err := svg(p, vg.Length(max(12, 1.6*float64(len(ticks))))*vg.Centimeter, 8*vg.Centimeter)
+	if err != nil {
+		return Plot{Title: title, Note: err.Error()}
+	}
+	return Plot{Title: title, SVG: s, Note: "numeric columns in " + fmt.Sprint(macro.DefaultBins) + " quantile bins of the real data; missing values not shown"}
+}
+
+// heatGrid is a heat map's cells: rows are the cells of all but the last
+// variable, columns those of the last; missing cells are left out.
+type heatGrid struct {
+	z          [][]float64
+	rows, cols []string
+}
+
+func (g heatGrid) Dims() (c, r int)   { return len(g.cols), len(g.rows) }
+func (g heatGrid) Z(c, r int) float64 { return g.z[r][c] }
+func (g heatGrid) X(c int) float64    { return float64(c) }
+func (g heatGrid) Y(r int) float64    { return float64(r) }
+
+var _ plotter.GridXYZ = heatGrid{}
+
+func toGrid(c *macro.Contingency, sub *macro.Contingency) heatGrid {
+	last := len(c.Vars) - 1
+	g := heatGrid{}
+	for i := range c.Vars[last].Levels() {
+		g.cols = append(g.cols, c.Vars[last].Label(i))
+	}
+	sh := c.Shares()
+	var ssh []float64
+	if sub != nil {
+		ssh = sub.Shares()
+	}
+	rowIndex := map[string]int{}
+	for k := range sh {
+		cells := c.Unravel(k)
+		miss := false
+		for j, x := range cells {
+			miss = miss || x == c.Vars[j].MissingCell()
+		}
+		if miss {
+			continue
+		}
+		labels := c.Labels(k)
+		rl := strings.Join(labels[:last], " · ")
+		r, ok := rowIndex[rl]
+		if !ok {
+			r = len(g.rows)
+			rowIndex[rl] = r
+			g.rows = append(g.rows, rl)
+			g.z = append(g.z, make([]float64, len(g.cols)))
+		}
+		v := sh[k]
+		if ssh != nil {
+			v -= ssh[k]
+		}
+		g.z[r][cells[last]] = v
+	}
+	return g
+}
+
+// heatMaps draws target, synthetic and synthetic − target shares of a
+// joint side by side in one figure.
+func heatMaps(cols, method string, target, synth *macro.Contingency) Plot {
+	title := fmt.Sprintf("Targeted joint [%s], %s: target, synthetic, difference", cols, method)
+	tg, sg, dg := toGrid(target, nil), toGrid(synth, nil), toGrid(synth, target)
+	hi := 0.0
+	for _, g := range []heatGrid{tg, sg} {
+		for _, row := range g.z {
+			for _, v := range row {
+				hi = max(hi, v)
+			}
+		}
+	}
+	dmax := 1e-12
+	for _, row := range dg.z {
+		for _, v := range row {
+			dmax = max(dmax, math.Abs(v))
+		}
+	}
+	// Kindlmann runs from black to white; its last shades are cut so that
+	// the largest share does not read as an empty cell.
+	var seq palette.Palette = colors(moreland.Kindlmann().Palette(80).Colors()[:68])
+	div := moreland.SmoothBlueRed()
+	div.SetMin(-dmax)
+	div.SetMax(dmax)
+	height := vg.Length(max(7, 0.45*float64(len(tg.rows))+3)) * vg.Centimeter
+	var svgs []string
+	for k, g := range []heatGrid{tg, sg, dg} {
+		p := plot.New()
+		pal := seq
+		lo, up := 0.0, hi
+		switch k {
+		case 0:
+			p.Title.Text = "target (real)"
+		case 1:
+			p.Title.Text = "synthetic"
+		case 2:
+			p.Title.Text = fmt.Sprintf("synthetic − target (±%.3g)", dmax)
+			pal, lo, up = div.Palette(64), -dmax, dmax
+		}
+		h := plotter.NewHeatMap(g, pal)
+		// A value at Max would fall past the palette's last colour.
+		h.Min, h.Max = lo-1e-12, up+1e-9*math.Abs(up)+1e-12
+		p.Add(h)
+		p.NominalX(g.cols...)
+		p.X.Tick.Label.Rotation = math.Pi / 6
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = -1, -0.5
+		if k == 0 {
+			p.NominalY(g.rows...)
+		} else {
+			p.NominalY(make([]string, len(g.rows))...)
+		}
+		s, err := svg(p, 9*vg.Centimeter, height)
+		if err != nil {
+			return Plot{Title: title, Note: err.Error()}
+		}
+		svgs = append(svgs, string(s))
+	}
+	return Plot{Title: title, SVG: htmlJoin(svgs), Note: fmt.Sprintf("shares of records per cell; the colour scale of target and synthetic runs from 0 to %.3g", hi)}
+}
+
+// colors is a palette of the given colours.
+type colors []color.Color
+
+func (c colors) Colors() []color.Color { return c }
+
+var _ palette.Palette = colors(nil)
+
+// htmlJoin places several SVG elements side by side.
+func htmlJoin(svgs []string) template.HTML {
+	return template.HTML(`<div class="row">` + strings.Join(svgs, "") + `</div>`) // #nosec: gonum's SVG output
+}
