@@ -154,20 +154,25 @@ func Adaptability(ctx context.Context, in Input) ([]Score, error) {
 //
 //   - scenario_target_gap per override: |share of Category in synth's Var −
 //     Share|, Params the category, the target and the synthetic share;
-//   - scenario_drift per other column: the TVD between real's and synth's
-//     marginal (numeric columns in bins quantile bins of real,
-//     macro.DefaultBins when 0, missing a cell of its own); for an
-//     overridden variable with other categories, the TVD between the
-//     shares of those categories renormalised (Params "among" the
-//     categories other than the overridden ones), which an override is
-//     meant to leave in proportion;
+//   - scenario_drift per column: the TVD between the scenario's reference
+//     marginal and synth's (numeric columns in bins quantile bins of real,
+//     macro.DefaultBins when 0, missing a cell of its own), Params
+//     "unweighted" the TVD against real itself. The reference is real with
+//     each override applied as macro.Targets.Override applies it: rows of
+//     the overridden category weighted by Share/old, the others by
+//     (1−Share)/(1−old), so that every distribution conditional on the
+//     overridden variable keeps its shape. Drift is then what the output
+//     changed beyond what the override asked for: the marginal of a column
+//     independent of the variable should not move, that of a dependent
+//     column should move only as the override implies. For an overridden
+//     column it is the TVD over its other categories renormalised (Params
+//     "among");
 //   - scenario_drift with Params summary "max": the largest drift.
 //
 // For a grouped table, household-level columns (schema Group fields) are
-// counted once per group, the others once per row. Lower is better: the
-// output should move to the new targets and leave the rest where it was.
-// A fresh sample's drift (two independent draws of the same size) is the
-// floor to compare against.
+// counted once per group, the others once per row. Lower is better. An
+// independent draw of the same size from the real data's source, scored
+// the same way without overrides, gives the sampling-noise floor.
 func Scenario(ctx context.Context, real, synth *table.Table, ovs []Override, bins int) ([]Score, error) {
 	var out []Score
 	over := map[string][]string{}
@@ -196,6 +201,10 @@ func Scenario(ctx context.Context, real, synth *table.Table, ovs []Override, bin
 		out = append(out, Score{Name: nameTargetGap, Group: groupAdaptability, Columns: []string{o.Var},
 			Value: math.Abs(share - o.Share), Better: Lower, Params: params})
 	}
+	weights, err := scenarioWeights(real, ovs)
+	if err != nil {
+		return nil, err
+	}
 	worst := math.NaN()
 	for _, rc := range real.Cols {
 		if err := ctx.Err(); err != nil {
@@ -211,12 +220,15 @@ func Scenario(ctx context.Context, real, synth *table.Table, ovs []Override, bin
 			continue
 		}
 		cats, overridden := over[rc.Name]
-		p, q, err := marginals(rc, sc, levelRows(real, rc), levelRows(synth, sc), bins)
+		p, q, p0, err := marginals(rc, sc, levelRows(real, rc), levelRows(synth, sc), bins, weights)
 		if err != nil {
 			out = append(out, Undefined(nameDrift, groupAdaptability, cols, Lower, err.Error()))
 			continue
 		}
 		params := map[string]any{}
+		if u, err := TVD(p0.Counts, q.Counts); err == nil {
+			params["unweighted"] = u
+		}
 		if overridden {
 			// Keep the cells of the other categories (missing included).
 			var keepP, keepQ []float64
@@ -280,29 +292,85 @@ func levelRows(t *table.Table, c *table.Column) []int {
 	return out
 }
 
+// scenarioWeights returns the weight of every row of real under the
+// overrides, applied in order as macro.Targets.Override applies them (nil
+// when there are none). An override of a variable real lacks, or of a
+// category it has no rows of, is an error.
+func scenarioWeights(real *table.Table, ovs []Override) ([]float64, error) {
+	if len(ovs) == 0 {
+		return nil, nil
+	}
+	w := make([]float64, real.NumRows())
+	for i := range w {
+		w[i] = 1
+	}
+	for _, o := range ovs {
+		c := real.Col(o.Var)
+		if c == nil || c.Kind != table.Categorical {
+			return nil, fmt.Errorf("override %s=%s: the real table has no categorical column %q", o.Var, o.Category, o.Var)
+		}
+		code := c.Code(o.Category)
+		in := func(i int) bool { return !c.IsNull(i) && c.Codes[i] == code }
+		tot, hit := 0.0, 0.0
+		for _, i := range levelRows(real, c) {
+			tot += w[i]
+			if in(i) {
+				hit += w[i]
+			}
+		}
+		old := hit / tot
+		if code < 0 || old == 0 {
+			return nil, fmt.Errorf("override %s=%s: the real table has no such records to scale", o.Var, o.Category)
+		}
+		fIn, fOut := o.Share/old, 0.0
+		if old < 1 {
+			fOut = (1 - o.Share) / (1 - old)
+		}
+		for i := range w {
+			if in(i) {
+				w[i] *= fIn
+			} else {
+				w[i] *= fOut
+			}
+		}
+	}
+	return w, nil
+}
+
 // marginals counts one column of each side, on the given rows, over cells
-// built on the real side (macro.NewSpace).
-func marginals(rc, sc *table.Column, rrows, srows []int, bins int) (p, q *macro.Contingency, err error) {
+// built on the real side (macro.NewSpace): p weights real's rows by w (nil:
+// 1 each), p0 does not.
+func marginals(rc, sc *table.Column, rrows, srows []int, bins int, w []float64) (p, q, p0 *macro.Contingency, err error) {
 	rt := table.MustNew(rc.Take(rrows))
 	st := table.MustNew(sc.Take(srows))
 	space, err := macro.NewSpace(rt, bins, st)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(space.Vars) != 1 {
-		return nil, nil, fmt.Errorf("column %q cannot be binned", rc.Name)
+		return nil, nil, nil, fmt.Errorf("column %q cannot be binned", rc.Name)
 	}
-	count := func(t *table.Table) (*macro.Contingency, error) {
+	count := func(t *table.Table, rows []int, w []float64) (*macro.Contingency, error) {
 		e, err := space.Encode(t)
 		if err != nil {
 			return nil, err
 		}
 		c := macro.NewContingency(space.Vars[0])
-		return c, c.Add(e, 0, e.N)
+		for k, cell := range e.Cells[0] {
+			x := 1.0
+			if w != nil {
+				x = w[rows[k]]
+			}
+			c.Counts[cell] += x
+		}
+		return c, nil
 	}
-	if p, err = count(rt); err != nil {
-		return nil, nil, err
+	if p, err = count(rt, rrows, w); err != nil {
+		return nil, nil, nil, err
 	}
-	q, err = count(st)
-	return p, q, err
+	if p0, err = count(rt, rrows, nil); err != nil {
+		return nil, nil, nil, err
+	}
+	q, err = count(st, srows, nil)
+	return p, q, p0, err
 }
