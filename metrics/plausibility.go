@@ -36,7 +36,9 @@ var shippedRules = []string{"population.rules", "ecommerce.rules"}
 //     household rejection rates).
 //
 // Groups are the rows sharing the synthetic table's group key. A rule
-// reading a column the synthetic table lacks gets an undefined score.
+// reading a column the synthetic table lacks but the real one has gets an
+// undefined score; a given rule reading a column neither table has is an
+// error naming the rule and the column (a typo in a rule file).
 // Lower is better; the real table's rate is the floor a synthesizer can be
 // expected to reach.
 func Plausibility(ctx context.Context, in Input) ([]Score, error) {
@@ -53,23 +55,28 @@ func Plausibility(ctx context.Context, in Input) ([]Score, error) {
 				"no rules given, and no shipped rule set (rules/paper) fits the columns")}, nil
 		}
 	}
-	var out []Score
+	perRule := make([]*Score, len(set.Defs)) // undefined scores, by rule
 	usable := &rules.Set{File: set.File}
-	for _, d := range set.Defs {
+	var index []int // set index of each usable rule
+	for k, d := range set.Defs {
 		if miss := missingColumns(in.Synth, d.Columns); len(miss) > 0 {
+			if in.Rules != nil && (in.Real == nil || len(missingColumns(in.Real, miss)) == len(miss)) {
+				return nil, fmt.Errorf("plausibility: %s:%d: rule %q: no column %q in the tables", d.File, d.Line, d.Name, miss[0])
+			}
 			s := Undefined(nameRejection, groupPlausibility, d.Columns, Lower,
 				"the synthetic table lacks column "+strings.Join(miss, ", "))
 			s.Params = ruleParams(d)
-			out = append(out, s)
+			perRule[k] = &s
 			continue
 		}
 		if d.Group && in.Synth.GroupKey == "" {
 			s := Undefined(nameRejection, groupPlausibility, d.Columns, Lower, "a group rule needs a grouped table")
 			s.Params = ruleParams(d)
-			out = append(out, s)
+			perRule[k] = &s
 			continue
 		}
 		usable.Defs = append(usable.Defs, d)
+		index = append(index, k)
 	}
 	rep, err := usable.Check(ctx, in.Synth, in.Synth.GroupKey)
 	if err != nil {
@@ -91,7 +98,11 @@ func Plausibility(ctx context.Context, in Input) ([]Score, error) {
 		if r.Checked == 0 {
 			s.Reason = "no records to check"
 		}
-		out = append(out, s)
+		perRule[index[i]] = &s
+	}
+	out := make([]Score, 0, len(perRule)+2)
+	for _, s := range perRule {
+		out = append(out, *s)
 	}
 	overall := func(level string, rate float64, bad, n int, realRate func() float64) {
 		s := Score{Name: nameRejection, Group: groupPlausibility, Columns: []string{}, Value: rate, Better: Lower,

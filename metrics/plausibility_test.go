@@ -155,18 +155,23 @@ func TestPlausibilityMissingColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb := datasets.EcommerceBN(50, 1)
-	scores, err := Plausibility(context.Background(), Input{Synth: tb, Rules: s})
+	real := table.MustNew(append(tb.Cols, table.NewText("colour", make([]string, 50), nil))...)
+	scores, err := Plausibility(context.Background(), Input{Real: real, Synth: tb, Rules: s})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(scores) != 3 {
 		t.Fatalf("scores %+v", scores)
 	}
-	if scores[0].OK() || scores[0].Reason != "the synthetic table lacks column colour" {
-		t.Errorf("rule on a missing column: %+v", scores[0])
+	if !scores[0].OK() || scores[0].Value != 0 {
+		t.Errorf("rule a: %+v", scores[0])
 	}
-	if !scores[1].OK() || scores[1].Value != 0 {
-		t.Errorf("rule a: %+v", scores[1])
+	if scores[1].OK() || scores[1].Reason != "the synthetic table lacks column colour" {
+		t.Errorf("rule on a column only the real table has: %+v", scores[1])
+	}
+	_, err = Plausibility(context.Background(), Input{Real: tb, Synth: tb, Rules: s})
+	if err == nil || err.Error() != `plausibility: x.rules:2: rule "b": no column "colour" in the tables` {
+		t.Errorf("rule on a column neither table has: %v", err)
 	}
 	none, err := Plausibility(context.Background(), Input{Synth: table.MustNew(table.NewFloat("x", []float64{1}))})
 	if err != nil || len(none) != 1 || none[0].OK() {

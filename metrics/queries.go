@@ -42,6 +42,10 @@ func Queries(ctx context.Context, in Input) ([]Score, error) {
 			return []Score{Undefined(nameQueryError, groupQueries, nil, Lower,
 				"no queries given, and the shipped population queries do not fit the columns")}, nil
 		}
+		if in.Real.GroupKey == "" || in.Synth.GroupKey == "" {
+			return []Score{Undefined(nameQueryError, groupQueries, nil, Lower,
+				"the shipped population queries need grouped tables (a group key such as household_id, from a schema)")}, nil
+		}
 	}
 	var out []Score
 	type acc struct {
