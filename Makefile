@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME ?= 10s
-FUZZ_PKGS := ./baselines ./cart ./cmd/synthor ./datasets ./llm ./macro ./metrics ./synthor ./table
+FUZZ_PKGS := ./baselines ./cart ./cmd/synthor ./datasets ./llm ./macro ./metrics ./rules ./synthor ./table
 
 .PHONY: build run test bench bench-sdmetrics lint fuzz clean
 
