@@ -1,6 +1,7 @@
 // Package metrics scores a synthetic table against the real one.
 //
-// Metrics come in named groups (fidelity, sdmetrics), found through one
+// Metrics come in named groups (fidelity, sdmetrics, plausibility, queries,
+// adaptability), found through one
 // registry (Lookup, GroupNames) by the names used in --metrics and configs.
 // Every group is a Group: Scores(ctx, Input) returns a flat list of Score
 // rows, each with a snake_case name, the columns it covers, a value, the
