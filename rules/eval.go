@@ -218,6 +218,9 @@ func (c *compiler) compile(n node, s scope) (evalFn, error) {
 	case *binary:
 		return c.binary(n, s)
 	case *inList:
+		if fn, ok := c.categoricalIn(n, s); ok {
+			return fn, nil
+		}
 		x, err := c.compile(n.x, s)
 		if err != nil {
 			return nil, err
@@ -248,6 +251,47 @@ func (c *compiler) compile(n node, s scope) (evalFn, error) {
 		return c.scalar(n, s)
 	}
 	return nil, errAt(n.at(), "unknown expression")
+}
+
+// categoricalIn compiles "column in (strings...)" over a categorical
+// column as a lookup by code; ok is false for any other form.
+func (c *compiler) categoricalIn(n *inList, s scope) (evalFn, bool) {
+	ref, isRef := n.x.(*colRef)
+	if !isRef || s == tableScope {
+		return nil, false
+	}
+	col := c.t.Col(ref.name)
+	if col == nil || col.Kind != table.Categorical {
+		return nil, false
+	}
+	member := make([]bool, len(col.Dict))
+	for _, it := range n.items {
+		lit, isStr := it.(*strLit)
+		if !isStr {
+			return nil, false
+		}
+		for k, d := range col.Dict {
+			if d == lit.v {
+				member[k] = true
+			}
+		}
+	}
+	neg := n.neg
+	at := func(i int) value {
+		if col.IsNull(i) || col.Codes[i] < 0 || int(col.Codes[i]) >= len(member) {
+			return boolV(false)
+		}
+		return boolV(member[col.Codes[i]] != neg)
+	}
+	if s == rowScope {
+		return func(f *frame) value { return at(f.row) }, true
+	}
+	return func(f *frame) value {
+		if len(f.rows) == 0 {
+			return boolV(false)
+		}
+		return at(f.rows[0])
+	}, true
 }
 
 func (c *compiler) column(n *colRef, s scope) (evalFn, error) {

@@ -115,6 +115,7 @@ func TestMissingValues(t *testing.T) {
 	tb := table.MustNew(
 		table.NewInteger("age", []int64{3, 0, 40}, []bool{false, true, false}),
 		table.NewText("edu", []string{"Elementary", "Elementary", ""}, []bool{false, false, true}),
+		table.NewCategorical("cat", []string{"Elementary", "Bachelor"}, []int32{0, 1, table.Missing}),
 	)
 	tests := []struct {
 		rule string
@@ -127,6 +128,10 @@ func TestMissingValues(t *testing.T) {
 		{`edu not in ("Bachelor")`, 1}, // a missing value is in no list, and not out of one either
 		{`missing(edu) or edu != ""`, 0},
 		{`isint(age)`, 1},
+		{`cat in ("Elementary")`, 2}, // categorical columns take a lookup by code
+		{`cat not in ("Elementary")`, 2},
+		{`cat in ("Elementary", "Bachelor", "Master")`, 1},
+		{`not (cat in ("Bachelor"))`, 1},
 	}
 	for _, tt := range tests {
 		d, err := ParseDef("r", tt.rule)
