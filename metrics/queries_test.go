@@ -3,6 +3,8 @@ package metrics
 import (
 	"context"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/synthor/synthor/datasets"
@@ -89,5 +91,82 @@ func TestQueriesPopulationPaperSet(t *testing.T) {
 		if s.Name == nameCategoryMRE && (!s.OK() || s.Value <= 0 || s.Value > 0.5) {
 			t.Errorf("category %v: MRE %v between two draws", s.Params["category"], s.Value)
 		}
+	}
+}
+
+// TestPaperQueriesAgainstDirectCode computes four of the paper's queries
+// with plain loops over a generated population and compares them with the
+// values of their definitions in rules/paper/population.queries.
+func TestPaperQueriesAgainstDirectCode(t *testing.T) {
+	tb := datasets.Population(2000, 4)
+	gs, err := tb.Groups()
+	if err != nil {
+		t.Fatal(err)
+	}
+	age, inc := tb.Col("age").Ints, tb.Col("income").Ints
+	race, htype, emp := tb.Col("race"), tb.Col("householder_type"), tb.Col("employment")
+	var children, multigen float64
+	var blackIncomes, dualIncome []float64
+	for _, g := range gs {
+		var kids, old, earners int
+		var total float64
+		for i := g[0]; i < g[1]; i++ {
+			if age[i] < 18 {
+				kids++
+			}
+			if age[i] >= 65 {
+				old++
+			}
+			if e := emp.String(i); e == "Employed" || e == "Military" {
+				earners++
+			}
+			total += float64(inc[i])
+		}
+		if kids > 0 {
+			children++
+		}
+		if kids > 0 && old > 0 {
+			multigen++
+		}
+		if race.String(g[0]) == "Black" {
+			blackIncomes = append(blackIncomes, total)
+		}
+		if htype.String(g[0]) == "Couple" && earners >= 2 {
+			dualIncome = append(dualIncome, total/float64(g[1]-g[0]))
+		}
+	}
+	slices.Sort(blackIncomes)
+	median := blackIncomes[len(blackIncomes)/2]
+	if len(blackIncomes)%2 == 0 {
+		median = (blackIncomes[len(blackIncomes)/2-1] + median) / 2
+	}
+	mean := 0.0
+	for _, x := range dualIncome {
+		mean += x / float64(len(dualIncome))
+	}
+	want := map[string]float64{
+		"with_children":       children / float64(len(gs)),
+		"multigenerational":   multigen / float64(len(gs)),
+		"black_median_income": median,
+		"dual_earner_income":  mean,
+	}
+	scores, err := Queries(context.Background(), Input{Real: tb, Synth: tb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, s := range scores {
+		q, _ := s.Params["query"].(string)
+		for name, w := range want {
+			if strings.HasPrefix(q, name+" ") {
+				found++
+				if r := s.Params["real"].(float64); math.Abs(r-w) > 1e-9*math.Max(1, math.Abs(w)) {
+					t.Errorf("%s = %v, direct computation %v", name, r, w)
+				}
+			}
+		}
+	}
+	if found != len(want) {
+		t.Errorf("found %d of %d queries", found, len(want))
 	}
 }
