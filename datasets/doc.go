@@ -77,7 +77,9 @@
 //
 // Every household satisfies every rule of CheckPopulation (PopulationRules:
 // the paper's rules plus Under 16 ⇔ age < 16 and constant household
-// values), so any rejection measured on synthetic data is the synthesizer's.
+// values, written in the rule language of package rules as
+// rules/paper/population.rules), so any rejection measured on synthetic
+// data is the synthesizer's.
 //
 // # mobility (LLMSynthor §5.3)
 //

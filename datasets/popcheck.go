@@ -1,11 +1,11 @@
 package datasets
 
 import (
+	"context"
 	"fmt"
-	"math"
-	"slices"
-	"strconv"
+	"sync"
 
+	"github.com/synthor/synthor/rules"
 	"github.com/synthor/synthor/table"
 )
 
@@ -87,156 +87,36 @@ func (c PopulationCheck) Violations(rule string) int {
 	return -1
 }
 
-// rule indexes into PopulationRules.
-const (
-	ruleAge = iota
-	ruleCategories
-	rulePreschool
-	ruleSchool
-	ruleIncome
-	ruleUnder16
-	ruleHouseholdValues
-	rulePersonCount
-	ruleCouple
-	ruleConstant
-)
-
 // populationColumns are the columns CheckPopulation reads.
 var populationColumns = []string{"household_id", "num_persons", "housing_tenure", "householder_type",
 	"num_vehicles", "age", "race", "education", "employment", "income"}
 
-// CheckPopulation applies PopulationRules to a population table (the
-// columns of Population; person_id is not needed). Households are the rows
-// sharing a household_id value, in any row order; household-level values are
-// read from each household's first row. Numeric columns may be integer,
-// float or text holding numbers; categorical ones are compared by their
-// strings against PopulationModel's categories. A missing value violates the
-// rule about its column (age-range, person-categories, income or
-// household-values). It fails only when a column is absent.
+// populationRules is the shipped rule file, parsed once.
+var populationRules = sync.OnceValue(func() *rules.Set { return rules.MustPaper("population.rules") })
+
+// CheckPopulation applies PopulationRules, written in the rule language as
+// rules/paper/population.rules, to a population table (the columns of
+// Population; person_id is not needed). Households are the rows sharing a
+// household_id value, in any row order; household-level values are read from
+// each household's first row. Numeric columns may be integer, float or text
+// holding numbers; categorical ones are compared by their strings against
+// PopulationModel's categories. A missing value violates the rule about its
+// column (age-range, person-categories, income or household-values). It
+// fails only when a column is absent.
 func CheckPopulation(t *table.Table) (PopulationCheck, error) {
-	cols := make(map[string]*table.Column, len(populationColumns))
 	for _, name := range populationColumns {
-		c := t.Col(name)
-		if c == nil {
+		if t.Col(name) == nil {
 			return PopulationCheck{}, fmt.Errorf("population check: missing column %q", name)
 		}
-		cols[name] = c
 	}
-	p := &PopulationModel
-	res := PopulationCheck{Persons: t.NumRows(), Rules: make([]RuleCount, len(PopulationRules))}
+	rep, err := populationRules().Check(context.Background(), t, "household_id")
+	if err != nil {
+		return PopulationCheck{}, fmt.Errorf("population check: %w", err)
+	}
+	res := PopulationCheck{Households: rep.Groups, Persons: rep.Rows, BadHouseholds: rep.BadGroups,
+		BadPersons: rep.BadRows, Rules: make([]RuleCount, len(PopulationRules))}
 	for i, r := range PopulationRules {
-		res.Rules[i].PopulationRule = r
-	}
-
-	// Group rows by household_id, in order of first appearance.
-	key := cols["household_id"]
-	index := map[string]int{}
-	var members [][]int
-	for i := 0; i < t.NumRows(); i++ {
-		k := key.String(i)
-		if key.IsNull(i) {
-			k = "\x00missing"
-		}
-		g, ok := index[k]
-		if !ok {
-			g = len(members)
-			index[k] = g
-			members = append(members, nil)
-		}
-		members[g] = append(members[g], i)
-	}
-	res.Households = len(members)
-
-	age, race, edu, emp, inc := cols["age"], cols["race"], cols["education"], cols["employment"], cols["income"]
-	groupCols := []*table.Column{cols["num_persons"], cols["housing_tenure"], cols["householder_type"], cols["num_vehicles"]}
-	for _, rows := range members {
-		var hbad [numRules]bool
-		personBad := false
-		adults := 0
-		for _, i := range rows {
-			var bad [numRules]bool
-			a, aok := number(age, i)
-			aok = aok && a >= 0 && a <= 99 && a == math.Trunc(a)
-			bad[ruleAge] = !aok
-			if aok && a >= 18 {
-				adults++
-			}
-			e := category(edu, i)
-			m := category(emp, i)
-			bad[ruleCategories] = !slices.Contains(p.Races, category(race, i)) ||
-				!slices.Contains(p.Educations, e) || !slices.Contains(p.Employments, m)
-			if aok {
-				bad[rulePreschool] = a < 5 && e != p.Educations[preschool]
-				bad[ruleSchool] = a < 18 && slices.Contains(p.Educations, e) && slices.Index(p.Educations, e) > highSchool
-				bad[ruleUnder16] = slices.Contains(p.Employments, m) && (a < 16) != (m == p.Employments[under16])
-			}
-			x, ok := number(inc, i)
-			bad[ruleIncome] = !ok || x < 0
-			hit := false
-			for r, b := range bad {
-				if b {
-					res.Rules[r].Violations++
-					hit = true
-				}
-			}
-			if hit {
-				res.BadPersons++
-				personBad = true
-			}
-		}
-
-		first := rows[0]
-		size, sok := number(cols["num_persons"], first)
-		veh, vok := number(cols["num_vehicles"], first)
-		hbad[ruleHouseholdValues] = !sok || size != math.Trunc(size) || size < 2 || size > 5 ||
-			!vok || veh != math.Trunc(veh) || veh < 0 || veh > 6 ||
-			!slices.Contains(p.Tenures, category(cols["housing_tenure"], first)) ||
-			!slices.Contains(p.HouseholderTypes, category(cols["householder_type"], first))
-		hbad[rulePersonCount] = !sok || float64(len(rows)) != size
-		hbad[ruleCouple] = category(cols["householder_type"], first) == p.HouseholderTypes[couple] && adults < 2
-		for _, c := range groupCols {
-			for _, i := range rows[1:] {
-				if c.IsNull(i) != c.IsNull(first) || c.String(i) != c.String(first) {
-					hbad[ruleConstant] = true
-				}
-			}
-		}
-		hit := personBad
-		for r, b := range hbad {
-			if b {
-				res.Rules[r].Violations++
-				hit = true
-			}
-		}
-		if hit {
-			res.BadHouseholds++
-		}
+		res.Rules[i] = RuleCount{PopulationRule: r, Violations: rep.Violations(r.Name)}
 	}
 	return res, nil
-}
-
-// numRules is the number of rules.
-const numRules = ruleConstant + 1
-
-// number reads row i of a column as a number: numeric kinds directly,
-// categorical and text by parsing their string. ok is false when missing or
-// not a number.
-func number(c *table.Column, i int) (float64, bool) {
-	if c.IsNull(i) {
-		return 0, false
-	}
-	if c.Kind.Numeric() {
-		x := c.Float(i)
-		return x, !math.IsNaN(x)
-	}
-	x, err := strconv.ParseFloat(c.String(i), 64)
-	return x, err == nil && !math.IsNaN(x)
-}
-
-// category reads row i as a string, "" when missing.
-func category(c *table.Column, i int) string {
-	if c.IsNull(i) {
-		return ""
-	}
-	return c.String(i)
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/synthor/synthor/table"
@@ -421,6 +422,33 @@ func TestGenerateZero(t *testing.T) {
 	} {
 		if tb.NumRows() != 0 || tb.NumCols() == 0 {
 			t.Errorf("%s: %d rows x %d columns, want 0 rows with the schema's columns", name, tb.NumRows(), tb.NumCols())
+		}
+	}
+}
+
+// TestPopulationRulesMatchFile checks that PopulationRules and the shipped
+// rule file list the same rules in the same order, at the same level, and
+// that the file's category lists are PopulationModel's.
+func TestPopulationRulesMatchFile(t *testing.T) {
+	s := populationRules()
+	if len(s.Defs) != len(PopulationRules) {
+		t.Fatalf("%d rules in the file, %d in PopulationRules", len(s.Defs), len(PopulationRules))
+	}
+	for i, d := range s.Defs {
+		r := PopulationRules[i]
+		if d.Name != r.Name || d.Group != r.Household || d.Doc != r.Description {
+			t.Errorf("rule %d: file %q (group %v, %q), PopulationRules %q (household %v, %q)", i, d.Name, d.Group, d.Doc, r.Name, r.Household, r.Description)
+		}
+	}
+	p := &PopulationModel
+	text := s.Lookup("person-categories").Source() + s.Lookup("household-values").Source()
+	for _, list := range [][]string{p.Races, p.Educations, p.Employments, p.Tenures, p.HouseholderTypes} {
+		q := make([]string, len(list))
+		for i, c := range list {
+			q[i] = strconv.Quote(c)
+		}
+		if want := "(" + strings.Join(q, ", ") + ")"; !strings.Contains(text, want) {
+			t.Errorf("the rule file lacks the category list %s", want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package metrics scores a synthetic table against the real one.
 //
-// Metrics come in named groups (fidelity, sdmetrics), found through one
+// Metrics come in named groups (fidelity, sdmetrics, plausibility, queries,
+// adaptability), found through one
 // registry (Lookup, GroupNames) by the names used in --metrics and configs.
 // Every group is a Group: Scores(ctx, Input) returns a flat list of Score
 // rows, each with a snake_case name, the columns it covers, a value, the
@@ -38,6 +39,21 @@
 // score says whether its column set was a target of the synthesizer, so a
 // report can separate targeted from untargeted fidelity (LLMSynthor is
 // optimised on its targets; scoring only those flatters it).
+//
+// The plausibility, queries and adaptability groups score what the paper
+// scores beyond fidelity, with rules and queries written in the language of
+// package rules (shipped sets under rules/paper are picked by the columns
+// when Input.Rules or Input.Queries is nil). Plausibility reports
+// rule_rejection_rate per rule and overall, per row and per group (person
+// and household rejection, LLMSynthor §5.2), beside the real table's rate.
+// Queries reports query_relative_error |synth − real| / |real| per policy
+// query and query_category_mre, their mean per category (the paper's
+// Table 4). Adaptability scores a what-if output (Input.Overrides):
+// scenario_target_gap, the distance of each overridden share to its
+// target, and scenario_drift, the TVD of every other marginal from the real
+// table reweighted as the override prescribes; ZeroConfigSuccess turns a
+// runner's per-dataset results into zero_config_success_share, the share of
+// datasets where a method ran with defaults and beat independent.
 //
 // The standalone functions (KS, Wasserstein, TVD, JSD, Hellinger, SRMSE,
 // Pearson, Spearman, CramersV, AUC, C2ST) document their formula, range and

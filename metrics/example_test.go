@@ -63,7 +63,7 @@ func ExampleLookup() {
 	fmt.Println(err)
 	// Output:
 	// ks 0
-	// unknown metric group "utility" (valid: fidelity, sdmetrics)
+	// unknown metric group "utility" (valid: adaptability, fidelity, plausibility, queries, sdmetrics)
 }
 
 func ExampleC2ST() {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/synthor/synthor/rules"
 	"github.com/synthor/synthor/table"
 )
 
@@ -32,6 +33,19 @@ type Input struct {
 	// two-sample test: 0 means DefaultC2STRows (50,000), a negative value
 	// skips the test.
 	C2STRows int
+	// Rules are the plausibility rules the plausibility group checks on
+	// both tables; nil picks a shipped set whose columns the synthetic
+	// table has (rules/paper: population.rules, then ecommerce.rules).
+	Rules *rules.Set
+	// Queries are the policy queries the queries group evaluates on both
+	// tables; nil picks rules/paper/population.queries when the synthetic
+	// table has its columns.
+	Queries *rules.Set
+	// Overrides are the what-if target overrides ("var=category:share")
+	// the synthetic table was made under; the adaptability group scores
+	// how close the output is to them and how far the rest drifted from
+	// the real table.
+	Overrides []string
 }
 
 // Group computes the scores of one metric group.
@@ -48,8 +62,11 @@ func (f GroupFunc) Scores(ctx context.Context, in Input) ([]Score, error) { retu
 // groups is the registry of metric groups by the name used in --metrics and
 // configs.
 var groups = map[string]Group{
-	"fidelity":  GroupFunc(Fidelity),
-	"sdmetrics": GroupFunc(SDMetrics),
+	"fidelity":     GroupFunc(Fidelity),
+	"sdmetrics":    GroupFunc(SDMetrics),
+	"plausibility": GroupFunc(Plausibility),
+	"queries":      GroupFunc(Queries),
+	"adaptability": GroupFunc(Adaptability),
 }
 
 // Lookup returns the named group, or an error listing the valid names.

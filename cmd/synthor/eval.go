@@ -12,6 +12,7 @@ import (
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/reports"
+	"github.com/synthor/synthor/rules"
 	"github.com/synthor/synthor/table"
 )
 
@@ -27,6 +28,7 @@ type evalOptions struct {
 	pairFilter      string
 	seed            uint64
 	c2stRows        int
+	rules           string
 }
 
 func newEvalCmd() *cobra.Command {
@@ -67,6 +69,7 @@ and prints one comparison with a value column per file.`,
 	f.StringVar(&o.pairFilter, "pair-filter", metrics.PairFilterSDMetrics, "SDMetrics pair convention: sdmetrics or all")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of the classifier test's subsample and split")
 	f.IntVar(&o.c2stRows, "c2st-rows", metrics.DefaultC2STRows, "rows drawn from each side for the classifier test (0 skips it)")
+	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
 	return cmd
 }
 
@@ -187,6 +190,11 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	}
 	if o.c2stRows == 0 {
 		in.C2STRows = -1
+	}
+	if o.rules != "" {
+		if in.Rules, err = rules.ParseFile(o.rules); err != nil {
+			return fmt.Errorf("eval: --rules: %w", err)
+		}
 	}
 	if o.targets != "" {
 		tg, err := macro.LoadTargets(o.targets)
