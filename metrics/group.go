@@ -32,6 +32,12 @@ type Input struct {
 	// two-sample test: 0 means DefaultC2STRows (50,000), a negative value
 	// skips the test.
 	C2STRows int
+	// Target names the label column of the utility group (from --target or
+	// the dataset catalog); empty: the group reports why it has no score.
+	Target string
+	// Truth, when set, is a large fresh sample of the generator of a
+	// controlled dataset: TruthScores scores against it as well.
+	Truth *table.Table
 }
 
 // Group computes the scores of one metric group.
@@ -50,6 +56,8 @@ func (f GroupFunc) Scores(ctx context.Context, in Input) ([]Score, error) { retu
 var groups = map[string]Group{
 	"fidelity":  GroupFunc(Fidelity),
 	"sdmetrics": GroupFunc(SDMetrics),
+	"utility":   GroupFunc(Utility),
+	"privacy":   GroupFunc(Privacy),
 }
 
 // Lookup returns the named group, or an error listing the valid names.
