@@ -95,6 +95,10 @@ func naiveNearest(synth, train *table.Table) (d1, d2 []float64) {
 				case math.IsNaN(a) && math.IsNaN(b):
 				case math.IsNaN(a) || math.IsNaN(b):
 					d++
+				case hi == lo:
+					if a != b {
+						d++
+					}
 				default:
 					d += min(math.Abs(a-b)/(hi-lo), 1)
 				}
