@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -131,7 +132,10 @@ type logistic struct {
 // vector for k = 2, multinomial (softmax) with k vectors otherwise, as
 // scikit-learn's lbfgs solver does. The objective, divided by the row
 // count for scale, is C·Σᵢ −log p(yᵢ | xᵢ) + ½‖w‖² without the intercepts.
-func fitLogistic(d *design, y []int32, k int) (*logistic, error) {
+//
+// A cancelled ctx stops the optimisation (the objective turns flat) and
+// returns ctx's error.
+func fitLogistic(ctx context.Context, d *design, y []int32, k int) (*logistic, error) {
 	if k < 2 {
 		return nil, fmt.Errorf("logistic regression needs two classes, got %d", k)
 	}
@@ -150,6 +154,10 @@ func fitLogistic(d *design, y []int32, k int) (*logistic, error) {
 		}
 		last = append(last[:0], x...)
 		lastG = make([]float64, len(x))
+		if ctx.Err() != nil {
+			lastF = 0 // a zero gradient: L-BFGS stops at once
+			return
+		}
 		lastF = lr.objective(d, y, x, m, dim, lastG)
 	}
 	p := optimize.Problem{
@@ -161,6 +169,9 @@ func fitLogistic(d *design, y []int32, k int) (*logistic, error) {
 		GradientThreshold: logisticGradTol,
 		MajorIterations:   logisticMaxIter,
 	}, &optimize.LBFGS{})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if res == nil {
 		return nil, fmt.Errorf("logistic regression: %w", err)
 	}

@@ -167,7 +167,10 @@ func classificationScores(ctx context.Context, in Input, feats []mixedCol, tc []
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			res[side], errs[side] = classify(clf, feats, y.codes[side], k, side, testRows, in.Seed)
+			res[side], errs[side] = classify(ctx, clf, feats, y.codes[side], k, side, testRows, in.Seed)
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 		}
 		var acc [2]float64
 		for side, prefix := range []string{"trtr", "tstr"} {
@@ -216,7 +219,7 @@ func withParams(s Score, p map[string]any) Score {
 
 // classify fits classifier clf on table side (0 real, 1 synthetic) with
 // class codes y and predicts the given rows of the test table (index 2).
-func classify(clf string, feats []mixedCol, y []int32, k, side int, testRows []int, seed uint64) (classified, error) {
+func classify(ctx context.Context, clf string, feats []mixedCol, y []int32, k, side int, testRows []int, seed uint64) (classified, error) {
 	train := labelled(y)
 	present := map[int32]bool{}
 	for _, i := range train {
@@ -241,7 +244,7 @@ func classify(clf string, feats []mixedCol, y []int32, k, side int, testRows []i
 		for r, i := range train {
 			yy[r] = y[i]
 		}
-		lr, err := fitLogistic(d, yy, k)
+		lr, err := fitLogistic(ctx, d, yy, k)
 		if err != nil {
 			return classified{}, err
 		}

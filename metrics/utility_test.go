@@ -64,7 +64,7 @@ func TestUtilityGolden(t *testing.T) {
 				feats := encodeTables(skip, train, train, test)
 				y := encodeCategorical(target, []*table.Column{train.Col(target), train.Col(target), test.Col(target)})
 				rows := labelled(y.codes[2])
-				res, err := classify(clf, feats, y.codes[0], y.levels, 0, rows, 0)
+				res, err := classify(context.Background(), clf, feats, y.codes[0], y.levels, 0, rows, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -266,5 +266,17 @@ func TestUtilityReasons(t *testing.T) {
 				t.Errorf("no reason containing %q in %v", c.want, s)
 			}
 		})
+	}
+}
+
+func TestUtilityCancelled(t *testing.T) {
+	real, synth, hold := smallUtility()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Utility(ctx, Input{Real: real, Synth: synth, Holdout: hold, Target: "y"}); err == nil {
+		t.Error("no error from a cancelled context")
+	}
+	if _, err := Privacy(ctx, Input{Real: real, Synth: synth, Holdout: hold}); err == nil {
+		t.Error("privacy: no error from a cancelled context")
 	}
 }
