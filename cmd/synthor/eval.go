@@ -199,7 +199,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if o.c2stRows == 0 {
 		in.C2STRows = -1
 	}
-	if err := utilityInputs(&in, o, read); err != nil {
+	if err := utilityInputs(&in, o, names, read); err != nil {
 		return err
 	}
 	if o.targets != "" {

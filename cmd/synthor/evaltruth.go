@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/synthor/synthor/datasets"
@@ -14,14 +15,15 @@ import (
 const truthStream = 0x7472757468
 
 // utilityInputs completes in for the utility group and for --truth: the
-// target (--target, else the catalog's target of the generator whose
-// columns the real table has, else that of a real catalog dataset whose
-// target column it holds), ecommerce-bn's derived labels, and the truth
-// (a fresh generator sample of --truth N records, or a --truth FILE).
-func utilityInputs(in *metrics.Input, o evalOptions, read func(string) (*table.Table, error)) error {
+// target (--target, else, when the utility group is asked for, the
+// catalog's target of the generator whose columns the real table has, or
+// that of a real catalog dataset whose target column it holds),
+// ecommerce-bn's derived labels when the target is one, and the truth (a
+// fresh generator sample of --truth N records, or a --truth FILE).
+func utilityInputs(in *metrics.Input, o evalOptions, groups []string, read func(string) (*table.Table, error)) error {
 	gen := datasets.Identify(in.Real)
 	in.Target = o.target
-	if in.Target == "" {
+	if in.Target == "" && slices.Contains(groups, "utility") {
 		in.Target = catalogTarget(gen, in.Real)
 	}
 	if o.truth != "" {

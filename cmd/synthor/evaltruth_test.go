@@ -70,3 +70,17 @@ func TestEvalTruthErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalNoTargetWithoutUtility: without --target and the utility group,
+// ecommerce-bn tables are scored as they are (no derived label columns).
+func TestEvalNoTargetWithoutUtility(t *testing.T) {
+	dir := t.TempDir()
+	real, synth := writeEcommerce(t, dir, 200, 1), writeEcommerce(t, dir, 200, 2)
+	out, _, _, err := runCLI(t, "eval", "--real", real, "--synth", synth, "--metrics", "fidelity", "--c2st-rows", "0", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, datasets.LabelDiscountPropensity) {
+		t.Error("fidelity scores a derived label nobody asked for")
+	}
+}
