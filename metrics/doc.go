@@ -59,4 +59,15 @@
 // Pearson, Spearman, CramersV, AUC, C2ST) document their formula, range and
 // reference, and are checked against SciPy and scikit-learn values in
 // testdata/golden.json (made by testdata/golden.py).
+//
+// The utility group (utility.go) trains logistic regression (logistic.go,
+// gonum L-BFGS), a cart tree and a cart forest on the synthetic and on the
+// real table and tests both on Input.Holdout for Input.Target (TSTR, TRTR;
+// classify.go scores them); utility_golden.json (utility_golden.py) holds
+// scikit-learn's values. The privacy group (privacy.go) finds each synthetic
+// row's nearest training rows by Gower distance (gower.go: rows grouped by
+// their packed categorical signature, a one-mismatch deletion index, then
+// buckets by mismatch count with early termination; no distance matrix)
+// and counts exact matches and duplicates by hashing (rowhash.go).
+// TruthScores (truth.go) repeats a group against a fresh generator sample.
 package metrics

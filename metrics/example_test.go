@@ -59,11 +59,11 @@ func ExampleLookup() {
 	real := table.MustNew(table.NewFloat("x", []float64{1, 2, 3, 4, 5, 6}))
 	scores, _ := g.Scores(context.Background(), metrics.Input{Real: real, Synth: real, C2STRows: -1})
 	fmt.Println(scores[0].Name, scores[0].Value)
-	_, err = metrics.Lookup("utility")
+	_, err = metrics.Lookup("nosuch")
 	fmt.Println(err)
 	// Output:
 	// ks 0
-	// unknown metric group "utility" (valid: adaptability, fidelity, plausibility, queries, sdmetrics)
+	// unknown metric group "nosuch" (valid: adaptability, fidelity, plausibility, privacy, queries, sdmetrics, utility)
 }
 
 func ExampleC2ST() {

@@ -46,6 +46,12 @@ type Input struct {
 	// how close the output is to them and how far the rest drifted from
 	// the real table.
 	Overrides []string
+	// Target names the label column of the utility group (from --target or
+	// the dataset catalog); empty: the group reports why it has no score.
+	Target string
+	// Truth, when set, is a large fresh sample of the generator of a
+	// controlled dataset: TruthScores scores against it as well.
+	Truth *table.Table
 }
 
 // Group computes the scores of one metric group.
@@ -64,6 +70,8 @@ func (f GroupFunc) Scores(ctx context.Context, in Input) ([]Score, error) { retu
 var groups = map[string]Group{
 	"fidelity":     GroupFunc(Fidelity),
 	"sdmetrics":    GroupFunc(SDMetrics),
+	"utility":      GroupFunc(Utility),
+	"privacy":      GroupFunc(Privacy),
 	"plausibility": GroupFunc(Plausibility),
 	"queries":      GroupFunc(Queries),
 	"adaptability": GroupFunc(Adaptability),

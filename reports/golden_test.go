@@ -62,7 +62,7 @@ var fixtureBNPriceW = [2]float64{24.59490482036803, 9.52445180396363}
 func TestFixtureNumbers(t *testing.T) {
 	m := Build(mustLoad(t, testRun))
 	d := m.Dataset("ecommerce-bn")
-	c, _, ok := d.cell("bayes-net", scoreKey("fidelity", "wasserstein", []string{"price"}))
+	c, _, ok := d.cell("bayes-net", scoreKey("fidelity", "wasserstein", []string{"price"}, ""))
 	if !ok || c.N != 3 || !near(c.Mean, fixtureBNPriceW[0], 1e-9) || !near(c.SD, fixtureBNPriceW[1], 1e-9) {
 		t.Fatalf("bayes-net price W %+v, want %v", c, fixtureBNPriceW)
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -84,13 +85,37 @@ type Metric struct {
 	Targeted *bool             `json:"targeted,omitempty"`
 	// Decimals is the number of decimals shown for the column.
 	Decimals int `json:"decimals"`
+	// Variant tells apart scores of one name over the same columns (the
+	// classifier of a utility score, the rule of a rejection rate, the
+	// query of a query error): the values of their identifying params.
+	Variant string `json:"variant,omitempty"`
 }
 
 // Key identifies a metric across runs.
-func (m *Metric) Key() string { return scoreKey(m.Group, m.Name, m.Columns) }
+func (m *Metric) Key() string { return scoreKey(m.Group, m.Name, m.Columns, m.Variant) }
 
-func scoreKey(group, name string, cols []string) string {
-	return group + "\x00" + name + "\x00" + strings.Join(cols, ",")
+func scoreKey(group, name string, cols []string, variant string) string {
+	return group + "\x00" + name + "\x00" + strings.Join(cols, ",") + "\x00" + variant
+}
+
+// variantParams are, per metric group, the params that identify a score
+// among those of the same name and columns, in the order they are shown.
+var variantParams = map[string][]string{
+	"utility":       {"classifier"},
+	"utility_truth": {"classifier"},
+	"plausibility":  {"level", "rule"},
+	"queries":       {"query", "category"},
+}
+
+// scoreVariant returns the values of s's identifying params, joined.
+func scoreVariant(s metrics.Score) string {
+	var parts []string
+	for _, k := range variantParams[s.Group] {
+		if v, ok := s.Params[k]; ok {
+			parts = append(parts, fmt.Sprint(v))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Cell is one method on one metric over its seeds.
@@ -210,12 +235,13 @@ func (b *builder) add(r *bench.Result) {
 	}
 	me.OK++
 	for _, s := range r.Metrics {
-		k := scoreKey(s.Group, s.Name, s.Columns)
+		v := scoreVariant(s)
+		k := scoreKey(s.Group, s.Name, s.Columns, v)
 		j, ok := b.metrics[k]
 		if !ok {
 			j = len(b.d.Metrics)
 			b.metrics[k] = j
-			b.d.Metrics = append(b.d.Metrics, &Metric{Group: s.Group, Name: s.Name, Columns: s.Columns, Better: s.Better, Targeted: s.Targeted})
+			b.d.Metrics = append(b.d.Metrics, &Metric{Group: s.Group, Name: s.Name, Columns: s.Columns, Better: s.Better, Targeted: s.Targeted, Variant: v})
 		}
 		for _, c := range s.Columns {
 			b.cols[c] = true
@@ -286,6 +312,9 @@ func (b *builder) finish() {
 	}
 	for j, mt := range d.Metrics {
 		mt.Label = columnsLabel(mt.Columns, b.cols)
+		if mt.Variant != "" {
+			mt.Label += " (" + mt.Variant + ")"
+		}
 		markBest(d, j)
 		mt.Decimals = decimals(d, j)
 	}

@@ -166,3 +166,28 @@ func TestPaperBesideAdult(t *testing.T) {
 		t.Fatal("no protocol note")
 	}
 }
+
+// Scores of one name and columns that differ in an identifying param (the
+// utility group's classifier) are separate metrics, labelled by it.
+func TestBuildKeepsVariants(t *testing.T) {
+	util := func(clf string, v float64) metrics.Score {
+		return metrics.Score{Name: "tstr_accuracy", Group: "utility", Columns: []string{"income"}, Value: v,
+			Better: metrics.Higher, Params: map[string]any{"classifier": clf, "target": "income"}}
+	}
+	m := Build([]bench.Result{result("1", "adult", "cart", 1, util("logistic", 0.80), util("tree", 0.78), util("forest", 0.84))})
+	d := m.Datasets[0]
+	if len(d.Metrics) != 3 {
+		t.Fatalf("%d metrics, want one per classifier (3)", len(d.Metrics))
+	}
+	want := map[string]float64{"income (logistic)": 0.80, "income (tree)": 0.78, "income (forest)": 0.84}
+	for j, mt := range d.Metrics {
+		v, ok := want[mt.Label]
+		if !ok {
+			t.Errorf("metric label %q", mt.Label)
+			continue
+		}
+		if got := d.Cells[0][j].Mean; math.Abs(got-v) > 1e-12 {
+			t.Errorf("%s: mean %g, want %g", mt.Label, got, v)
+		}
+	}
+}

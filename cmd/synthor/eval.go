@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/reports"
@@ -29,6 +30,7 @@ type evalOptions struct {
 	seed            uint64
 	c2stRows        int
 	rules           string
+	target, truth   string
 }
 
 func newEvalCmd() *cobra.Command {
@@ -70,6 +72,8 @@ and prints one comparison with a value column per file.`,
 	f.Uint64Var(&o.seed, "seed", 0, "seed of the classifier test's subsample and split")
 	f.IntVar(&o.c2stRows, "c2st-rows", metrics.DefaultC2STRows, "rows drawn from each side for the classifier test (0 skips it)")
 	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
+	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
+	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
 	return cmd
 }
 
@@ -196,6 +200,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 			return fmt.Errorf("eval: --rules: %w", err)
 		}
 	}
+	if err := utilityInputs(&in, o, names, read); err != nil {
+		return err
+	}
 	if o.targets != "" {
 		tg, err := macro.LoadTargets(o.targets)
 		if err != nil {
@@ -216,7 +223,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if err := sameColumns(real, synth, o.real, path); err != nil {
 			return err
 		}
-		in.Synth = synth
+		if in.Synth, err = datasets.Derive(synth, in.Target); err != nil {
+			return fmt.Errorf("eval: %s: %w", path, err)
+		}
 		var scores []metrics.Score
 		for i, g := range groups {
 			s, err := g.Scores(cmd.Context(), in)
@@ -224,6 +233,11 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 				return fmt.Errorf("eval: %s: %s: %w", path, names[i], err)
 			}
 			scores = append(scores, s...)
+			t, err := metrics.TruthScores(cmd.Context(), names[i], g, in)
+			if err != nil {
+				return fmt.Errorf("eval: %s: %s against the truth: %w", path, names[i], err)
+			}
+			scores = append(scores, t...)
 		}
 		runs = append(runs, scores)
 	}

@@ -225,7 +225,7 @@ func TestEvalErrors(t *testing.T) {
 	}{
 		{"no synth", []string{"eval", "--real", real}, 2, "--real and --synth are required"},
 		{"bad format", []string{"eval", "--real", real, "--synth", synth, "--format", "xml"}, 2, `--format "xml"`},
-		{"unknown group", []string{"eval", "--real", real, "--synth", synth, "--metrics", "fidelity,utility"}, 2, `unknown metric group "utility" (valid: `},
+		{"unknown group", []string{"eval", "--real", real, "--synth", synth, "--metrics", "fidelity,nosuch"}, 2, `unknown metric group "nosuch" (valid: `},
 		{"bad pair filter", []string{"eval", "--real", real, "--synth", synth, "--pair-filter", "some"}, 2, `--pair-filter "some"`},
 		{"bad bins", []string{"eval", "--real", real, "--synth", synth, "--bins", "0"}, 2, "--bins 0"},
 		{"bad joints", []string{"eval", "--real", real, "--synth", synth, "--joints", "age,;city"}, 2, "empty column name"},
