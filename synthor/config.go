@@ -2,7 +2,10 @@ package synthor
 
 import (
 	"fmt"
+	"math"
 	"strings"
+
+	"github.com/synthor/synthor/macro"
 )
 
 // Config holds LLMSynthor's settings. The zero value of every field means
@@ -14,7 +17,11 @@ type Config struct {
 	Iterations int `mapstructure:"iterations" json:"iterations"`
 	// Proposals is the most proposals per iteration (default 5).
 	Proposals int `mapstructure:"proposals" json:"proposals"`
-	// NJoints is the most dependency groups inferred (default 3).
+	// NJoints is the number of dependency groups inferred. 0 (the default)
+	// lets the data decide with the stat planner (AutoDependencies: every
+	// pair whose association passes AutoThreshold, merged into triples,
+	// at most AutoMaxGroups) and means 3 with the LLM planner; a positive
+	// value is the most groups, ranked by mutual information (the paper: 3).
 	NJoints int `mapstructure:"n_joints" json:"n_joints"`
 	// Joints fixes the dependency groups C by hand; empty means inferred by
 	// the planner ("auto").
@@ -47,18 +54,66 @@ type Config struct {
 	// GroupSize names the group-level variable that counts a group's members
 	// (grouped tables); empty: detected from the reference, if any.
 	GroupSize string `mapstructure:"group_size" json:"group_size,omitempty"`
+	// Profile pins a set of choices: "paper" is the paper's protocol
+	// (uniform sampling, 3 groups, 6 bins, 8 sub-bins, no point masses and
+	// no discrete numerics, 100 iterations of 5 proposals), filling every
+	// setting left unset; "" or "default" is this package's defaults.
+	Profile string `mapstructure:"profile" json:"profile,omitempty"`
+	// Sampling is how a numeric value is drawn inside a proposal's range:
+	// "fine" (the default) by the target's fine marginal (its sub-bins and
+	// point masses), "uniform" uniformly (the paper).
+	Sampling string `mapstructure:"sampling" json:"sampling,omitempty"`
+	// PointShare is the share of a numeric column's values above which a
+	// value is a point mass with a cell of its own (default
+	// macro.PointShare, 5 %); negative: no point masses.
+	PointShare float64 `mapstructure:"point_share" json:"point_share,omitempty"`
+	// Discrete is the most distinct values of a numeric column planned as
+	// a discrete variable, every value a cell drawn exactly (default
+	// macro.DiscreteValues, 32); negative: none.
+	Discrete int `mapstructure:"discrete" json:"discrete,omitempty"`
 }
 
-// DefaultConfig is the paper's setting: 100 iterations, 5 proposals per
-// iteration, 3 joints, 6 quantile bins refined into 8 sub-bins.
+// The sampling settings.
+const (
+	SamplingFine    = "fine"
+	SamplingUniform = "uniform"
+)
+
+// ProfilePaper names the paper's protocol.
+const ProfilePaper = "paper"
+
+// DefaultConfig is the default setting: 100 iterations, 5 proposals per
+// iteration, dependencies chosen from the data, 6 quantile bins refined
+// into 8 sub-bins, fine sampling, point masses and discrete numerics.
 var DefaultConfig = Config{
+	Planner: "stat", Iterations: 100, Proposals: 5, Bins: 6, Fine: 8,
+	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
+	Sampling: SamplingFine, PointShare: macro.PointShare, Discrete: macro.DiscreteValues,
+}
+
+// PaperConfig is the paper's protocol (profile=paper).
+var PaperConfig = Config{
 	Planner: "stat", Iterations: 100, Proposals: 5, NJoints: 3, Bins: 6, Fine: 8,
 	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
+	Sampling: SamplingUniform, PointShare: -1, Discrete: -1, Profile: ProfilePaper,
 }
 
-// withDefaults returns c with zero fields set to their defaults.
+// withDefaults returns c with zero fields set to their defaults (those of
+// its profile).
 func (c Config) withDefaults() Config {
 	d := DefaultConfig
+	if c.Profile == ProfilePaper {
+		d = PaperConfig
+	}
+	if c.Sampling == "" {
+		c.Sampling = d.Sampling
+	}
+	if c.PointShare == 0 {
+		c.PointShare = d.PointShare
+	}
+	if c.Discrete == 0 {
+		c.Discrete = d.Discrete
+	}
 	if c.Planner == "" {
 		c.Planner = d.Planner
 	}
@@ -94,14 +149,20 @@ func (c Config) Validate() error {
 	switch {
 	case c.Planner != "" && c.Planner != "stat" && c.Planner != "llm":
 		return fmt.Errorf("planner: %q is not a planner (valid: stat, llm)", c.Planner)
+	case c.Profile != "" && c.Profile != "default" && c.Profile != ProfilePaper:
+		return fmt.Errorf("profile: %q is not a profile (valid: default, paper)", c.Profile)
+	case c.Sampling != "" && c.Sampling != SamplingFine && c.Sampling != SamplingUniform:
+		return fmt.Errorf("sampling: %q is not a sampling (valid: fine, uniform)", c.Sampling)
+	case math.IsNaN(c.PointShare) || c.PointShare > 1:
+		return fmt.Errorf("point_share: must be at most 1 (negative: off), got %g", c.PointShare)
 	case c.Iterations < 0:
-		return fmt.Errorf("iterations: must be positive, got %d", c.Iterations)
+		return fmt.Errorf("iterations: must be at least 1, got %d", c.Iterations)
 	case c.Proposals < 0:
 		return fmt.Errorf("proposals: must be positive, got %d", c.Proposals)
 	case c.NJoints < 0:
 		return fmt.Errorf("n_joints: must be positive, got %d", c.NJoints)
-	case c.Bins < 0 || c.Bins > 1000:
-		return fmt.Errorf("bins: must be in 1..1000, got %d", c.Bins)
+	case c.Bins < 0 || c.Bins == 1 || c.Bins > 1000:
+		return fmt.Errorf("bins: must be in 2..1000, got %d", c.Bins)
 	case c.Fine < 0 || c.Fine > 1000:
 		return fmt.Errorf("fine: must be in 1..1000, got %d", c.Fine)
 	case c.Batch < 0:

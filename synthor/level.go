@@ -77,19 +77,12 @@ func (d *deficits) positiveMass(size float64) (map[string]float64, float64) {
 	return out, total
 }
 
-// hasMissing reports whether any variable of cell k is at its missing cell.
-func hasMissing(c *macro.Contingency, k int) bool {
-	for j, x := range c.Unravel(k) {
-		if x == c.Vars[j].MissingCell() {
-			return true
-		}
-	}
-	return false
-}
-
-// cellValue renders cell x of v as a proposal value: the category, or the
-// bin's range.
+// cellValue renders cell x of v as a proposal value: the category, the
+// bin's range, or missing.
 func cellValue(v *macro.Var, x int) Value {
+	if x == v.MissingCell() {
+		return Missing()
+	}
 	if v.Numeric() {
 		lo, hi := v.Bins.Bounds(x)
 		return Range(lo, hi)
@@ -109,11 +102,11 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 		k   int
 		gap float64
 	}
-	collect := func(tds []*tableDef, top int) []Cell {
+	collect := func(tds []*tableDef, top int, perTable bool) []Cell {
 		var cs []cand
 		for _, td := range tds {
 			for k, x := range td.d {
-				if x > 0 && !hasMissing(td.c, k) {
+				if x > 0 {
 					cs = append(cs, cand{td, k, x})
 				}
 			}
@@ -128,7 +121,20 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 			return strings.Compare(a.td.c.Key(), b.td.c.Key())
 		})
 		if len(cs) > top {
-			cs = cs[:top]
+			// Keep the top cells, and the most under-represented cell of
+			// every table the top leaves out.
+			shown := map[*tableDef]bool{}
+			for _, c := range cs[:top] {
+				shown[c.td] = true
+			}
+			kept := cs[:top:top]
+			for _, c := range cs[top:] {
+				if !shown[c.td] && perTable {
+					shown[c.td] = true
+					kept = append(kept, c)
+				}
+			}
+			cs = kept
 		}
 		out := make([]Cell, len(cs))
 		for i, c := range cs {
@@ -142,7 +148,7 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 		}
 		return out
 	}
-	g.Joint = collect(d.joint, topJoint)
+	g.Joint = collect(d.joint, topJoint, false)
 	// Marginals: categorical as they are; numeric refined around the main
 	// bin with the largest positive gap.
 	var marg []*tableDef
@@ -162,9 +168,11 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 		for j := 0; j < k; j++ {
 			sub.d[best*k+j] = f.d[best*k+j]
 		}
+		miss := f.c.Vars[0].MissingCell()
+		sub.d[miss] = f.d[miss]
 		marg = append(marg, sub)
 	}
-	g.Marginal = collect(marg, topMarginal)
+	g.Marginal = collect(marg, topMarginal, true)
 	return g
 }
 
@@ -174,7 +182,10 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 func (d *deficits) fill(i int) Value {
 	td := d.marg[i]
 	v := td.c.Vars[0]
-	k := max(0, bestCell(td.d, func(k int) bool { return k != v.MissingCell() }))
+	k := max(0, bestCell(td.d, func(k int) bool { return td.c.Counts[k] > 0 }))
+	if k == v.MissingCell() {
+		return Missing()
+	}
 	if f, ok := d.fine[v.Name]; ok && v.Numeric() {
 		fv := f.c.Vars[0]
 		if sub := bestCell(f.d, func(c int) bool { return c/d.fineK == k && c < fv.Levels() }); sub >= 0 {

@@ -10,7 +10,7 @@ import (
 )
 
 // TestPaperEcommerceTable runs the paper's e-commerce protocol (RQ2) with
-// the stat planner (no LLM): a 2,000-record reference per seed, 2,000
+// the stat planner (no LLM) and profile=paper: a 2,000-record reference per seed, 2,000
 // synthetic records, the paper's joints; the mean over 3 seeds of every
 // statistic of the paper's Tables 1 and 2 must be at or below LLMSynthor's
 // published value (GPT-4.1-nano). JSD is over 6 quantile bins of the
@@ -34,7 +34,7 @@ func TestPaperEcommerceTable(t *testing.T) {
 	sum := make([]float64, len(paper))
 	for seed := uint64(1); seed <= seeds; seed++ {
 		ref := datasets.EcommerceBN(2000, seed)
-		cfg := DefaultConfig
+		cfg := PaperConfig
 		cfg.Joints = paperJoints
 		_, out := fitSample(t, cfg, Stat{}, ref, 2000, seed)
 		scores, err := metrics.Distributions(context.Background(), metrics.Input{Real: ref, Synth: out, Joints: paperJoints})

@@ -197,7 +197,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 	score := math.Inf(-1)
 	for _, td := range d.joint {
 		for k, x := range td.d {
-			if x <= 0 && first != nil || hasMissing(td.c, k) {
+			if x <= 0 && first != nil || td.c.Counts[k] <= 0 {
 				continue
 			}
 			m := 0.0
@@ -235,17 +235,18 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		if next == nil {
 			break
 		}
-		k := drawCell(next.d, rng, func(k int) bool {
-			if hasMissing(next.c, k) {
-				return false
-			}
+		consistent := func(k int) bool {
 			for j, x := range next.c.Unravel(k) {
 				if c := cells[next.pos[j]]; c >= 0 && c != x {
 					return false
 				}
 			}
 			return true
-		})
+		}
+		k := drawCell(next.d, rng, func(k int) bool { return next.c.Counts[k] > 0 && consistent(k) })
+		if k < 0 { // no target cell agrees with the values fixed so far
+			k = bestCell(next.d, consistent)
+		}
 		for j, x := range next.c.Unravel(k) {
 			cells[next.pos[j]] = x
 		}
@@ -257,7 +258,10 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 			continue
 		}
 		v := td.c.Vars[0]
-		k := drawCell(td.d, rng, func(k int) bool { return k != v.MissingCell() })
+		k := drawCell(td.d, rng, func(k int) bool { return td.c.Counts[k] > 0 })
+		if k < 0 {
+			k = v.MissingCell()
+		}
 		cells[i] = k
 		if first == nil && td.d[k] > weight {
 			weight = td.d[k]
@@ -345,14 +349,29 @@ func drawCell(d []float64, rng *rand.Rand, ok func(int) bool) int {
 // apportion splits total among weights in proportion (largest remainders,
 // ties to the earlier), so the parts sum to total.
 func apportion(total int, weights []float64) []int {
+	out := make([]int, len(weights))
+	if len(weights) == 0 || total <= 0 {
+		return out
+	}
 	sum := 0.0
 	for _, w := range weights {
-		sum += w
+		if w > 0 && !math.IsInf(w, 0) {
+			sum += w
+		}
 	}
-	out := make([]int, len(weights))
+	if !(sum > 0) || math.IsInf(sum, 0) { // no usable weight: equal parts
+		weights = make([]float64, len(weights))
+		for i := range weights {
+			weights[i] = 1
+		}
+		sum = float64(len(weights))
+	}
 	rem := make([]float64, len(weights))
 	given := 0
 	for i, w := range weights {
+		if !(w > 0) || math.IsInf(w, 0) {
+			w = 0
+		}
 		x := float64(total) * w / sum
 		out[i] = int(math.Floor(x))
 		rem[i] = x - float64(out[i])

@@ -25,7 +25,8 @@ import (
 
 // synthKeys are the LLMSynthor settings accepted by --set and configs.
 var synthKeys = []string{"planner", "iterations", "proposals", "n_joints", "joints", "bins", "fine", "batch",
-	"top_joint", "top_marginal", "tolerance", "removal", "context", "overrides", "max_skips", "group_size"}
+	"top_joint", "top_marginal", "tolerance", "removal", "context", "overrides", "max_skips", "group_size",
+	"profile", "sampling", "point_share", "discrete"}
 
 type synthFlags struct {
 	data, dataset, split, method, targets, schema, out, trace, config string
@@ -356,6 +357,8 @@ func loadSynthSettings(file string, sets []string) (synthor.Config, map[string]s
 	get("top_joint", &cfg.TopJoint)
 	get("top_marginal", &cfg.TopMarginal)
 	get("max_skips", &cfg.MaxSkips)
+	get("discrete", &cfg.Discrete)
+	cfg.Profile, cfg.Sampling, cfg.PointShare = v.GetString("profile"), v.GetString("sampling"), v.GetFloat64("point_share")
 	if err != nil {
 		return cfg, nil, err
 	}
