@@ -37,6 +37,33 @@ type tableDef struct {
 	c   *macro.Contingency // the target table (for shape and labels)
 	d   []float64          // records lacking per cell (negative: surplus)
 	pos []int              // for each variable of the table, its index in Level.Vars
+	un  []int              // per cell, its per-variable cells (Unravel), flat
+	key string             // c.Key()
+}
+
+// cell returns the per-variable cells of cell k (not to be modified).
+func (td *tableDef) cell(k int) []int {
+	nv := len(td.pos)
+	return td.un[k*nv : (k+1)*nv]
+}
+
+// unravel returns the flat per-variable cells of every cell of c,
+// computed once per table of a level.
+func (l *Level) unravel(c *macro.Contingency) []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if un, ok := l.cache[c]; ok {
+		return un
+	}
+	if l.cache == nil {
+		l.cache = map[*macro.Contingency][]int{}
+	}
+	un := make([]int, 0, len(c.Counts)*len(c.Vars))
+	for k := range c.Counts {
+		un = append(un, c.Unravel(k)...)
+	}
+	l.cache[c] = un
+	return un
 }
 
 func newDeficits(l *Level) *deficits {
@@ -45,7 +72,7 @@ func newDeficits(l *Level) *deficits {
 		idx[v.Name] = i
 	}
 	mk := func(tc, sc *macro.Contingency) *tableDef {
-		td := &tableDef{c: tc, d: macro.Deficit(tc, sc, l.Size)}
+		td := &tableDef{c: tc, d: macro.Deficit(tc, sc, l.Size), un: l.unravel(tc), key: tc.Key()}
 		for _, v := range tc.Vars {
 			td.pos = append(td.pos, idx[v.Name])
 		}
@@ -118,7 +145,7 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 				}
 				return 1
 			}
-			return strings.Compare(a.td.c.Key(), b.td.c.Key())
+			return strings.Compare(a.td.key, b.td.key)
 		})
 		if len(cs) > top {
 			// Keep the top cells, and the most under-represented cell of
@@ -138,7 +165,7 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 		}
 		out := make([]Cell, len(cs))
 		for i, c := range cs {
-			cells := c.td.c.Unravel(c.k)
+			cells := c.td.cell(c.k)
 			cell := Cell{Vars: c.td.c.Names(), Target: c.td.c.Shares()[c.k] * l.Size / size}
 			cell.Synth = cell.Target - c.gap/size
 			for j, x := range cells {
@@ -164,7 +191,7 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 			continue
 		}
 		k := d.fineK
-		sub := &tableDef{c: f.c, d: make([]float64, len(f.d)), pos: f.pos}
+		sub := &tableDef{c: f.c, d: make([]float64, len(f.d)), pos: f.pos, un: f.un, key: f.key}
 		for j := 0; j < k; j++ {
 			sub.d[best*k+j] = f.d[best*k+j]
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/table"
@@ -135,6 +136,9 @@ type Level struct {
 	Targets, Synth *macro.Targets
 	// Size is the number of records the target describes at the output size.
 	Size float64
+
+	mu    sync.Mutex
+	cache map[*macro.Contingency][]int // unravelled cells per table
 }
 
 // State is what a planner sees at one iteration.

@@ -201,7 +201,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 				continue
 			}
 			m := 0.0
-			for j, c := range td.c.Unravel(k) {
+			for j, c := range td.cell(k) {
 				m += d.marg[td.pos[j]].d[c]
 			}
 			if sc := x + m/float64(len(td.pos)); sc > score {
@@ -210,7 +210,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		}
 	}
 	if first != nil {
-		for j, x := range first.c.Unravel(bestK) {
+		for j, x := range first.cell(bestK) {
 			cells[first.pos[j]] = x
 		}
 	}
@@ -236,7 +236,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 			break
 		}
 		consistent := func(k int) bool {
-			for j, x := range next.c.Unravel(k) {
+			for j, x := range next.cell(k) {
 				if c := cells[next.pos[j]]; c >= 0 && c != x {
 					return false
 				}
@@ -247,7 +247,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		if k < 0 { // no target cell agrees with the values fixed so far
 			k = bestCell(next.d, consistent)
 		}
-		for j, x := range next.c.Unravel(k) {
+		for j, x := range next.cell(k) {
 			cells[next.pos[j]] = x
 		}
 	}

@@ -15,7 +15,9 @@ type store struct {
 	vars    []*macro.Var
 	index   map[string]int // variable name → position in vars
 	fine    []*macro.Var
-	shares  [][]float64 // numeric: target shares of the fine cells
+	shares  [][]float64    // numeric: target shares of the fine cells
+	fbounds [][][2]float64 // numeric: bounds of the fine cells
+	fpoint  [][]bool       // numeric: whether a fine cell is a point
 	num     []numInfo
 	kinds   []table.Kind
 	fineOn  bool // sampling=fine
@@ -40,6 +42,7 @@ func newStore(l *Level, num map[string]numInfo, sampling string) *store {
 	s := &store{vars: l.Vars, fine: make([]*macro.Var, len(l.Vars)), kinds: make([]table.Kind, len(l.Vars)),
 		cells: make([][]int32, len(l.Vars)), fcells: make([][]int32, len(l.Vars)), nums: make([][]float64, len(l.Vars)),
 		index: make(map[string]int, len(l.Vars)), num: make([]numInfo, len(l.Vars)), shares: make([][]float64, len(l.Vars)),
+		fbounds: make([][][2]float64, len(l.Vars)), fpoint: make([][]bool, len(l.Vars)),
 		fineOn: sampling != SamplingUniform}
 	for i, v := range l.Vars {
 		s.index[v.Name] = i
@@ -53,6 +56,12 @@ func newStore(l *Level, num map[string]numInfo, sampling string) *store {
 			s.num[i] = info
 			if fm := l.Targets.FineMarginals[v.Name]; fm != nil && len(fm.Counts) == s.fine[i].Size() {
 				s.shares[i] = fm.Shares()
+				fb := s.fine[i].Bins
+				for c := range fb.Len() {
+					a, z := fb.Bounds(c)
+					s.fbounds[i] = append(s.fbounds[i], [2]float64{a, z})
+					s.fpoint[i] = append(s.fpoint[i], fb.IsPoint(c))
+				}
 			}
 		}
 	}
@@ -118,18 +127,17 @@ func (s *store) numDrawer(i int, lo, hi float64) drawer {
 	if !s.fineOn || s.shares[i] == nil {
 		return dr
 	}
-	fb := s.fine[i].Bins
 	sh := s.shares[i]
 	total := 0.0
-	for c := 0; c < fb.Len(); c++ {
+	for c, bz := range s.fbounds[i] {
 		if sh[c] <= 0 {
 			continue
 		}
-		a, z := fb.Bounds(c)
+		a, z := bz[0], bz[1]
 		w := 0.0
 		ra, rz := math.Max(a, lo), math.Min(z, hi)
 		switch {
-		case fb.IsPoint(c):
+		case s.fpoint[i][c]:
 			if a >= lo && a <= hi {
 				w = sh[c]
 			}
@@ -160,7 +168,7 @@ func (s *store) draw(i int, dr *drawer, rng *rand.Rand) float64 {
 	case dr.cands != nil:
 		k := drawCum(dr.cum, rng)
 		r := dr.ranges[k]
-		if s.fine[i].Bins.IsPoint(dr.cands[k]) {
+		if s.fpoint[i][dr.cands[k]] {
 			x = r[0]
 			break
 		}
