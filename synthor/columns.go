@@ -36,8 +36,8 @@ type HandledColumn struct {
 
 // special is a column made outside the loop, from aggregates only: its
 // missing share and, by kind, the constant, the identifier shape (letters
-// as 'a'/'A', digits as '9', other characters kept) or the frequent values
-// with their counts.
+// and digits as placeholders, except characters every value shares at a
+// position) or the frequent values with their counts.
 type special struct {
 	field   table.Field
 	how     string
@@ -121,8 +121,8 @@ func classify(c *table.Column) *special {
 }
 
 // commonShape returns the most frequent shape of the values (ties: the
-// smallest), a shape being a value with letters replaced by 'a' or 'A' and
-// digits by '9'.
+// smallest), a shape being a value with letters and digits replaced by
+// placeholders.
 func commonShape(counts map[string]int) string {
 	shapes := map[string]int{}
 	for v, k := range counts {
@@ -134,50 +134,80 @@ func commonShape(counts map[string]int) string {
 			best, bn = s, k
 		}
 	}
-	return best
+	// Characters every value of that shape has at a position are kept
+	// (the "ID-" of "ID-000123").
+	out := []rune(best)
+	same := make([]bool, len(out))
+	first := true
+	for v := range counts {
+		if shapeOf(v) != best {
+			continue
+		}
+		r := []rune(v)
+		for i := range out {
+			if first {
+				out[i], same[i] = r[i], true
+			} else if same[i] && out[i] != r[i] {
+				same[i] = false
+			}
+		}
+		first = false
+	}
+	b := []rune(best)
+	for i := range out {
+		if !same[i] {
+			out[i] = b[i]
+		}
+	}
+	return string(out)
 }
+
+// The placeholders of a shape (private-use runes): a digit, a lower-case
+// and an upper-case letter.
+const (
+	shapeDigit = '\ue000'
+	shapeLower = '\ue001'
+	shapeUpper = '\ue002'
+)
 
 func shapeOf(v string) string {
 	b := []rune(v)
 	for i, r := range b {
 		switch {
 		case r >= '0' && r <= '9':
-			b[i] = '9'
+			b[i] = shapeDigit
 		case r >= 'a' && r <= 'z':
-			b[i] = 'a'
+			b[i] = shapeLower
 		case r >= 'A' && r <= 'Z':
-			b[i] = 'A'
+			b[i] = shapeUpper
 		}
 	}
 	return string(b)
 }
 
-// freshID fills shape with the digits (base 10 for '9', base 26 for
-// letters) of i from the right, so that ids of distinct i differ while
-// the shape has room, and draws the positions left over.
-func freshID(shape string, i int, rng *rand.Rand) string {
+// freshID fills shape's placeholders with the digits (base 10 for a
+// digit, base 26 for a letter) of i + 1 from the right, leading positions
+// 0 or 'a': ids of distinct i differ, and none is drawn from a record.
+func freshID(shape string, i int) string {
 	b := []rune(shape)
 	if len(b) == 0 {
 		return strconv.Itoa(i + 1)
 	}
-	k := i
+	k := i + 1
 	for j := len(b) - 1; j >= 0; j-- {
 		var base int
 		var first rune
 		switch b[j] {
-		case '9':
+		case shapeDigit:
 			base, first = 10, '0'
-		case 'a':
+		case shapeLower:
 			base, first = 26, 'a'
-		case 'A':
+		case shapeUpper:
 			base, first = 26, 'A'
 		default:
 			continue
 		}
 		d := k % base
-		if k == 0 {
-			d = rng.IntN(base)
-		}
 		k /= base
 		b[j] = first + rune(d)
 	}
@@ -241,7 +271,7 @@ func (sp *special) column(n int, rng *rand.Rand) *table.Column {
 		case ColumnConstant:
 			strs[i] = sp.value
 		case ColumnIdentifier:
-			strs[i] = freshID(sp.shape, i, rng)
+			strs[i] = freshID(sp.shape, i)
 		default:
 			strs[i] = sp.top[drawCum(cum, rng)]
 		}
