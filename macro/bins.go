@@ -73,7 +73,7 @@ func (b Bins) Max() float64 {
 
 // PointShare is the default share of a column's non-missing values above
 // which a value is a point mass (NumericBins).
-const PointShare = 0.05
+const PointShare = 0.02
 
 // DiscreteValues is the default largest number of distinct values of a
 // numeric column planned as a discrete variable (NumericBins).

@@ -15,7 +15,10 @@ type Config struct {
 	Planner string `mapstructure:"planner" json:"planner"`
 	// Iterations is the number of iterations T (default 100).
 	Iterations int `mapstructure:"iterations" json:"iterations"`
-	// Proposals is the most proposals per iteration (default 5).
+	// Proposals is the most proposals per iteration: default 128 (small
+	// proposals keep records varied: 5 of ~65 identical records each are
+	// told apart from real rows by a classifier), 5 under profile=paper
+	// and with any planner but stat (the paper's prompt).
 	Proposals int `mapstructure:"proposals" json:"proposals"`
 	// NJoints is the number of dependency groups inferred. 0 (the default)
 	// lets the data decide with the stat planner (AutoDependencies: every
@@ -65,7 +68,7 @@ type Config struct {
 	Sampling string `mapstructure:"sampling" json:"sampling,omitempty"`
 	// PointShare is the share of a numeric column's values above which a
 	// value is a point mass with a cell of its own (default
-	// macro.PointShare, 5 %); negative: no point masses.
+	// macro.PointShare, 2 %); negative: no point masses.
 	PointShare float64 `mapstructure:"point_share" json:"point_share,omitempty"`
 	// Discrete is the most distinct values of a numeric column planned as
 	// a discrete variable, every value a cell drawn exactly (default
@@ -82,11 +85,11 @@ const (
 // ProfilePaper names the paper's protocol.
 const ProfilePaper = "paper"
 
-// DefaultConfig is the default setting: 100 iterations, 5 proposals per
+// DefaultConfig is the default setting: 100 iterations, 128 proposals per
 // iteration, dependencies chosen from the data, 6 quantile bins refined
 // into 8 sub-bins, fine sampling, point masses and discrete numerics.
 var DefaultConfig = Config{
-	Planner: "stat", Iterations: 100, Proposals: 5, Bins: 6, Fine: 8,
+	Planner: "stat", Iterations: 100, Proposals: 128, Bins: 6, Fine: 8,
 	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
 	Sampling: SamplingFine, PointShare: macro.PointShare, Discrete: macro.DiscreteValues,
 }
@@ -122,6 +125,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Proposals == 0 {
 		c.Proposals = d.Proposals
+		if c.Planner == "llm" {
+			c.Proposals = PaperConfig.Proposals
+		}
 	}
 	if c.NJoints == 0 {
 		c.NJoints = d.NJoints

@@ -117,7 +117,7 @@ func (Stat) Plan(_ context.Context, st *State) (*Plan, error) {
 		mw = newDeficits(st.Members)
 	}
 	rng := rand.New(rand.NewPCG(st.Seed, uint64(st.Iteration)))
-	nprop := max(1, st.MaxProposals)
+	nprop := max(1, min(st.MaxProposals, st.Batch))
 	est := float64(st.Batch) / float64(nprop)
 	var props []Proposal
 	var weights []float64
@@ -196,8 +196,14 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 	bestK := -1
 	score := math.Inf(-1)
 	for _, td := range d.joint {
+		// An upper bound of the marginal term prunes cells that cannot win.
+		bound := 0.0
+		for _, p := range td.pos {
+			bound += slices.Max(d.marg[p].d)
+		}
+		bound /= float64(len(td.pos))
 		for k, x := range td.d {
-			if x <= 0 && first != nil || td.c.Counts[k] <= 0 {
+			if x <= 0 && first != nil || x+bound <= score || td.c.Counts[k] <= 0 {
 				continue
 			}
 			m := 0.0
@@ -235,17 +241,10 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		if next == nil {
 			break
 		}
-		consistent := func(k int) bool {
-			for j, x := range next.cell(k) {
-				if c := cells[next.pos[j]]; c >= 0 && c != x {
-					return false
-				}
-			}
-			return true
-		}
-		k := drawCell(next.d, rng, func(k int) bool { return next.c.Counts[k] > 0 && consistent(k) })
+		sub := next.subGrid(cells)
+		k := drawAmong(next.d, sub, rng, func(k int) bool { return next.c.Counts[k] > 0 })
 		if k < 0 { // no target cell agrees with the values fixed so far
-			k = bestCell(next.d, consistent)
+			k = drawAmong(next.d, sub, rng, func(int) bool { return true })
 		}
 		for j, x := range next.cell(k) {
 			cells[next.pos[j]] = x
@@ -318,6 +317,74 @@ func (d *deficits) take(cells []int, n float64) {
 		}
 		td.d[td.c.Cell(at...)] -= n
 	}
+}
+
+// subGrid returns the cells of td consistent with the per-variable cells
+// fixed so far (−1: open), enumerated over the open variables only.
+func (td *tableDef) subGrid(cells []int) []int {
+	base := 0
+	var open []int // positions in the table of open variables
+	for j, p := range td.pos {
+		if c := cells[p]; c >= 0 {
+			base += c * td.stride(j)
+		} else {
+			open = append(open, j)
+		}
+	}
+	out := []int{base}
+	for _, j := range open {
+		st, n := td.stride(j), td.c.Shape[j]
+		next := make([]int, 0, len(out)*n)
+		for _, b := range out {
+			for x := range n {
+				next = append(next, b+x*st)
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// stride returns the flat-index stride of variable j of td's table.
+func (td *tableDef) stride(j int) int {
+	st := 1
+	for i := j + 1; i < len(td.c.Shape); i++ {
+		st *= td.c.Shape[i]
+	}
+	return st
+}
+
+// drawAmong draws one of the cells ks that ok accepts with probability
+// proportional to its positive deficit; with none positive, the largest
+// (the first on ties); −1 when ok accepts none.
+func drawAmong(d []float64, ks []int, rng *rand.Rand, ok func(int) bool) int {
+	total := 0.0
+	best, bv := -1, math.Inf(-1)
+	for _, k := range ks {
+		if !ok(k) {
+			continue
+		}
+		if d[k] > 0 {
+			total += d[k]
+		}
+		if d[k] > bv {
+			best, bv = k, d[k]
+		}
+	}
+	if total <= 0 {
+		return best
+	}
+	u := rng.Float64() * total
+	last := -1
+	for _, k := range ks {
+		if d[k] > 0 && ok(k) {
+			last = k
+			if u -= d[k]; u < 0 {
+				return k
+			}
+		}
+	}
+	return last
 }
 
 // drawCell draws a cell among those ok accepts with probability

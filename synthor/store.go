@@ -149,6 +149,9 @@ func (s *store) numDrawer(i int, lo, hi float64) drawer {
 		if w <= 0 {
 			continue
 		}
+		if rz == z && c < len(s.fbounds[i])-1 && rz > ra {
+			rz = math.Nextafter(z, math.Inf(-1)) // the upper edge belongs to the next cell
+		}
 		total += w
 		dr.cands = append(dr.cands, c)
 		dr.cum = append(dr.cum, total)

@@ -43,6 +43,9 @@ func New(cfg Config, p Planner) (*Synthesizer, error) {
 	if p == nil {
 		p = Stat{}
 	}
+	if cfg.Proposals == 0 && p.Name() != "stat" {
+		cfg.Proposals = PaperConfig.Proposals // the paper's prompt asks a planner for at most 5
+	}
 	return &Synthesizer{Config: cfg.withDefaults(), Planner: p}, nil
 }
 
