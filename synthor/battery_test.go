@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,4 +228,56 @@ func containsAll(s string, parts ...string) bool {
 		}
 	}
 	return true
+}
+
+// TestConcurrentSampling samples one fitted Synthesizer from several
+// goroutines (run with -race): each run gives what it gives alone.
+func TestConcurrentSampling(t *testing.T) {
+	ref := batteryTable(1000)
+	s, err := New(DefaultConfig, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace strings.Builder
+	s.Trace = &syncWriter{w: &trace}
+	if err := s.Fit(context.Background(), ref); err != nil {
+		t.Fatal(err)
+	}
+	alone, resAlone, err := s.SampleResult(context.Background(), 300, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	outs := make([]*table.Table, 4)
+	errs := make([]error, 4)
+	for i := range outs {
+		wg.Go(func() {
+			var res *Result
+			outs[i], res, errs[i] = s.SampleResult(context.Background(), 300, 5)
+			if errs[i] == nil && res.Records != resAlone.Records {
+				errs[i] = fmt.Errorf("records %d, alone %d", res.Records, resAlone.Records)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range outs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if d := table.Diff(outs[i], alone); d != "" {
+			t.Fatalf("run %d differs from the same seed alone: %s", i, d)
+		}
+	}
+}
+
+// syncWriter is a writer tests read after the runs end.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (w *syncWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(b)
 }

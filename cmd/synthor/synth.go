@@ -204,6 +204,12 @@ func synthLLMSynthor(ctx context.Context, f synthFlags, cfg synthor.Config, trai
 	if n := r.Repairs.Total(); n > 0 {
 		note += fmt.Sprintf(", %d repairs", n)
 	}
+	for i, c := range r.Columns {
+		if i == 0 {
+			note += ", outside the loop:"
+		}
+		note += fmt.Sprintf(" %s (%s)", c.Name, c.How)
+	}
 	if r.Removed > 0 {
 		note += fmt.Sprintf(", removal step on: %d records removed", r.Removed)
 	}
