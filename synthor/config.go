@@ -15,10 +15,11 @@ type Config struct {
 	Planner string `mapstructure:"planner" json:"planner"`
 	// Iterations is the number of iterations T (default 100).
 	Iterations int `mapstructure:"iterations" json:"iterations"`
-	// Proposals is the most proposals per iteration: default 128 (small
+	// Proposals is the most proposals per iteration: 0 means 128 with the
+	// stat planner (small
 	// proposals keep records varied: 5 of ~65 identical records each are
 	// told apart from real rows by a classifier), 5 under profile=paper
-	// and with any planner but stat (the paper's prompt).
+	// and with any other planner (the paper's prompt).
 	Proposals int `mapstructure:"proposals" json:"proposals"`
 	// NJoints is the number of dependency groups inferred. 0 (the default)
 	// lets the data decide with the stat planner (AutoDependencies: every
@@ -86,10 +87,10 @@ const (
 const ProfilePaper = "paper"
 
 // DefaultConfig is the default setting: 100 iterations, 128 proposals per
-// iteration, dependencies chosen from the data, 6 quantile bins refined
+// iteration with the stat planner (5 with an LLM), dependencies chosen from the data, 6 quantile bins refined
 // into 8 sub-bins, fine sampling, point masses and discrete numerics.
 var DefaultConfig = Config{
-	Planner: "stat", Iterations: 100, Proposals: 128, Bins: 6, Fine: 8,
+	Planner: "stat", Iterations: 100, Bins: 6, Fine: 8,
 	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
 	Sampling: SamplingFine, PointShare: macro.PointShare, Discrete: macro.DiscreteValues,
 }
@@ -125,9 +126,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Proposals == 0 {
 		c.Proposals = d.Proposals
-		if c.Planner == "llm" {
-			c.Proposals = PaperConfig.Proposals
-		}
 	}
 	if c.NJoints == 0 {
 		c.NJoints = d.NJoints

@@ -34,6 +34,10 @@ type Synthesizer struct {
 	last *Result
 }
 
+// StatProposals is the default number of proposals per iteration with the
+// stat planner.
+const StatProposals = 128
+
 // New returns an LLMSynthor synthesizer with the given settings and
 // planner (Stat when nil).
 func New(cfg Config, p Planner) (*Synthesizer, error) {
@@ -43,8 +47,11 @@ func New(cfg Config, p Planner) (*Synthesizer, error) {
 	if p == nil {
 		p = Stat{}
 	}
-	if cfg.Proposals == 0 && p.Name() != "stat" {
+	if cfg.Proposals == 0 {
 		cfg.Proposals = PaperConfig.Proposals // the paper's prompt asks a planner for at most 5
+		if p.Name() == "stat" && cfg.Profile != ProfilePaper {
+			cfg.Proposals = StatProposals
+		}
 	}
 	return &Synthesizer{Config: cfg.withDefaults(), Planner: p}, nil
 }
