@@ -31,8 +31,8 @@ func readAdult(tb testing.TB) *table.Table {
 // Adult (32,561 rows), defaults, seed 1, scored by this project's
 // SDMetrics report (checked against SDMetrics itself in metrics) and C2ST.
 func TestAdultAcceptance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short")
+	if testing.Short() || raceEnabled {
+		t.Skip("-short or -race: make test runs it in its plain pass")
 	}
 	ref := readAdult(t)
 	s, out := fitSample(t, DefaultConfig, nil, ref, ref.NumRows(), 1)

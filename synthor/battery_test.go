@@ -281,3 +281,55 @@ func (w *syncWriter) Write(b []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.w.Write(b)
 }
+
+// TestMissingProposal checks that a proposal may set a variable to missing
+// (JSON null) where the target has missing values, and that null is
+// repaired where it has none.
+func TestMissingProposal(t *testing.T) {
+	ref := batteryTable(300)
+	plan := &Plan{Proposals: []Proposal{{Values: map[string]Value{"income": Missing(), "rate": Missing()}, Num: 10}}}
+	cfg := DefaultConfig
+	cfg.Iterations = 1
+	s, out := fitSample(t, cfg, &scripted{plans: []*Plan{plan}}, ref, 10, 1)
+	if n := out.Col("income").NullCount(); n != 10 {
+		t.Fatalf("income missing in %d of 10 rows", n)
+	}
+	if n := out.Col("rate").NullCount(); n != 0 {
+		t.Fatalf("rate (never missing) missing in %d rows", n)
+	}
+	if s.Result().Repairs[RepairMissingNotAllowed] != 1 {
+		t.Fatalf("repairs %v", s.Result().Repairs)
+	}
+}
+
+// TestConfigSettings checks the new settings' validation and the paper
+// profile.
+func TestConfigSettings(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Sampling: "cubic"}, "sampling"},
+		{Config{Profile: "fast"}, "profile"},
+		{Config{Bins: 1}, "bins"},
+		{Config{Iterations: -1}, "iterations"},
+		{Config{Fine: -2}, "fine"},
+		{Config{PointShare: 2}, "point_share"},
+	} {
+		if err := c.cfg.Validate(); err == nil || !strings.HasPrefix(err.Error(), c.want+":") {
+			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.want)
+		}
+	}
+	s, err := New(Config{Profile: ProfilePaper}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Config
+	if got.Sampling != SamplingUniform || got.NJoints != 3 || got.Bins != 6 || got.Fine != 8 || got.PointShare >= 0 || got.Discrete >= 0 || got.Proposals != 5 {
+		t.Fatalf("profile=paper gave %+v", got)
+	}
+	d, _ := New(Config{}, nil)
+	if d.Config.Sampling != SamplingFine || d.Config.NJoints != 0 || d.Config.Proposals != StatProposals {
+		t.Fatalf("defaults gave %+v", d.Config)
+	}
+}

@@ -148,6 +148,7 @@ func FuzzParseReply(f *testing.F) {
 	for _, s := range []string{
 		`{"n_proposals": 1, "proposal1": {"reason": "r", "proposal": {"a": [1, 2], "b": "x"}, "num": 3}}`,
 		`{"proposals": [{"proposal": {"a": "x"}, "num": 1}]}`,
+		`{"proposal1": {"proposal": {"a": null, "b": [3, 3]}, "num": 1}}`,
 		"```json\n{\"proposal1\": {\"proposal\": {\"a\": 1,}, \"num\": 1,}}\n```",
 		`[{"proposal": {"a": "x"}, "members": [{"b": [0, 1]}], "num": 2}]`,
 		`{"proposal1": {"proposal": {"a": "x}"}, "num": 1}} trailing {`,
