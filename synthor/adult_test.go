@@ -2,6 +2,7 @@ package synthor
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -86,6 +87,51 @@ func TestAdultAcceptance(t *testing.T) {
 				t.Errorf("%s: synthetic range [%g, %g] leaves the real [%g, %g]", rc.Name, slo, shi, lo, hi)
 			}
 		}
+	}
+}
+
+// TestAdultPaperProfile logs the figures of profile=paper on Adult beside
+// the defaults' (BENCHMARKS.md): an ablation, not a check.
+func TestAdultPaperProfile(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("-short or -race")
+	}
+	ref := readAdult(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{{"defaults", DefaultConfig}, {"paper", PaperConfig}} {
+		s, out := fitSample(t, c.cfg, nil, ref, ref.NumRows(), 1)
+		line := c.name + ":"
+		for _, filter := range []string{metrics.PairFilterSDMetrics, metrics.PairFilterAll} {
+			scores, err := metrics.SDMetrics(ctx, metrics.Input{Real: ref, Synth: out, PairFilter: filter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			worst := 1.0
+			for _, sc := range scores {
+				if sc.Name == metrics.NameSDMetricsQuality {
+					line += fmt.Sprintf(" quality(%s) %.3f", filter, sc.Value)
+				}
+				if (sc.Name == metrics.NameKSComplement || sc.Name == metrics.NameTVComplement) && sc.Value < worst {
+					worst = sc.Value
+				}
+			}
+			if filter == metrics.PairFilterAll {
+				line += fmt.Sprintf(" worst column shape %.3f", worst)
+			}
+		}
+		c2st, err := metrics.C2STScores(ctx, metrics.Input{Real: ref, Synth: out, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range c2st {
+			if sc.Name == metrics.NameC2STAUC {
+				line += fmt.Sprintf(" c2st_auc %.3f", sc.Value)
+			}
+		}
+		t.Logf("%s (groups: %d)", line, len(s.Result().Deps))
 	}
 }
 

@@ -30,7 +30,8 @@ type deficits struct {
 	marg  []*tableDef
 	joint []*tableDef
 	fine  map[string]*tableDef
-	fineK int // sub-bins per main bin in fine
+	fineK int      // sub-bins per main bin in fine
+	grid  [2][]int // scratch of subGrid
 }
 
 type tableDef struct {
@@ -138,14 +139,18 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 				}
 			}
 		}
-		slices.SortStableFunc(cs, func(a, b cand) int {
+		// (gap, table, cell) is a total order: the sort need not be stable.
+		slices.SortFunc(cs, func(a, b cand) int {
 			if a.gap != b.gap {
 				if a.gap > b.gap {
 					return -1
 				}
 				return 1
 			}
-			return strings.Compare(a.td.key, b.td.key)
+			if c := strings.Compare(a.td.key, b.td.key); c != 0 {
+				return c
+			}
+			return a.k - b.k
 		})
 		if len(cs) > top {
 			// Keep the top cells, and the most under-represented cell of

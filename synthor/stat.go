@@ -241,7 +241,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		if next == nil {
 			break
 		}
-		sub := next.subGrid(cells)
+		sub := next.subGrid(cells, &d.grid)
 		k := drawAmong(next.d, sub, rng, func(k int) bool { return next.c.Counts[k] > 0 })
 		if k < 0 { // no target cell agrees with the values fixed so far
 			k = drawAmong(next.d, sub, rng, func(int) bool { return true })
@@ -321,27 +321,30 @@ func (d *deficits) take(cells []int, n float64) {
 
 // subGrid returns the cells of td consistent with the per-variable cells
 // fixed so far (−1: open), enumerated over the open variables only.
-func (td *tableDef) subGrid(cells []int) []int {
+// The result is in buf (grown as needed).
+func (td *tableDef) subGrid(cells []int, buf *[2][]int) []int {
 	base := 0
-	var open []int // positions in the table of open variables
 	for j, p := range td.pos {
 		if c := cells[p]; c >= 0 {
 			base += c * td.stride(j)
-		} else {
-			open = append(open, j)
 		}
 	}
-	out := []int{base}
-	for _, j := range open {
+	out := append(buf[0][:0], base)
+	next := buf[1][:0]
+	for j, p := range td.pos {
+		if cells[p] >= 0 {
+			continue
+		}
 		st, n := td.stride(j), td.c.Shape[j]
-		next := make([]int, 0, len(out)*n)
+		next = next[:0]
 		for _, b := range out {
 			for x := range n {
 				next = append(next, b+x*st)
 			}
 		}
-		out = next
+		out, next = next, out
 	}
+	buf[0], buf[1] = out, next
 	return out
 }
 
