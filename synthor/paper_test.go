@@ -79,3 +79,10 @@ func paperProtocol(t *testing.T, cfg Config, p Planner, check bool) []*Result {
 	}
 	return results
 }
+
+// TestEcommercePaperProfile logs the protocol's figures under
+// profile=paper with nothing else set (the 3 pairs of highest mutual
+// information): the ablation beside TestEcommerceDefaults in BENCHMARKS.md.
+func TestEcommercePaperProfile(t *testing.T) {
+	paperProtocol(t, PaperConfig, Stat{}, false)
+}
