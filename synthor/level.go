@@ -152,6 +152,46 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 			}
 			return a.k - b.k
 		})
+		if !perTable && len(tds) > 1 {
+			// Joints take turns: every joint's largest gap, then every
+			// joint's second, ..., so that a planner following the first
+			// lines aligns every dependency group, not only the one whose
+			// cells are fewest (and so largest); within a turn the joint
+			// with the most positive mass comes first.
+			rank := make([]int, len(cs))
+			seen := map[*tableDef]int{}
+			for i, c := range cs {
+				rank[i] = seen[c.td]
+				seen[c.td]++
+			}
+			idx := make([]int, len(cs))
+			for i := range idx {
+				idx[i] = i
+			}
+			// Within a turn, the joint with the most positive mass first.
+			mass := map[*tableDef]float64{}
+			for _, c := range cs {
+				mass[c.td] += c.gap
+			}
+			slices.SortStableFunc(idx, func(a, b int) int {
+				if rank[a] != rank[b] {
+					return rank[a] - rank[b]
+				}
+				ma, mb := mass[cs[a].td], mass[cs[b].td]
+				switch {
+				case ma > mb:
+					return -1
+				case ma < mb:
+					return 1
+				}
+				return 0
+			})
+			sorted := make([]cand, len(cs))
+			for i, j := range idx {
+				sorted[i] = cs[j]
+			}
+			cs = sorted
+		}
 		if len(cs) > top {
 			// Keep the top cells, and the most under-represented cell of
 			// every table the top leaves out.
@@ -171,7 +211,11 @@ func guidance(d *deficits, l *Level, size float64, topJoint, topMarginal int) Gu
 		out := make([]Cell, len(cs))
 		for i, c := range cs {
 			cells := c.td.cell(c.k)
-			cell := Cell{Vars: c.td.c.Names(), Target: c.td.c.Shares()[c.k] * l.Size / size}
+			share := 0.0
+			if c.td.c.Total > 0 {
+				share = c.td.c.Counts[c.k] / c.td.c.Total
+			}
+			cell := Cell{Vars: c.td.c.Names(), Target: share * l.Size / size}
 			cell.Synth = cell.Target - c.gap/size
 			for j, x := range cells {
 				cell.Values = append(cell.Values, cellValue(c.td.c.Vars[j], x))
