@@ -35,8 +35,10 @@ type Config struct {
 	// With FitTargets the targets' own fine split applies.
 	Bins int `mapstructure:"bins" json:"bins"`
 	Fine int `mapstructure:"fine" json:"fine"`
-	// Batch is the records (groups) per iteration; 0 spreads what remains
-	// evenly over the iterations left (n / iterations at the start).
+	// Batch is the records (groups) per iteration; 0 shrinks it linearly
+	// over the iterations (weights T, T−1, ..., 1 of what remains: the
+	// last iterations correct a few records at a time), and under
+	// profile=paper spreads what remains evenly (n / iterations at first).
 	Batch int `mapstructure:"batch" json:"batch"`
 	// TopJoint and TopMarginal are the guidance cells shown (default 10 each).
 	TopJoint    int `mapstructure:"top_joint" json:"top_joint"`

@@ -109,9 +109,18 @@ func (r *run) loop(ctx context.Context) error {
 			break
 		}
 		batch := cfg.Batch
-		if batch == 0 {
-			batch = (remaining + cfg.Iterations - t) / (cfg.Iterations - t + 1)
+		left := cfg.Iterations - t + 1
+		switch {
+		case batch > 0:
+		case cfg.Profile == ProfilePaper:
+			batch = (remaining + left - 1) / left // evenly
+		default:
+			// Linearly shrinking batches (weights left, left−1, ..., 1):
+			// early iterations build the bulk, the last ones correct it
+			// a few records at a time.
+			batch = 2 * remaining / (left + 1)
 		}
+		batch = max(1, batch)
 		batch = min(batch, remaining)
 		line, err := r.iterate(ctx, t, batch, remaining)
 		if err != nil {
