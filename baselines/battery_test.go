@@ -18,6 +18,7 @@ import (
 	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
 )
 
@@ -168,17 +169,38 @@ func methodsFor(t *testing.T, train *table.Table) map[string]baselines.Synthesiz
 	return out
 }
 
+// checkFreshIDs checks that an identifier column made afresh holds
+// distinct values, none of them a training value.
+func checkFreshIDs(t *testing.T, c, train *table.Column) {
+	t.Helper()
+	real := map[string]bool{}
+	for i := range train.Len() {
+		if !train.IsNull(i) {
+			real[train.String(i)] = true
+		}
+	}
+	seen := map[string]bool{}
+	for i := range c.Len() {
+		if c.IsNull(i) {
+			continue
+		}
+		v := c.String(i)
+		if real[v] {
+			t.Errorf("identifier column %q copies the training value %q", c.Name, v)
+			return
+		}
+		if seen[v] {
+			t.Errorf("identifier column %q repeats %q", c.Name, v)
+			return
+		}
+		seen[v] = true
+	}
+}
+
 // knownGaps are the checks of the battery a method is known to fail, with
 // why. The checks still run: a failure is logged as the known gap instead
 // of failing the test, so the entry must go once the method is fixed.
-var knownGaps = map[string]map[string]string{
-	"llmsynthor": {
-		"missing": "LLMSynthor does not synthesize missing values",
-		"range":   "numeric values are drawn within quantile bins whose edges may pass the observed range",
-		"edge":    "the stat planner panics on the edge-column table (index -1 in synthor.cellValue)",
-		"zero":    "Sample(ctx, 0, seed) is an error (rows must be positive)",
-	},
-}
+var knownGaps = map[string]map[string]string{}
 
 // reporter returns t.Errorf, or t.Logf prefixed with the gap when method
 // is known to fail check.
@@ -215,6 +237,14 @@ func battery(t *testing.T, s baselines.Synthesizer, train *table.Table, n int, m
 		t.Fatalf("%d rows, want %d", out.NumRows(), n)
 	}
 	ipf := s.Name() == "ipf"
+	// Identifier columns a method reports making afresh keep no training
+	// value (and so no training dictionary).
+	ids := map[string]bool{}
+	if sm, ok := s.(bench.Summarizer); ok && sm.Result() != nil {
+		for _, c := range sm.Result().Columns {
+			ids[c.Name] = c.How == synthor.ColumnIdentifier
+		}
+	}
 	rangeErr, missErr := reporter(t, s.Name(), "range"), reporter(t, s.Name(), "missing")
 	for j, c := range out.Cols {
 		tc := train.Cols[j]
@@ -222,7 +252,9 @@ func battery(t *testing.T, s baselines.Synthesizer, train *table.Table, n int, m
 			t.Errorf("column %q is %s, want %s", c.Name, c.Kind, tc.Kind)
 			continue
 		}
-		if c.Kind == table.Categorical && strings.Join(c.Dict, "\x00") != strings.Join(tc.Dict, "\x00") {
+		if ids[c.Name] {
+			checkFreshIDs(t, c, tc)
+		} else if c.Kind == table.Categorical && strings.Join(c.Dict, "\x00") != strings.Join(tc.Dict, "\x00") {
 			t.Errorf("column %q: dictionary changed", c.Name)
 		}
 		// The table invariant: Nulls nil when nothing is missing, and
@@ -259,7 +291,7 @@ func battery(t *testing.T, s baselines.Synthesizer, train *table.Table, n int, m
 					rangeErr("column %q row %d: %g outside the observed range [%g, %g]", c.Name, i, v, lo, hi)
 					i = n // one report per column
 				}
-			case c.Kind == table.Text:
+			case c.Kind == table.Text && !ids[c.Name]:
 				if !seen[c.Strs[i]] {
 					t.Fatalf("column %q row %d: %q was never observed", c.Name, i, c.Strs[i])
 				}

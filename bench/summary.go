@@ -28,6 +28,12 @@ func SummaryNote(r *synthor.Result) string {
 	if n := r.Repairs.Total(); n > 0 {
 		note += fmt.Sprintf(", %d repairs", n)
 	}
+	for i, c := range r.Columns {
+		if i == 0 {
+			note += ", outside the loop:"
+		}
+		note += fmt.Sprintf(" %s (%s)", c.Name, c.How)
+	}
 	if r.Removed > 0 {
 		note += fmt.Sprintf(", removal step on: %d records removed", r.Removed)
 	}

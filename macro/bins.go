@@ -7,13 +7,144 @@ import (
 	"strconv"
 )
 
-// Bins is a binning of a numeric variable by ascending edges: with k+1
-// edges there are k bins, bin i covering [Edges[i], Edges[i+1]) and the last
-// bin also its upper edge. Values below the first edge fall in bin 0 and
-// values above the last edge in bin k−1, so every number has a bin; a
-// binning of a constant variable has one bin whose two edges are equal.
+// Bins is a binning of a numeric variable: point cells, then interval
+// bins. Points (ascending) are values with a cell of their own: the values
+// of a discrete variable, or the point masses of a continuous one (0 in a
+// capital-gain column); cell i < len(Points) holds exactly Points[i].
+// Ascending edges follow: with k+1 edges there are k interval bins, bin i
+// covering [Edges[i], Edges[i+1]) and the last bin also its upper edge.
+// A value that is not a point falls in the interval bin around it (below
+// the first edge: the first bin, above the last: the last bin); with no
+// interval bins, in the nearest point's cell. A binning of a constant
+// variable has one bin whose two edges are equal. A discrete variable has
+// points and no edges.
 type Bins struct {
-	Edges []float64 `json:"edges" yaml:"edges"`
+	Points []float64 `json:"points,omitempty" yaml:"points,omitempty"`
+	Edges  []float64 `json:"edges,omitempty" yaml:"edges,omitempty"`
+	// sub is the number of cells per point after Split (0 means 1): the
+	// point's value is in the first, the others stay empty, so that sub-bin
+	// j of cell i is cell i·k + j for points and intervals alike.
+	sub int
+}
+
+// pointCells returns the number of cells the points take.
+func (b Bins) pointCells() int { return len(b.Points) * max(1, b.sub) }
+
+// intervals returns the number of interval bins.
+func (b Bins) intervals() int {
+	if len(b.Edges) < 2 {
+		return 0
+	}
+	return len(b.Edges) - 1
+}
+
+// IsPoint reports whether cell i is a point cell.
+func (b Bins) IsPoint(i int) bool { return i >= 0 && i < b.pointCells() }
+
+// Min and Max return the smallest and largest value the binning covers.
+func (b Bins) Min() float64 {
+	lo := math.Inf(1)
+	if len(b.Points) > 0 {
+		lo = b.Points[0]
+	}
+	if len(b.Edges) > 0 {
+		lo = math.Min(lo, b.Edges[0])
+	}
+	if math.IsInf(lo, 1) {
+		return 0
+	}
+	return lo
+}
+
+// Max returns the largest value the binning covers.
+func (b Bins) Max() float64 {
+	hi := math.Inf(-1)
+	if len(b.Points) > 0 {
+		hi = b.Points[len(b.Points)-1]
+	}
+	if len(b.Edges) > 0 {
+		hi = math.Max(hi, b.Edges[len(b.Edges)-1])
+	}
+	if math.IsInf(hi, -1) {
+		return 0
+	}
+	return hi
+}
+
+// PointShare is the default share of a column's non-missing values above
+// which a value is a point mass (NumericBins).
+const PointShare = 0.02
+
+// DiscreteValues is the default largest number of distinct values of a
+// numeric column planned as a discrete variable (NumericBins).
+const DiscreteValues = 32
+
+// NumericBins bins a numeric column's values (NaN ignored) the way
+// LLMSynthor plans real tables:
+//   - discrete: with at most discrete distinct values (discrete > 0), every
+//     value is a point cell and there are no interval bins;
+//   - point masses: otherwise every value holding at least pointShare of
+//     the values (pointShare > 0; at most k such values, largest share
+//     first) is a point cell, and the other values get QuantileBins(k);
+//     when they are a single value it is a point too.
+//
+// With discrete <= 0 and pointShare <= 0 it is QuantileBins(values, k).
+func NumericBins(values []float64, k, discrete int, pointShare float64) Bins {
+	if discrete <= 0 && pointShare <= 0 {
+		return QuantileBins(values, k)
+	}
+	counts := map[float64]int{}
+	n := 0
+	for _, x := range values {
+		if !math.IsNaN(x) {
+			counts[x]++
+			n++
+		}
+	}
+	if n == 0 {
+		return QuantileBins(nil, k)
+	}
+	distinct := make([]float64, 0, len(counts))
+	for x := range counts {
+		distinct = append(distinct, x)
+	}
+	slices.Sort(distinct)
+	if discrete > 0 && len(distinct) <= discrete {
+		return Bins{Points: distinct}
+	}
+	var points []float64
+	if pointShare > 0 {
+		for _, x := range distinct {
+			if float64(counts[x]) >= pointShare*float64(n) {
+				points = append(points, x)
+			}
+		}
+		if len(points) > k {
+			slices.SortStableFunc(points, func(a, b float64) int { return counts[b] - counts[a] })
+			points = points[:k]
+			slices.Sort(points)
+		}
+	}
+	if len(points) == 0 {
+		return QuantileBins(values, k)
+	}
+	rest := make([]float64, 0, n)
+	for _, x := range values {
+		if !math.IsNaN(x) && !slices.Contains(points, x) {
+			rest = append(rest, x)
+		}
+	}
+	b := Bins{Points: points}
+	if len(rest) > 0 {
+		q := QuantileBins(rest, k)
+		if q.Edges[0] == q.Edges[len(q.Edges)-1] {
+			b.Points = append(b.Points, q.Edges[0])
+			slices.Sort(b.Points)
+		} else {
+			b.Edges = q.Edges
+		}
+	}
+	return b
 }
 
 // QuantileBins returns at most k bins whose edges are the 0, 1/k, …, 1
@@ -80,21 +211,36 @@ func FixedBins(lo, hi float64, k int) Bins {
 	return Bins{Edges: edges}
 }
 
-// Len returns the number of bins.
-func (b Bins) Len() int {
-	if len(b.Edges) < 2 {
-		return 0
-	}
-	return len(b.Edges) - 1
-}
+// Len returns the number of cells (points and interval bins).
+func (b Bins) Len() int { return b.pointCells() + b.intervals() }
 
-// Index returns the bin of v (clamped to the first and last bin). It
+// Index returns the cell of v: its point's cell, else its interval bin
+// (clamped to the first and last bin), else the nearest point's cell. It
 // returns −1 for NaN.
 func (b Bins) Index(v float64) int {
 	if math.IsNaN(v) {
 		return -1
 	}
-	n := b.Len()
+	sub := max(1, b.sub)
+	if len(b.Points) > 0 {
+		i, found := slices.BinarySearch(b.Points, v)
+		if found {
+			return i * sub
+		}
+		if b.intervals() == 0 {
+			if i == len(b.Points) || (i > 0 && v-b.Points[i-1] <= b.Points[i]-v) {
+				i--
+			}
+			return i * sub
+		}
+		return b.pointCells() + b.intervalIndex(v)
+	}
+	return b.intervalIndex(v)
+}
+
+// intervalIndex returns the interval bin of v (clamped).
+func (b Bins) intervalIndex(v float64) int {
+	n := b.intervals()
 	if n <= 1 {
 		return 0
 	}
@@ -111,37 +257,57 @@ func (b Bins) Index(v float64) int {
 	return lo - 1
 }
 
-// Bounds returns the edges of bin i.
-func (b Bins) Bounds(i int) (lo, hi float64) { return b.Edges[i], b.Edges[i+1] }
+// Bounds returns the edges of cell i; a point cell's edges are its value.
+func (b Bins) Bounds(i int) (lo, hi float64) {
+	pc := b.pointCells()
+	if i < pc {
+		x := b.Points[i/max(1, b.sub)]
+		return x, x
+	}
+	return b.Edges[i-pc], b.Edges[i-pc+1]
+}
 
-// Refine returns the binning with bin i split into k equal-width sub-bins.
+// Refine returns the binning with interval bin i (a cell index) split into
+// k equal-width sub-bins; a point cell is returned unchanged.
 func (b Bins) Refine(i, k int) Bins {
-	lo, hi := b.Bounds(i)
+	if b.IsPoint(i) {
+		return b
+	}
+	i -= b.pointCells()
+	lo, hi := b.Edges[i], b.Edges[i+1]
 	sub := FixedBins(lo, hi, k).Edges
 	edges := make([]float64, 0, len(b.Edges)+k-1)
 	edges = append(edges, b.Edges[:i]...)
 	edges = append(edges, sub...)
 	edges = append(edges, b.Edges[i+2:]...)
-	return Bins{Edges: edges}
+	return Bins{Points: b.Points, Edges: edges, sub: b.sub}
 }
 
-// Split returns the binning with every bin split into k equal-width
-// sub-bins: sub-bin j of bin i is bin i·k + j of the result.
+// Split returns the binning with every cell split into k sub-bins: interval
+// bins into k equal-width bins, and each point into k cells of which the
+// first holds the point; sub-bin j of cell i is cell i·k + j of the result.
 func (b Bins) Split(k int) Bins {
-	n := b.Len()
+	n := b.intervals()
+	out := Bins{Points: b.Points, sub: max(1, b.sub) * k}
+	if n == 0 {
+		return out
+	}
 	edges := make([]float64, 0, n*k+1)
 	for i := 0; i < n; i++ {
 		sub := FixedBins(b.Edges[i], b.Edges[i+1], k).Edges
 		edges = append(edges, sub[:k]...)
 	}
-	edges = append(edges, b.Edges[n])
-	return Bins{Edges: edges}
+	out.Edges = append(edges, b.Edges[n])
+	return out
 }
 
-// Label returns "[lo, hi)" for bin i ("[lo, hi]" for the last), with edges
-// printed to 4 significant digits.
+// Label returns the value of a point cell, and "[lo, hi)" for an interval
+// bin ("[lo, hi]" for the last), with edges printed to 4 significant digits.
 func (b Bins) Label(i int) string {
 	lo, hi := b.Bounds(i)
+	if b.IsPoint(i) {
+		return fmtEdge(lo)
+	}
 	closing := ")"
 	if i == b.Len()-1 {
 		closing = "]"
@@ -156,8 +322,19 @@ func fmtEdge(x float64) string {
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
-// validate checks that edges ascend and are finite.
+// validate checks that points and edges ascend and are finite.
 func (b Bins) validate() error {
+	for i, p := range b.Points {
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			return fmt.Errorf("point %d is %v", i+1, p)
+		}
+		if i > 0 && p <= b.Points[i-1] {
+			return fmt.Errorf("points must ascend: point %d (%g) is not above point %d (%g)", i+1, p, i, b.Points[i-1])
+		}
+	}
+	if len(b.Points) > 0 && len(b.Edges) == 0 {
+		return nil
+	}
 	if len(b.Edges) < 2 {
 		return fmt.Errorf("a binning needs at least 2 edges, got %d", len(b.Edges))
 	}
@@ -173,4 +350,42 @@ func (b Bins) validate() error {
 		}
 	}
 	return nil
+}
+
+// Rounded returns the binning with its interval edges rounded so that no
+// record's exact value becomes an edge shown to a planner: the outer edges
+// go to lo and hi when given (and outside the edges), else outward to 2
+// significant digits; inner edges are rounded to 3 significant digits
+// (repeats merged). Points are kept: each is a value a share of the records
+// holds, not one record's value.
+func (b Bins) Rounded(lo, hi *float64) Bins {
+	n := len(b.Edges)
+	if n < 2 {
+		return b
+	}
+	l, h := RoundSig(b.Edges[0], 2, math.Floor), RoundSig(b.Edges[n-1], 2, math.Ceil)
+	if lo != nil && *lo <= b.Edges[0] {
+		l = *lo
+	}
+	if hi != nil && *hi >= b.Edges[n-1] {
+		h = *hi
+	}
+	edges := []float64{l}
+	for _, e := range b.Edges[1 : n-1] {
+		r := RoundSig(e, 3, math.Round)
+		if r > edges[len(edges)-1] && r < h {
+			edges = append(edges, r)
+		}
+	}
+	edges = append(edges, h)
+	return Bins{Points: b.Points, Edges: edges, sub: b.sub}
+}
+
+// RoundSig rounds x to d significant digits with the given rounding.
+func RoundSig(x float64, d int, round func(float64) float64) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(d)-math.Ceil(math.Log10(math.Abs(x))))
+	return round(x*p) / p
 }

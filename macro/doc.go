@@ -8,7 +8,12 @@
 //  1. NewSpace discretises the columns of a reference table into Vars:
 //     categorical variables keep their categories, numeric ones get quantile
 //     Bins (DefaultBins = 6, the paper's first stage). Missing is always a
-//     cell of its own, the last one of each variable.
+//     cell of its own, the last one of each variable. NewSpaceOptions bins
+//     numeric columns as real tables need (NumericBins): a column with few
+//     distinct values is discrete (every value a point cell), a value
+//     holding a large share of a column (0 in capital-gain) is a point
+//     cell before the quantile bins. Bins.Rounded rounds edges for display
+//     to planners.
 //  2. Space.Encode maps any table with those columns to cell indices
 //     (int32 per row and variable), once.
 //  3. Contingency tables (flat row-major count arrays) count encoded rows;

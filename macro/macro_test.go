@@ -303,6 +303,9 @@ func FuzzParseTargets(f *testing.F) {
 	f.Add([]byte("variables: [{name: a, kind: categorical, categories: [x, y]}]\nmarginals: [{vars: [a], counts: [1, 2]}]"))
 	f.Add([]byte(`{"variables":[{"name":"p","kind":"float","bins":{"edges":[0,1,2]}}],"joints":[{"vars":["p","p"],"shares":[1,0,0,1]}]}`))
 	f.Add([]byte("size: -1\nvariables: []"))
+	f.Add([]byte("variables: [{name: g, kind: integer, decimals: 0, bins: {points: [0], edges: [100, 5000, 99999]}}]\nmarginals: [{vars: [g], shares: [0.9, 0.05, 0.05, 0]}]"))
+	f.Add([]byte("variables: [{name: k, kind: integer, bins: {points: [1, 2, 3]}}]\nmarginals: [{vars: [k], counts: [1, 2, 3]}]"))
+	f.Add([]byte("variables: [{name: k, kind: float, bins: {points: [3, 1]}}]\nmarginals: [{vars: [k], counts: [1, 2]}]"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tg, err := ParseTargets(b)
 		if err != nil {
@@ -313,5 +316,52 @@ func FuzzParseTargets(f *testing.F) {
 				t.Fatalf("table %s has %d cells", c.Key(), len(c.Counts))
 			}
 		}
+		for _, v := range tg.Space.Vars {
+			if v.Numeric() {
+				fm := tg.FineMarginals[v.Name]
+				if fm == nil || len(fm.Counts) != v.Fine(tg.Fine).Size() {
+					t.Fatalf("variable %s: fine marginal does not match its fine bins", v.Name)
+				}
+				for c := range v.Levels() {
+					lo, hi := v.Bins.Bounds(c)
+					if x := (lo + hi) / 2; v.Bins.Index(x) < 0 || v.Bins.Index(x) >= v.Levels() {
+						t.Fatalf("variable %s: %g has cell %d of %d", v.Name, x, v.Bins.Index(x), v.Levels())
+					}
+				}
+			}
+		}
 	})
+}
+
+// TestNumericBins checks point masses and discrete variables against
+// hand-counted cells.
+func TestNumericBins(t *testing.T) {
+	// 0 holds 90 %: a point; the rest, 1..10, quantile bins.
+	var xs []float64
+	for range 90 {
+		xs = append(xs, 0)
+	}
+	for i := 1; i <= 10; i++ {
+		xs = append(xs, float64(i))
+	}
+	b := NumericBins(xs, 2, 0, 0.05)
+	if len(b.Points) != 1 || b.Points[0] != 0 || b.Len() != 3 {
+		t.Fatalf("bins %+v, want the point 0 and 2 bins", b)
+	}
+	if b.Index(0) != 0 || b.Index(1) != 1 || b.Index(10) != 2 || b.Label(0) != "0" {
+		t.Fatalf("cells of 0, 1, 10: %d %d %d, label %q", b.Index(0), b.Index(1), b.Index(10), b.Label(0))
+	}
+	// 6 distinct values: discrete, every value a cell, others to the nearest.
+	d := NumericBins([]float64{0.25, 0.5, 1.75, 2.5, 3.1, 4.05, 0.5}, 6, 32, 0)
+	if d.Len() != 6 || len(d.Edges) != 0 || d.Index(1.75) != 2 || d.Index(1.7) != 2 || d.Index(9) != 5 {
+		t.Fatalf("discrete bins %+v: Index(1.75)=%d Index(1.7)=%d", d, d.Index(1.75), d.Index(1.7))
+	}
+	// Split keeps sub-bin j of cell i at i·k + j.
+	f := b.Split(4)
+	if f.Len() != 12 || f.Index(0) != 0 || f.Index(10) != 11 || !f.IsPoint(3) || f.IsPoint(4) {
+		t.Fatalf("split %+v: Len %d, Index(10) %d", f, f.Len(), f.Index(10))
+	}
+	if lo, hi := b.Min(), b.Max(); lo != 0 || hi != 10 {
+		t.Fatalf("domain [%g, %g], want [0, 10]", lo, hi)
+	}
 }

@@ -15,6 +15,9 @@ type Var struct {
 	Kind       table.Kind `json:"kind" yaml:"kind"`
 	Categories []string   `json:"categories,omitempty" yaml:"categories,omitempty"`
 	Bins       Bins       `json:"bins,omitzero" yaml:"bins,omitempty"`
+	// Decimals, when set, is the number of decimals a float variable's
+	// values have (its precision); nil: full precision.
+	Decimals *int `json:"decimals,omitempty" yaml:"decimals,omitempty"`
 }
 
 // Numeric reports whether the variable is binned.
@@ -134,6 +137,24 @@ const DefaultBins = 6
 // that only the other tables have, in their order: pass the synthetic table
 // as other so that its unseen categories have cells of their own.
 func NewSpace(ref *table.Table, bins int, others ...*table.Table) (*Space, error) {
+	return NewSpaceOptions(ref, SpaceOptions{Bins: bins}, others...)
+}
+
+// SpaceOptions says how NewSpaceOptions bins numeric columns.
+type SpaceOptions struct {
+	// Bins is the number of quantile bins (DefaultBins when <= 0).
+	Bins int
+	// Discrete is the most distinct values of a numeric column planned as a
+	// discrete variable, every value a cell; 0: none (NumericBins).
+	Discrete int
+	// PointShare is the share of a column's values above which a value is a
+	// point mass with a cell of its own; 0: none (NumericBins).
+	PointShare float64
+}
+
+// NewSpaceOptions is NewSpace with numeric columns binned by NumericBins.
+func NewSpaceOptions(ref *table.Table, opt SpaceOptions, others ...*table.Table) (*Space, error) {
+	bins := opt.Bins
 	if bins <= 0 {
 		bins = DefaultBins
 	}
@@ -144,7 +165,7 @@ func NewSpace(ref *table.Table, bins int, others ...*table.Table) (*Space, error
 		}
 		v := &Var{Name: c.Name, Kind: c.Kind}
 		if c.Kind.Numeric() {
-			v.Bins = QuantileBins(c.Values(), bins)
+			v.Bins = NumericBins(c.Values(), bins, opt.Discrete, opt.PointShare)
 		} else {
 			seen := make(map[string]bool)
 			add := func(cats []string) {

@@ -213,7 +213,20 @@ func (tg *Targets) WriteJSON(path string) error {
 // Each table's counts (or shares) are flat and row-major over the cells of
 // its variables, the last variable varying fastest: either over the
 // categories or bins alone, or with each variable's trailing missing cell
-// included. A variable with no marginal gets a marginal summed from the
+// included (the way to state a missing share: a marginal of
+// [categories..., missing]).
+//
+// A numeric variable's cells are its points, then its interval bins:
+//
+//   - {name: capital_gain, kind: integer, bins: {points: [0], edges: [100, 5000, 100000]}}
+//   - {name: children, kind: integer, bins: {points: [0, 1, 2, 3]}}
+//   - {name: rate, kind: float, decimals: 2, bins: {edges: [0, 0.5, 1]}}
+//
+// points are values with a cell of their own: a point mass (0 holding 90 %
+// of capital_gain) or, with no edges, the values of a discrete variable,
+// drawn exactly. decimals, when given, is the precision a float variable's
+// values are drawn to. The domain of a numeric variable is its outer
+// points and edges: no value is drawn outside it. A variable with no marginal gets a marginal summed from the
 // first joint that holds it. Fine marginals split each bin's count evenly
 // among its sub-bins: with aggregates alone nothing finer is known.
 func LoadTargets(path string) (*Targets, error) {
@@ -369,6 +382,10 @@ func ParseTargets(b []byte) (*Targets, error) {
 		fv := v.Fine(tg.Fine)
 		fm := NewContingency(fv)
 		for b := 0; b < v.Levels(); b++ {
+			if v.Bins.IsPoint(b) {
+				fm.Counts[b*tg.Fine] = m.Counts[b]
+				continue
+			}
 			for j := 0; j < tg.Fine; j++ {
 				fm.Counts[b*tg.Fine+j] = m.Counts[b] / float64(tg.Fine)
 			}

@@ -5,6 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/synthor/synthor/datasets"
@@ -109,4 +113,86 @@ func iterTimes(b *testing.B, trace []byte) (first, last float64) {
 	}
 	k := min(10, len(ts))
 	return mean(ts[:k]), mean(ts[len(ts)-k:])
+}
+
+// BenchmarkAdult times Fit+Sample of the Adult training split (32,561
+// rows) under both profiles: the defaults and the paper's.
+func BenchmarkAdult(b *testing.B) {
+	ref := readAdult(b)
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{{"defaults", DefaultConfig}, {"paper", PaperConfig}} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu := cpuTime()
+			for b.Loop() {
+				s, err := New(c.cfg, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Fit(context.Background(), ref); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Sample(context.Background(), ref.NumRows(), 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuTime()-cpu)/float64(b.N), "cpu_ms/op")
+		})
+	}
+}
+
+// BenchmarkMillion times Fit on the e-commerce network (2,000 rows) and
+// Sample of 1,000,000 records with the defaults; peak_rss_mb is the
+// process's peak resident memory (VmHWM) after the run.
+func BenchmarkMillion(b *testing.B) {
+	ref := datasets.EcommerceBN(2000, 1)
+	cpu := cpuTime()
+	for b.Loop() {
+		s, err := New(DefaultConfig, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Fit(context.Background(), ref); err != nil {
+			b.Fatal(err)
+		}
+		out, err := s.Sample(context.Background(), 1_000_000, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if out.NumRows() != 1_000_000 {
+			b.Fatalf("rows %d", out.NumRows())
+		}
+	}
+	b.ReportMetric((cpuTime()-cpu)/float64(b.N), "cpu_ms/op")
+	b.ReportMetric(peakRSSMB(), "peak_rss_mb")
+}
+
+// cpuTime returns the process's user and system CPU time in milliseconds:
+// on a loaded machine it measures the work where wall time measures the
+// queue.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	ms := func(t syscall.Timeval) float64 { return float64(t.Sec)*1000 + float64(t.Usec)/1000 }
+	return ms(ru.Utime) + ms(ru.Stime)
+}
+
+// peakRSSMB returns the process's peak resident set (VmHWM) in MiB, or 0
+// where /proc is not there.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(rest), "%g", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
 }

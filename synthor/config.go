@@ -2,7 +2,10 @@ package synthor
 
 import (
 	"fmt"
+	"math"
 	"strings"
+
+	"github.com/synthor/synthor/macro"
 )
 
 // Config holds LLMSynthor's settings. The zero value of every field means
@@ -12,9 +15,17 @@ type Config struct {
 	Planner string `mapstructure:"planner" json:"planner"`
 	// Iterations is the number of iterations T (default 100).
 	Iterations int `mapstructure:"iterations" json:"iterations"`
-	// Proposals is the most proposals per iteration (default 5).
+	// Proposals is the most proposals per iteration: 0 means 128 with the
+	// stat planner (small
+	// proposals keep records varied: 5 of ~65 identical records each are
+	// told apart from real rows by a classifier), 5 under profile=paper
+	// and with any other planner (the paper's prompt).
 	Proposals int `mapstructure:"proposals" json:"proposals"`
-	// NJoints is the most dependency groups inferred (default 3).
+	// NJoints is the number of dependency groups inferred. 0 (the default)
+	// lets the data decide with the stat planner (AutoDependencies: every
+	// pair whose association passes AutoThreshold, merged into triples,
+	// at most AutoMaxGroups) and means 3 with the LLM planner; a positive
+	// value is the most groups, ranked by mutual information (the paper: 3).
 	NJoints int `mapstructure:"n_joints" json:"n_joints"`
 	// Joints fixes the dependency groups C by hand; empty means inferred by
 	// the planner ("auto").
@@ -24,8 +35,10 @@ type Config struct {
 	// With FitTargets the targets' own fine split applies.
 	Bins int `mapstructure:"bins" json:"bins"`
 	Fine int `mapstructure:"fine" json:"fine"`
-	// Batch is the records (groups) per iteration; 0 spreads what remains
-	// evenly over the iterations left (n / iterations at the start).
+	// Batch is the records (groups) per iteration; 0 shrinks it linearly
+	// over the iterations (weights T, T−1, ..., 1 of what remains: the
+	// last iterations correct a few records at a time), and under
+	// profile=paper spreads what remains evenly (n / iterations at first).
 	Batch int `mapstructure:"batch" json:"batch"`
 	// TopJoint and TopMarginal are the guidance cells shown (default 10 each).
 	TopJoint    int `mapstructure:"top_joint" json:"top_joint"`
@@ -47,18 +60,66 @@ type Config struct {
 	// GroupSize names the group-level variable that counts a group's members
 	// (grouped tables); empty: detected from the reference, if any.
 	GroupSize string `mapstructure:"group_size" json:"group_size,omitempty"`
+	// Profile pins a set of choices: "paper" is the paper's protocol
+	// (uniform sampling, 3 groups, 6 bins, 8 sub-bins, no point masses and
+	// no discrete numerics, 100 iterations of 5 proposals), filling every
+	// setting left unset; "" or "default" is this package's defaults.
+	Profile string `mapstructure:"profile" json:"profile,omitempty"`
+	// Sampling is how a numeric value is drawn inside a proposal's range:
+	// "fine" (the default) by the target's fine marginal (its sub-bins and
+	// point masses), "uniform" uniformly (the paper).
+	Sampling string `mapstructure:"sampling" json:"sampling,omitempty"`
+	// PointShare is the share of a numeric column's values above which a
+	// value is a point mass with a cell of its own (default
+	// macro.PointShare, 2 %); negative: no point masses.
+	PointShare float64 `mapstructure:"point_share" json:"point_share,omitempty"`
+	// Discrete is the most distinct values of a numeric column planned as
+	// a discrete variable, every value a cell drawn exactly (default
+	// macro.DiscreteValues, 32); negative: none.
+	Discrete int `mapstructure:"discrete" json:"discrete,omitempty"`
 }
 
-// DefaultConfig is the paper's setting: 100 iterations, 5 proposals per
-// iteration, 3 joints, 6 quantile bins refined into 8 sub-bins.
+// The sampling settings.
+const (
+	SamplingFine    = "fine"
+	SamplingUniform = "uniform"
+)
+
+// ProfilePaper names the paper's protocol.
+const ProfilePaper = "paper"
+
+// DefaultConfig is the default setting: 100 iterations, 128 proposals per
+// iteration with the stat planner (5 with an LLM), dependencies chosen from the data, 6 quantile bins refined
+// into 8 sub-bins, fine sampling, point masses and discrete numerics.
 var DefaultConfig = Config{
+	Planner: "stat", Iterations: 100, Bins: 6, Fine: 8,
+	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
+	Sampling: SamplingFine, PointShare: macro.PointShare, Discrete: macro.DiscreteValues,
+}
+
+// PaperConfig is the paper's protocol (profile=paper).
+var PaperConfig = Config{
 	Planner: "stat", Iterations: 100, Proposals: 5, NJoints: 3, Bins: 6, Fine: 8,
 	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
+	Sampling: SamplingUniform, PointShare: -1, Discrete: -1, Profile: ProfilePaper,
 }
 
-// withDefaults returns c with zero fields set to their defaults.
+// withDefaults returns c with zero fields set to their defaults (those of
+// its profile).
 func (c Config) withDefaults() Config {
 	d := DefaultConfig
+	if c.Profile == ProfilePaper {
+		d = PaperConfig
+	}
+	if c.Sampling == "" {
+		c.Sampling = d.Sampling
+	}
+	if c.PointShare == 0 {
+		c.PointShare = d.PointShare
+	}
+	if c.Discrete == 0 {
+		c.Discrete = d.Discrete
+	}
 	if c.Planner == "" {
 		c.Planner = d.Planner
 	}
@@ -94,14 +155,20 @@ func (c Config) Validate() error {
 	switch {
 	case c.Planner != "" && c.Planner != "stat" && c.Planner != "llm":
 		return fmt.Errorf("planner: %q is not a planner (valid: stat, llm)", c.Planner)
+	case c.Profile != "" && c.Profile != "default" && c.Profile != ProfilePaper:
+		return fmt.Errorf("profile: %q is not a profile (valid: default, paper)", c.Profile)
+	case c.Sampling != "" && c.Sampling != SamplingFine && c.Sampling != SamplingUniform:
+		return fmt.Errorf("sampling: %q is not a sampling (valid: fine, uniform)", c.Sampling)
+	case math.IsNaN(c.PointShare) || c.PointShare > 1:
+		return fmt.Errorf("point_share: must be at most 1 (negative: off), got %g", c.PointShare)
 	case c.Iterations < 0:
-		return fmt.Errorf("iterations: must be positive, got %d", c.Iterations)
+		return fmt.Errorf("iterations: must be at least 1, got %d", c.Iterations)
 	case c.Proposals < 0:
 		return fmt.Errorf("proposals: must be positive, got %d", c.Proposals)
 	case c.NJoints < 0:
 		return fmt.Errorf("n_joints: must be positive, got %d", c.NJoints)
-	case c.Bins < 0 || c.Bins > 1000:
-		return fmt.Errorf("bins: must be in 1..1000, got %d", c.Bins)
+	case c.Bins < 0 || c.Bins == 1 || c.Bins > 1000:
+		return fmt.Errorf("bins: must be in 2..1000, got %d", c.Bins)
 	case c.Fine < 0 || c.Fine > 1000:
 		return fmt.Errorf("fine: must be in 1..1000, got %d", c.Fine)
 	case c.Batch < 0:

@@ -7,31 +7,50 @@
 //
 //  1. Targets. Fit computes them from a table (every variable's marginal,
 //     the joints of the dependency groups, fine marginals of numeric
-//     variables, all over macro's quantile bins); FitTargets takes them as
-//     aggregates (a macro targets file), the case the paper is about. Only
-//     aggregates are kept. Overrides change target shares for what-if runs.
-//  2. Dependencies C. Fixed by Config.Joints, or inferred once by the
-//     Planner (the LLM planner asks an LLM; the stat planner ranks pairs by
-//     mutual information). C is recorded in the Result and the trace.
+//     variables); FitTargets takes them as aggregates (a macro targets
+//     file), the case the paper is about. Only aggregates are kept.
+//     Numeric variables are binned as the data has them (macro.NumericBins):
+//     a column with at most Config.Discrete distinct values is discrete
+//     (every value a cell), a value holding Config.PointShare of a column
+//     is a point mass with a cell of its own, the rest quantile bins; every
+//     variable has a missing cell. Columns the loop cannot plan (all
+//     missing, constant, identifiers, free text: columns.go) are made
+//     outside it and reported. Overrides change target shares.
+//  2. Dependencies C. Fixed by Config.Joints, chosen from the data
+//     (AutoDependencies: the stat planner with n_joints unset), or inferred
+//     once by the Planner (the LLM planner asks an LLM; the stat planner
+//     with n_joints set ranks pairs by mutual information). C is recorded
+//     in the Result and the trace.
 //  3. Guidance. Each iteration, the signed discrepancy per cell (target
 //     share minus synthetic count, in shares of the output size) gives the
-//     most under-represented joint and marginal cells; a numeric variable's
-//     worst main bin is refined into sub-bins. RenderProposalPrompt turns
-//     them into readable lines (prompts/*.tmpl): aggregates only.
-//  4. Plan. The Planner returns proposals: one category or one numeric range
-//     per variable, and a count. The loop repairs what it can (a unique
-//     case-insensitive category match, ranges clipped to the domain, missing
-//     variables filled from the marginal guidance, counts capped to the
-//     budget), rejects the rest, and counts every repair.
-//  5. Sample. Records are drawn from each proposal (categories copied,
-//     numbers uniform inside the range, integers uniform over the integers
-//     inside it) with the run's seed, appended, and counted incrementally
-//     into the synthetic tables: an iteration costs time proportional to its
-//     batch, not to the records made so far. An optional removal step drops
-//     records from the most over-represented cell (off by default).
+//     most under-represented joint and marginal cells (missing cells
+//     included; every variable's worst cell among the marginal lines); a
+//     numeric variable's worst main bin is refined into sub-bins.
+//     RenderProposalPrompt turns them into readable lines (prompts/*.tmpl),
+//     with every variable's domain: aggregates only.
+//  4. Plan. The Planner returns proposals: one category, numeric range or
+//     null (missing) per variable, and a count. The loop (loop.go) repairs
+//     what it can (a unique case-insensitive category match, ranges clipped
+//     to the domain, missing variables filled from the marginal guidance,
+//     counts adding up to more than the batch scaled down to it, counts
+//     capped to the budget), rejects the rest, and counts every repair.
+//  5. Sample. Records are drawn from each proposal (store.go: categories
+//     copied; numbers by the target's fine shape inside the range, or
+//     uniformly with sampling=uniform; integers as integers, floats to the
+//     column's decimals, never outside the observed range) with the run's
+//     seed, appended, and counted incrementally into the synthetic tables:
+//     an iteration costs time proportional to its batch, not to the records
+//     made so far. An optional removal step (removal.go) drops records from
+//     the most over-represented cell (off by default).
 //  6. Stop at Config.Iterations, at the output size, or below
-//     Config.Tolerance; Sample returns the table and Result summarises the
-//     run; Trace receives one JSON line per iteration.
+//     Config.Tolerance; a run that adds nothing for Config.MaxSkips
+//     iterations ends with an error naming the variables its proposals
+//     were rejected on. SampleResult returns the table (output.go) and the
+//     Result; Trace receives one JSON line per iteration. A fitted
+//     Synthesizer may be sampled from several goroutines at once.
+//
+// Config.Profile "paper" pins the paper's choices (PaperConfig); the
+// defaults are this package's choices for real tables.
 //
 // Grouped tables (households of persons) have two levels: group-level
 // variables are counted once per group and member-level ones once per

@@ -1,22 +1,30 @@
 package synthor
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/table"
 )
 
-// Value is what a proposal gives one variable: a category, or a numeric
-// range [min, max]. In JSON it is a string or a two-number array.
+// Value is what a proposal gives one variable: a category, a numeric
+// range [min, max], or missing. In JSON it is a string, a two-number array
+// (a single number is a one-point range) or null.
 type Value struct {
 	Category string
 	Range    *[2]float64
+	// Missing marks a missing value (JSON null).
+	Missing bool
 }
+
+// Missing returns the missing value.
+func Missing() Value { return Value{Missing: true} }
 
 // Cat returns a categorical value.
 func Cat(s string) Value { return Value{Category: s} }
@@ -29,6 +37,9 @@ func (v Value) IsRange() bool { return v.Range != nil }
 
 // String renders v as in guidance lines: the category, or "[lo, hi]".
 func (v Value) String() string {
+	if v.Missing {
+		return "missing"
+	}
 	if v.Range != nil {
 		return "[" + fmtNum(v.Range[0]) + ", " + fmtNum(v.Range[1]) + "]"
 	}
@@ -37,6 +48,9 @@ func (v Value) String() string {
 
 // MarshalJSON writes a category as a string and a range as [min, max].
 func (v Value) MarshalJSON() ([]byte, error) {
+	if v.Missing {
+		return []byte("null"), nil
+	}
 	if v.Range != nil {
 		return json.Marshal([]float64{v.Range[0], v.Range[1]})
 	}
@@ -46,6 +60,10 @@ func (v Value) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a string, a number (a one-point range) or a
 // two-number array.
 func (v *Value) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		*v = Missing()
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
 		*v = Value{Category: s}
@@ -118,6 +136,9 @@ type Level struct {
 	Targets, Synth *macro.Targets
 	// Size is the number of records the target describes at the output size.
 	Size float64
+
+	mu    sync.Mutex
+	cache map[*macro.Contingency][]int // unravelled cells per table
 }
 
 // State is what a planner sees at one iteration.

@@ -14,7 +14,7 @@ import (
 
 // PromptVersion names the version of the prompt templates; it is part of
 // every LLM cache key, so editing a template invalidates cached replies.
-const PromptVersion = "synthor-prompts-v1"
+const PromptVersion = "synthor-prompts-v2"
 
 //go:embed prompts/*.tmpl
 var promptFS embed.FS
@@ -40,6 +40,61 @@ func promptVars(s *table.Schema, names []string) []promptVar {
 		out = append(out, pv)
 	}
 	return out
+}
+
+// levelVars describes a level's variables for the proposal prompt, each
+// with its domain as the level has it: a categorical variable's
+// categories; a discrete numeric variable's values; a continuous one's
+// range (the rounded outer edges of its bins, or the schema's) and its
+// point masses; and whether it may be missing (null).
+func levelVars(s *table.Schema, l *Level) []promptVar {
+	if l == nil {
+		return nil
+	}
+	var out []promptVar
+	for _, v := range l.Vars {
+		pv := promptVar{Name: v.Name, Kind: v.Kind.String()}
+		f := s.Field(v.Name)
+		if f != nil {
+			pv.Description = f.Description
+		}
+		b := v.Bins
+		switch {
+		case !v.Numeric():
+			cats := v.Categories
+			if f != nil && len(f.Categories) > 0 {
+				cats = f.Categories
+			}
+			pv.Domain = "one of: " + strings.Join(cats, ", ")
+		case len(b.Points) > 0 && b.Len() == len(b.Points):
+			pv.Domain = "one of the values: " + joinNums(b.Points)
+		default:
+			lo, hi := b.Min(), b.Max()
+			if f != nil && f.Min != nil && *f.Min <= lo {
+				lo = *f.Min
+			}
+			if f != nil && f.Max != nil && *f.Max >= hi {
+				hi = *f.Max
+			}
+			pv.Domain = "range " + fmtNum(lo) + " to " + fmtNum(hi)
+			if len(b.Points) > 0 {
+				pv.Domain += "; values with a share of their own: " + joinNums(b.Points)
+			}
+		}
+		if m := l.Targets.Marginal(v.Name); m != nil && m.Counts[v.MissingCell()] > 0 {
+			pv.Domain += "; or null (missing)"
+		}
+		out = append(out, pv)
+	}
+	return out
+}
+
+func joinNums(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmtNum(x)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // levelNames returns the names of a level's variables.
@@ -90,7 +145,9 @@ func renderPair(file string, data any) ([]llm.Message, error) {
 func GuidanceLine(c Cell) string {
 	parts := make([]string, len(c.Vars))
 	for i, v := range c.Vars {
-		if c.Values[i].IsRange() {
+		if r := c.Values[i].Range; r != nil && r[0] == r[1] {
+			parts[i] = v + " = " + fmtNum(r[0])
+		} else if r != nil {
 			parts[i] = v + " in " + c.Values[i].String()
 		} else {
 			parts[i] = v + " = " + c.Values[i].String()
@@ -111,7 +168,7 @@ func lines(cs []Cell) []string {
 // variables, the joint and marginal guidance, the context and the rules.
 // It holds aggregates only.
 func RenderProposalPrompt(st *State) ([]llm.Message, error) {
-	vars := promptVars(st.Schema, levelNames(st.Records))
+	vars := levelVars(st.Schema, st.Records)
 	example := map[string]any{}
 	for _, v := range st.Records.Vars {
 		f := st.Schema.Field(v.Name)
@@ -133,7 +190,7 @@ func RenderProposalPrompt(st *State) ([]llm.Message, error) {
 		"ExampleNum": max(1, st.Batch/2),
 	}
 	if st.Members != nil {
-		data["MemberVars"] = promptVars(st.Schema, levelNames(st.Members))
+		data["MemberVars"] = levelVars(st.Schema, st.Members)
 		data["SizeText"] = "its members listed under \"members\" (the group size is the number of members)"
 		if mg := st.Guidance.Members; mg != nil {
 			data["MemberGuidance"] = append(lines(mg.Joint), lines(mg.Marginal)...)

@@ -12,20 +12,22 @@ import (
 
 // Repair counters, by the names used in traces and results.
 const (
-	RepairCategoryMatched   = "category_matched"   // an unknown category matched one uniquely after trimming / ignoring case
-	RepairCategoryRejected  = "category_rejected"  // an unknown category with no unique match: the proposal is rejected
-	RepairRangeClipped      = "range_clipped"      // a range reaching outside the variable's domain was clipped to it
-	RepairRangeSwapped      = "range_swapped"      // a range given as [max, min] was reordered
-	RepairNumberAsRange     = "number_as_range"    // a single number (or numeric string) was read as a one-point range
-	RepairWrongType         = "wrong_type"         // a range for a categorical variable, or a non-number for a numeric one: the proposal is rejected
-	RepairMissingFilled     = "missing_filled"     // a variable the proposal left out was filled from the marginal guidance
-	RepairUnknownVariable   = "unknown_variable"   // a variable not in the schema was dropped
-	RepairNumCapped         = "num_capped"         // num above the remaining budget was capped
-	RepairNumNonPositive    = "num_non_positive"   // num <= 0: the proposal is dropped
-	RepairMembersResized    = "members_resized"    // the group-size variable disagreed with the member list and was set to its length
-	RepairMembersMissing    = "members_missing"    // a group proposal without members: the proposal is rejected
-	RepairTooManyProposals  = "too_many_proposals" // proposals beyond the maximum were dropped
-	RepairRejectedProposals = "rejected_proposals" // proposals rejected in total
+	RepairCategoryMatched   = "category_matched"    // an unknown category matched one uniquely after trimming / ignoring case
+	RepairCategoryRejected  = "category_rejected"   // an unknown category with no unique match: the proposal is rejected
+	RepairRangeClipped      = "range_clipped"       // a range reaching outside the variable's domain was clipped to it
+	RepairRangeSwapped      = "range_swapped"       // a range given as [max, min] was reordered
+	RepairNumberAsRange     = "number_as_range"     // a single number (or numeric string) was read as a one-point range
+	RepairWrongType         = "wrong_type"          // a range for a categorical variable, or a non-number for a numeric one: the proposal is rejected
+	RepairMissingFilled     = "missing_filled"      // a variable the proposal left out was filled from the marginal guidance
+	RepairUnknownVariable   = "unknown_variable"    // a variable not in the schema was dropped
+	RepairNumCapped         = "num_capped"          // num above the remaining budget was capped
+	RepairNumNonPositive    = "num_non_positive"    // num <= 0: the proposal is dropped
+	RepairMembersResized    = "members_resized"     // the group-size variable disagreed with the member list and was set to its length
+	RepairMembersMissing    = "members_missing"     // a group proposal without members: the proposal is rejected
+	RepairTooManyProposals  = "too_many_proposals"  // proposals beyond the maximum were dropped
+	RepairRejectedProposals = "rejected_proposals"  // proposals rejected in total
+	RepairMissingNotAllowed = "missing_not_allowed" // missing (null) for a variable the target never has missing: filled from the marginal guidance
+	RepairNumScaled         = "num_scaled"          // counts adding up to more than the batch were scaled down to it (proportionally)
 )
 
 // Repairs counts repairs by kind.
@@ -55,20 +57,27 @@ func (r Repairs) Keys() []string {
 // validator checks and repairs proposals of one level against its
 // variables and domains.
 type validator struct {
-	vars   []*macro.Var
-	byName map[string]int
-	lo, hi []float64 // numeric domain per variable
+	vars    []*macro.Var
+	byName  map[string]int
+	lo, hi  []float64 // numeric domain per variable
+	missing []bool    // whether the target has missing values
+	// rejected counts, per variable, the proposals rejected on it.
+	rejected map[string]int
 	// d holds the level's deficits at this iteration, for filling variables
 	// a proposal left out.
 	d *deficits
 }
 
 func newValidator(l *Level, s *table.Schema) *validator {
-	v := &validator{vars: l.Vars, byName: map[string]int{}, lo: make([]float64, len(l.Vars)), hi: make([]float64, len(l.Vars))}
+	v := &validator{vars: l.Vars, byName: map[string]int{}, lo: make([]float64, len(l.Vars)), hi: make([]float64, len(l.Vars)),
+		missing: make([]bool, len(l.Vars)), rejected: map[string]int{}}
 	for i, x := range l.Vars {
 		v.byName[x.Name] = i
+		if m := l.Targets.Marginal(x.Name); m != nil {
+			v.missing[i] = m.Counts[x.MissingCell()] > 0
+		}
 		if x.Numeric() {
-			v.lo[i], v.hi[i] = x.Bins.Edges[0], x.Bins.Edges[len(x.Bins.Edges)-1]
+			v.lo[i], v.hi[i] = x.Bins.Min(), x.Bins.Max()
 			if f := s.Field(x.Name); f != nil {
 				if f.Min != nil {
 					v.lo[i] = *f.Min
@@ -98,9 +107,17 @@ func (v *validator) repair(p Proposal, r Repairs) (vals []Value, ok bool) {
 			r.add(RepairUnknownVariable)
 			continue
 		}
-		val, good := v.repairValue(i, p.Values[name], r)
-		if !good {
-			return nil, false
+		val := p.Values[name]
+		if val.Missing && !v.missing[i] {
+			r.add(RepairMissingNotAllowed)
+			continue
+		}
+		if !val.Missing {
+			var good bool
+			if val, good = v.repairValue(i, val, r); !good {
+				v.rejected[name]++
+				return nil, false
+			}
 		}
 		vals[i], set[i] = val, true
 	}

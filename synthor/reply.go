@@ -187,6 +187,8 @@ func readProposal(it any, top bool) (Proposal, error) {
 
 func readValue(v any) (Value, error) {
 	switch x := v.(type) {
+	case nil:
+		return Missing(), nil
 	case string:
 		return Cat(x), nil
 	case json.Number:
@@ -211,9 +213,9 @@ func readValue(v any) (Value, error) {
 				return Range(lo, hi), nil
 			}
 		}
-		return Value{}, fmt.Errorf("want a category string or a [min, max] pair of numbers, got an array of %d element(s)%s", len(x), elemTypes(x))
+		return Value{}, fmt.Errorf("want a category string, a [min, max] pair of numbers or null, got an array of %d element(s)%s", len(x), elemTypes(x))
 	}
-	return Value{}, fmt.Errorf("want a category string or a [min, max] pair of numbers, got %s", jsonType(v))
+	return Value{}, fmt.Errorf("want a category string, a [min, max] pair of numbers or null, got %s", jsonType(v))
 }
 
 func finite(n json.Number) (float64, error) {

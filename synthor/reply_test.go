@@ -80,8 +80,7 @@ func TestParseReplyErrors(t *testing.T) {
 		{"fractional num", `{"proposal1": {"proposal": {"a": "x"}, "num": 2.5}}`, `"num": want an integer, got 2.5`},
 		{"num word", `{"proposal1": {"proposal": {"a": "x"}, "num": "five"}}`, `"num": want an integer, got the string "five"`},
 		{"num bool", `{"proposal1": {"proposal": {"a": "x"}, "num": true}}`, `"num": want an integer, got boolean (true)`},
-		{"wrong type bool", `{"proposal1": {"proposal": {"age": true, "g": "M"}, "num": 1}}`, `proposal1: variable "age": want a category string or a [min, max] pair of numbers, got boolean (true)`},
-		{"wrong type null", `{"proposal2": {"proposal": {"age": null}, "num": 1}}`, `proposal2: variable "age": want a category string or a [min, max] pair of numbers, got null`},
+		{"wrong type bool", `{"proposal1": {"proposal": {"age": true, "g": "M"}, "num": 1}}`, `proposal1: variable "age": want a category string, a [min, max] pair of numbers or null, got boolean (true)`},
 		{"wrong type object", `{"proposal1": {"proposal": {"age": {"min": 1}}, "num": 1}}`, `variable "age"`},
 		{"range of three", `{"proposal1": {"proposal": {"age": [1, 2, 3]}, "num": 1}}`, `got an array of 3 element(s) (number, number, number)`},
 		{"range of strings", `{"proposal1": {"proposal": {"age": ["18", "35"]}, "num": 1}}`, `(string, string)`},
@@ -149,6 +148,7 @@ func FuzzParseReply(f *testing.F) {
 	for _, s := range []string{
 		`{"n_proposals": 1, "proposal1": {"reason": "r", "proposal": {"a": [1, 2], "b": "x"}, "num": 3}}`,
 		`{"proposals": [{"proposal": {"a": "x"}, "num": 1}]}`,
+		`{"proposal1": {"proposal": {"a": null, "b": [3, 3]}, "num": 1}}`,
 		"```json\n{\"proposal1\": {\"proposal\": {\"a\": 1,}, \"num\": 1,}}\n```",
 		`[{"proposal": {"a": "x"}, "members": [{"b": [0, 1]}], "num": 2}]`,
 		`{"proposal1": {"proposal": {"a": "x}"}, "num": 1}} trailing {`,

@@ -117,7 +117,7 @@ func (Stat) Plan(_ context.Context, st *State) (*Plan, error) {
 		mw = newDeficits(st.Members)
 	}
 	rng := rand.New(rand.NewPCG(st.Seed, uint64(st.Iteration)))
-	nprop := max(1, st.MaxProposals)
+	nprop := max(1, min(st.MaxProposals, st.Batch))
 	est := float64(st.Batch) / float64(nprop)
 	var props []Proposal
 	var weights []float64
@@ -196,12 +196,18 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 	bestK := -1
 	score := math.Inf(-1)
 	for _, td := range d.joint {
+		// An upper bound of the marginal term prunes cells that cannot win.
+		bound := 0.0
+		for _, p := range td.pos {
+			bound += slices.Max(d.marg[p].d)
+		}
+		bound /= float64(len(td.pos))
 		for k, x := range td.d {
-			if x <= 0 && first != nil || hasMissing(td.c, k) {
+			if x <= 0 && first != nil || x+bound <= score || td.c.Counts[k] <= 0 {
 				continue
 			}
 			m := 0.0
-			for j, c := range td.c.Unravel(k) {
+			for j, c := range td.cell(k) {
 				m += d.marg[td.pos[j]].d[c]
 			}
 			if sc := x + m/float64(len(td.pos)); sc > score {
@@ -210,7 +216,7 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		}
 	}
 	if first != nil {
-		for j, x := range first.c.Unravel(bestK) {
+		for j, x := range first.cell(bestK) {
 			cells[first.pos[j]] = x
 		}
 	}
@@ -235,18 +241,12 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 		if next == nil {
 			break
 		}
-		k := drawCell(next.d, rng, func(k int) bool {
-			if hasMissing(next.c, k) {
-				return false
-			}
-			for j, x := range next.c.Unravel(k) {
-				if c := cells[next.pos[j]]; c >= 0 && c != x {
-					return false
-				}
-			}
-			return true
-		})
-		for j, x := range next.c.Unravel(k) {
+		sub := next.subGrid(cells, &d.grid)
+		k := drawAmong(next.d, sub, rng, func(k int) bool { return next.c.Counts[k] > 0 })
+		if k < 0 { // no target cell agrees with the values fixed so far
+			k = drawAmong(next.d, sub, rng, func(int) bool { return true })
+		}
+		for j, x := range next.cell(k) {
 			cells[next.pos[j]] = x
 		}
 	}
@@ -257,7 +257,10 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 			continue
 		}
 		v := td.c.Vars[0]
-		k := drawCell(td.d, rng, func(k int) bool { return k != v.MissingCell() })
+		k := drawCell(td.d, rng, func(k int) bool { return td.c.Counts[k] > 0 })
+		if k < 0 {
+			k = v.MissingCell()
+		}
 		cells[i] = k
 		if first == nil && td.d[k] > weight {
 			weight = td.d[k]
@@ -316,6 +319,77 @@ func (d *deficits) take(cells []int, n float64) {
 	}
 }
 
+// subGrid returns the cells of td consistent with the per-variable cells
+// fixed so far (−1: open), enumerated over the open variables only.
+// The result is in buf (grown as needed).
+func (td *tableDef) subGrid(cells []int, buf *[2][]int) []int {
+	base := 0
+	for j, p := range td.pos {
+		if c := cells[p]; c >= 0 {
+			base += c * td.stride(j)
+		}
+	}
+	out := append(buf[0][:0], base)
+	next := buf[1][:0]
+	for j, p := range td.pos {
+		if cells[p] >= 0 {
+			continue
+		}
+		st, n := td.stride(j), td.c.Shape[j]
+		next = next[:0]
+		for _, b := range out {
+			for x := range n {
+				next = append(next, b+x*st)
+			}
+		}
+		out, next = next, out
+	}
+	buf[0], buf[1] = out, next
+	return out
+}
+
+// stride returns the flat-index stride of variable j of td's table.
+func (td *tableDef) stride(j int) int {
+	st := 1
+	for i := j + 1; i < len(td.c.Shape); i++ {
+		st *= td.c.Shape[i]
+	}
+	return st
+}
+
+// drawAmong draws one of the cells ks that ok accepts with probability
+// proportional to its positive deficit; with none positive, the largest
+// (the first on ties); −1 when ok accepts none.
+func drawAmong(d []float64, ks []int, rng *rand.Rand, ok func(int) bool) int {
+	total := 0.0
+	best, bv := -1, math.Inf(-1)
+	for _, k := range ks {
+		if !ok(k) {
+			continue
+		}
+		if d[k] > 0 {
+			total += d[k]
+		}
+		if d[k] > bv {
+			best, bv = k, d[k]
+		}
+	}
+	if total <= 0 {
+		return best
+	}
+	u := rng.Float64() * total
+	last := -1
+	for _, k := range ks {
+		if d[k] > 0 && ok(k) {
+			last = k
+			if u -= d[k]; u < 0 {
+				return k
+			}
+		}
+	}
+	return last
+}
+
 // drawCell draws a cell among those ok accepts with probability
 // proportional to its positive deficit; with no positive deficit it returns
 // the largest (bestCell).
@@ -345,14 +419,29 @@ func drawCell(d []float64, rng *rand.Rand, ok func(int) bool) int {
 // apportion splits total among weights in proportion (largest remainders,
 // ties to the earlier), so the parts sum to total.
 func apportion(total int, weights []float64) []int {
+	out := make([]int, len(weights))
+	if len(weights) == 0 || total <= 0 {
+		return out
+	}
 	sum := 0.0
 	for _, w := range weights {
-		sum += w
+		if w > 0 && !math.IsInf(w, 0) {
+			sum += w
+		}
 	}
-	out := make([]int, len(weights))
+	if !(sum > 0) || math.IsInf(sum, 0) { // no usable weight: equal parts
+		weights = make([]float64, len(weights))
+		for i := range weights {
+			weights[i] = 1
+		}
+		sum = float64(len(weights))
+	}
 	rem := make([]float64, len(weights))
 	given := 0
 	for i, w := range weights {
+		if !(w > 0) || math.IsInf(w, 0) {
+			w = 0
+		}
 		x := float64(total) * w / sum
 		out[i] = int(math.Floor(x))
 		rem[i] = x - float64(out[i])

@@ -9,13 +9,18 @@ import (
 )
 
 // store holds the records of one level column by column: for each variable
-// its cell, its fine cell (numeric variables) and its value. Records are
-// only appended; removal marks them deleted.
+// its cell, its fine cell (numeric variables) and its value (NaN when
+// missing). Records are only appended; removal marks them deleted.
 type store struct {
 	vars    []*macro.Var
 	index   map[string]int // variable name → position in vars
 	fine    []*macro.Var
+	shares  [][]float64    // numeric: target shares of the fine cells
+	fbounds [][][2]float64 // numeric: bounds of the fine cells
+	fpoint  [][]bool       // numeric: whether a fine cell is a point
+	num     []numInfo
 	kinds   []table.Kind
+	fineOn  bool // sampling=fine
 	cells   [][]int32
 	fcells  [][]int32
 	nums    [][]float64
@@ -23,17 +28,41 @@ type store struct {
 	live    int
 }
 
+// numInfo is how a numeric variable's values are drawn: inside its exact
+// domain [lo, hi] (the observed range, or the outer edges of targets), to
+// dec decimals (−1: full precision).
+type numInfo struct {
+	lo, hi float64
+	dec    int
+}
+
 // newStore returns an empty store for the level's variables; numeric values
 // are also counted in the sub-bins of the level's fine marginals.
-func newStore(l *Level) *store {
+func newStore(l *Level, num map[string]numInfo, sampling string) *store {
 	s := &store{vars: l.Vars, fine: make([]*macro.Var, len(l.Vars)), kinds: make([]table.Kind, len(l.Vars)),
 		cells: make([][]int32, len(l.Vars)), fcells: make([][]int32, len(l.Vars)), nums: make([][]float64, len(l.Vars)),
-		index: make(map[string]int, len(l.Vars))}
+		index: make(map[string]int, len(l.Vars)), num: make([]numInfo, len(l.Vars)), shares: make([][]float64, len(l.Vars)),
+		fbounds: make([][][2]float64, len(l.Vars)), fpoint: make([][]bool, len(l.Vars)),
+		fineOn: sampling != SamplingUniform}
 	for i, v := range l.Vars {
 		s.index[v.Name] = i
 		s.kinds[i] = v.Kind
 		if v.Numeric() {
 			s.fine[i] = v.Fine(l.Targets.Fine)
+			info, ok := num[v.Name]
+			if !ok {
+				info = numInfo{lo: v.Bins.Min(), hi: v.Bins.Max(), dec: -1}
+			}
+			s.num[i] = info
+			if fm := l.Targets.FineMarginals[v.Name]; fm != nil && len(fm.Counts) == s.fine[i].Size() {
+				s.shares[i] = fm.Shares()
+				fb := s.fine[i].Bins
+				for c := range fb.Len() {
+					a, z := fb.Bounds(c)
+					s.fbounds[i] = append(s.fbounds[i], [2]float64{a, z})
+					s.fpoint[i] = append(s.fpoint[i], fb.IsPoint(c))
+				}
+			}
 		}
 	}
 	return s
@@ -41,17 +70,142 @@ func newStore(l *Level) *store {
 
 func (s *store) len() int { return len(s.deleted) }
 
-// add draws one record from the repaired values (categories copied,
-// numbers uniform inside their range, integers uniform over the integers
-// inside it) and returns its index. cats holds the cells of the
-// categorical values (categoryCells), looked up once per proposal.
-func (s *store) add(vals []Value, cats []int32, rng *rand.Rand) int {
+// drawer is how one variable of a proposal is drawn: a fixed cell
+// (categories, missing), or a number inside [lo, hi], by the target's fine
+// shape when cands is set (candidate fine cells, their running weights and
+// the part of each inside the range).
+type drawer struct {
+	cell   int32
+	lo, hi float64
+	cands  []int
+	cum    []float64
+	ranges [][2]float64
+	points []float64 // a discrete variable: the values inside the range
+}
+
+// prepare returns the drawers of a proposal's repaired values, computed
+// once per proposal.
+func (s *store) prepare(vals []Value) []drawer {
+	out := make([]drawer, len(s.vars))
 	for i, v := range s.vars {
-		if !v.Numeric() {
-			s.cells[i] = append(s.cells[i], cats[i])
+		val := vals[i]
+		switch {
+		case val.Missing:
+			out[i] = drawer{cell: int32(v.MissingCell())}
+		case !v.Numeric():
+			out[i] = drawer{cell: int32(v.CategoryCell(val.Category))}
+		default:
+			out[i] = s.numDrawer(i, val.Range[0], val.Range[1])
+		}
+	}
+	return out
+}
+
+// numDrawer prepares the draw of numeric variable i inside [lo, hi].
+func (s *store) numDrawer(i int, lo, hi float64) drawer {
+	info := s.num[i]
+	lo, hi = math.Max(lo, info.lo), math.Min(hi, info.hi)
+	if lo > hi { // outside the exact domain (inside its rounded edges)
+		if hi < info.lo {
+			lo, hi = info.lo, info.lo
+		} else {
+			lo, hi = info.hi, info.hi
+		}
+	}
+	dr := drawer{cell: -1, lo: lo, hi: hi}
+	b := s.vars[i].Bins
+	if len(b.Points) > 0 && b.Len() == len(b.Points) { // discrete
+		for _, p := range b.Points {
+			if p >= lo && p <= hi {
+				dr.points = append(dr.points, p)
+			}
+		}
+		if len(dr.points) == 0 {
+			dr.points = []float64{b.Points[b.Index((lo+hi)/2)]}
+		}
+	}
+	if !s.fineOn || s.shares[i] == nil {
+		return dr
+	}
+	sh := s.shares[i]
+	total := 0.0
+	for c, bz := range s.fbounds[i] {
+		if sh[c] <= 0 {
 			continue
 		}
-		x := drawNumber(s.kinds[i], vals[i].Range[0], vals[i].Range[1], rng)
+		a, z := bz[0], bz[1]
+		w := 0.0
+		ra, rz := math.Max(a, lo), math.Min(z, hi)
+		switch {
+		case s.fpoint[i][c]:
+			if a >= lo && a <= hi {
+				w = sh[c]
+			}
+		case rz > ra:
+			w = sh[c] * (rz - ra) / (z - a)
+		case lo == hi && lo >= a && lo <= z:
+			w = sh[c]
+		}
+		if w <= 0 {
+			continue
+		}
+		if rz == z && c < len(s.fbounds[i])-1 && rz > ra {
+			rz = math.Nextafter(z, math.Inf(-1)) // the upper edge belongs to the next cell
+		}
+		total += w
+		dr.cands = append(dr.cands, c)
+		dr.cum = append(dr.cum, total)
+		dr.ranges = append(dr.ranges, [2]float64{ra, math.Max(ra, rz)})
+	}
+	if total <= 0 {
+		dr.cands, dr.cum, dr.ranges = nil, nil, nil
+	}
+	return dr
+}
+
+// draw draws the number of a numeric drawer.
+func (s *store) draw(i int, dr *drawer, rng *rand.Rand) float64 {
+	b := s.vars[i].Bins
+	var x float64
+	switch {
+	case dr.cands != nil:
+		k := drawCum(dr.cum, rng)
+		r := dr.ranges[k]
+		if s.fpoint[i][dr.cands[k]] {
+			x = r[0]
+			break
+		}
+		x = drawNumber(s.kinds[i], r[0], r[1], rng)
+		// An integer drawn inside an interval that equals a point mass
+		// would land in the point's cell: draw again (a few times).
+		for try := 0; try < 4 && len(b.Points) > 0 && b.IsPoint(b.Index(x)); try++ {
+			x = drawNumber(s.kinds[i], r[0], r[1], rng)
+		}
+	case dr.points != nil:
+		x = dr.points[rng.IntN(len(dr.points))]
+	default:
+		x = drawNumber(s.kinds[i], dr.lo, dr.hi, rng)
+	}
+	if d := s.num[i].dec; d >= 0 && s.kinds[i] == table.Float {
+		p := math.Pow(10, float64(d))
+		x = math.Round(x*p) / p
+	}
+	return math.Min(math.Max(x, s.num[i].lo), s.num[i].hi)
+}
+
+// add draws one record from the prepared drawers and returns its index.
+func (s *store) add(drs []drawer, rng *rand.Rand) int {
+	for i, v := range s.vars {
+		dr := &drs[i]
+		if dr.cell >= 0 {
+			s.cells[i] = append(s.cells[i], dr.cell)
+			if v.Numeric() { // missing
+				s.nums[i] = append(s.nums[i], math.NaN())
+				s.fcells[i] = append(s.fcells[i], int32(s.fine[i].MissingCell()))
+			}
+			continue
+		}
+		x := s.draw(i, dr, rng)
 		s.nums[i] = append(s.nums[i], x)
 		s.cells[i] = append(s.cells[i], int32(v.Bins.Index(x)))
 		s.fcells[i] = append(s.fcells[i], int32(s.fine[i].Bins.Index(x)))
@@ -59,19 +213,6 @@ func (s *store) add(vals []Value, cats []int32, rng *rand.Rand) int {
 	s.deleted = append(s.deleted, false)
 	s.live++
 	return len(s.deleted) - 1
-}
-
-// categoryCells returns, per variable, the cell of a categorical value
-// (numeric variables: −1).
-func (s *store) categoryCells(vals []Value) []int32 {
-	out := make([]int32, len(s.vars))
-	for i, v := range s.vars {
-		out[i] = -1
-		if !v.Numeric() {
-			out[i] = int32(v.CategoryCell(vals[i].Category))
-		}
-	}
-	return out
 }
 
 // drawNumber draws uniformly from [lo, hi]: a float for float columns, an
@@ -131,7 +272,7 @@ func (s *store) column(i int, f table.Field, rep []int) *table.Column {
 			idx = append(idx, r)
 		}
 	}
-	c := &table.Column{Field: f}
+	c := &nullable{Column: &table.Column{Field: f}}
 	switch {
 	case !v.Numeric():
 		c.Kind = table.Categorical
@@ -151,21 +292,36 @@ func (s *store) column(i int, f table.Field, rep []int) *table.Column {
 			}
 		}
 		c.Codes = make([]int32, len(idx))
+		miss := int32(v.MissingCell())
 		for j, r := range idx {
-			c.Codes[j] = remap[s.cells[i][r]]
+			if k := s.cells[i][r]; k == miss {
+				c.Codes[j] = table.Missing
+				c.setNull(j, len(idx))
+			} else {
+				c.Codes[j] = remap[k]
+			}
 		}
 	case f.Kind == table.Float:
 		c.Floats = make([]float64, len(idx))
 		for j, r := range idx {
-			c.Floats[j] = s.nums[i][r]
+			x := s.nums[i][r]
+			c.Floats[j] = x
+			if math.IsNaN(x) {
+				c.setNull(j, len(idx))
+			}
 		}
 	default: // integer, datetime
 		c.Ints = make([]int64, len(idx))
 		for j, r := range idx {
-			c.Ints[j] = int64(s.nums[i][r])
+			x := s.nums[i][r]
+			if math.IsNaN(x) {
+				c.setNull(j, len(idx))
+				continue
+			}
+			c.Ints[j] = int64(x)
 		}
 	}
-	return c
+	return c.Column
 }
 
 func indexOf(xs []string, s string) int {
@@ -175,4 +331,15 @@ func indexOf(xs []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// nullable is a column being filled whose Nulls are made on the first
+// missing value.
+type nullable struct{ *table.Column }
+
+func (c *nullable) setNull(j, n int) {
+	if c.Nulls == nil {
+		c.Nulls = make([]bool, n)
+	}
+	c.Nulls[j] = true
 }

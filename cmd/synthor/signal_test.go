@@ -94,8 +94,11 @@ func TestSignals(t *testing.T) {
 						<-done
 						t.Fatal("still running 10 s after the signal")
 					}
-					if took := time.Since(sent); took > 1500*time.Millisecond {
-						t.Errorf("stopped %v after the signal, want within a second", took)
+					// The command gives itself stopGrace (0.8 s) before it exits
+					// regardless; the rest of the bound is slack for a loaded
+					// machine (the race detector, packages tested in parallel).
+					if took := time.Since(sent); took > 3*time.Second {
+						t.Errorf("stopped %v after the signal, want within a second (3 s with slack)", took)
 					}
 					var ee *exec.ExitError
 					if !errors.As(werr, &ee) || ee.ExitCode() != s.code {

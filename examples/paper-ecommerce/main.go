@@ -101,14 +101,17 @@ func run(ctx context.Context, methods []string, seeds, rows, truthRows int) erro
 	fmt.Printf("\n## Against a %d-record sample of the true network (mean of %d seeds)\n\n", truthRows, seeds)
 	render(names, vsTruth, false)
 	fmt.Println("\n* untargeted statistic. llmsynthor runs the LLMSynthor loop with the stat planner (no LLM); " +
-		"llmsynthor uses the paper's joints, llmsynthor-auto the joints the stat planner picks.")
+		"llmsynthor is the paper's protocol (profile=paper, the paper's joints), llmsynthor-auto the defaults (joints chosen from the data).")
 	return nil
 }
 
 func synthesize(ctx context.Context, method string, ref *table.Table, n int, seed uint64) (*table.Table, error) {
 	if strings.HasPrefix(method, "llmsynthor") {
+		// llmsynthor is the paper's protocol (profile=paper, its joints);
+		// llmsynthor-auto this package's defaults, joints chosen from the data.
 		cfg := synthor.DefaultConfig
 		if method == "llmsynthor" {
+			cfg = synthor.PaperConfig
 			cfg.Joints = targeted
 		}
 		s, err := synthor.New(cfg, synthor.Stat{})
