@@ -2,7 +2,10 @@ package bench
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -99,10 +102,37 @@ func DecodeConfig(params map[string]string) (synthor.Config, error) {
 	if err := dec.Decode(in); err != nil {
 		return cfg, fmt.Errorf("llmsynthor: %s", OneLine(strings.TrimPrefix(err.Error(), "decoding failed due to the following error(s):")))
 	}
+	if err := explicitZeros(params); err != nil {
+		return cfg, fmt.Errorf("llmsynthor: %w", err)
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("llmsynthor: %w", err)
 	}
 	return cfg, nil
+}
+
+// positiveKeys are the settings whose zero value means "the default": a
+// 0 written out is refused rather than silently read as the default.
+var positiveKeys = map[string]int{"iterations": 1, "proposals": 1, "bins": 2, "fine": 1, "max_skips": 1, "top_joint": 1, "top_marginal": 1}
+
+// explicitZeros refuses a positive key set to 0.
+func explicitZeros(params map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		least, ok := positiveKeys[k]
+		if !ok {
+			continue
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(params[k])); err == nil && n == 0 {
+			def := ""
+			for _, p := range configParams() {
+				if p.Key == k && p.Default != "" {
+					def = " " + p.Default
+				}
+			}
+			return fmt.Errorf("%s: must be at least %d, got 0 (leave it unset for the default%s)", k, least, def)
+		}
+	}
+	return nil
 }
 
 func paramKeys() []string {

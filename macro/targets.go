@@ -33,6 +33,9 @@ type Targets struct {
 	FineMarginals map[string]*Contingency
 	// Fine is the number of sub-bins per main bin in FineMarginals.
 	Fine int
+	// SharesOnly is true for a targets file that states neither a size nor
+	// any count: Size is then only the shares' sum, not a number of records.
+	SharesOnly bool
 }
 
 // TargetsFromTable computes targets from a table: every variable's marginal,
@@ -279,6 +282,7 @@ func ParseTargets(b []byte) (*Targets, error) {
 		s.reindex()
 	}
 	tg := &Targets{Space: s, Size: f.Size, Fine: f.Fine, FineMarginals: map[string]*Contingency{}}
+	counted := f.Size > 0
 	if tg.Fine <= 0 {
 		tg.Fine = DefaultFine
 	}
@@ -297,6 +301,8 @@ func ParseTargets(b []byte) (*Targets, error) {
 		}
 		if vals == nil {
 			vals = ft.Shares
+		} else {
+			counted = true
 		}
 		c := NewContingency(vars...)
 		inner := 1
@@ -374,6 +380,7 @@ func ParseTargets(b []byte) (*Targets, error) {
 	if tg.Size == 0 {
 		tg.Size = tg.Marginals[0].Total
 	}
+	tg.SharesOnly = !counted
 	for _, m := range tg.Marginals {
 		v := m.Vars[0]
 		if !v.Numeric() {

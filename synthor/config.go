@@ -150,6 +150,13 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// MaxIterations and MaxProposals bound iterations and the proposals (and
+// guidance cells) of one iteration.
+const (
+	MaxIterations = 1_000_000
+	MaxProposals  = 100_000
+)
+
 // Validate checks the settings; the error names the bad key.
 func (c Config) Validate() error {
 	switch {
@@ -163,8 +170,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("point_share: must be at most 1 (negative: off), got %g", c.PointShare)
 	case c.Iterations < 0:
 		return fmt.Errorf("iterations: must be at least 1, got %d", c.Iterations)
-	case c.Proposals < 0:
-		return fmt.Errorf("proposals: must be positive, got %d", c.Proposals)
+	case c.Iterations > MaxIterations:
+		return fmt.Errorf("iterations: must be at most %d, got %d", MaxIterations, c.Iterations)
+	case c.Proposals < 0 || c.Proposals > MaxProposals:
+		return fmt.Errorf("proposals: must be in 1..%d, got %d", MaxProposals, c.Proposals)
 	case c.NJoints < 0:
 		return fmt.Errorf("n_joints: must be positive, got %d", c.NJoints)
 	case c.Bins < 0 || c.Bins == 1 || c.Bins > 1000:
@@ -173,8 +182,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("fine: must be in 1..1000, got %d", c.Fine)
 	case c.Batch < 0:
 		return fmt.Errorf("batch: must be positive, got %d", c.Batch)
-	case c.TopJoint < 0 || c.TopMarginal < 0:
-		return fmt.Errorf("top_joint/top_marginal: must be positive")
+	case c.TopJoint < 0 || c.TopJoint > MaxProposals:
+		return fmt.Errorf("top_joint: must be in 1..%d, got %d", MaxProposals, c.TopJoint)
+	case c.TopMarginal < 0 || c.TopMarginal > MaxProposals:
+		return fmt.Errorf("top_marginal: must be in 1..%d, got %d", MaxProposals, c.TopMarginal)
 	case c.Tolerance < 0:
 		return fmt.Errorf("tolerance: must be >= 0, got %g", c.Tolerance)
 	case c.MaxSkips < 0:

@@ -134,7 +134,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 			n = len(g)
 		case train != nil:
 			n = train.NumRows()
-		default:
+		case !targets.SharesOnly:
 			n = int(targets.Size)
 		}
 	}
