@@ -35,6 +35,9 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if opts.Name == "" {
 		opts.Name = path
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &Error{Op: "read", File: opts.Name, Err: errors.New("is a directory")}
+	}
 	kind, gz, err := fileFormat(path)
 	if err != nil {
 		return nil, &Error{Op: "read", File: opts.Name, Err: err}
@@ -44,23 +47,53 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+	}
+	if st.IsDir() {
 		return nil, &Error{Op: "read", File: opts.Name, Err: errors.New("is a directory")}
 	}
-	var r io.Reader = f
-	if gz {
-		zr, err := gzip.NewReader(f)
+	var zr *gzip.Reader
+	open := func() (io.Reader, error) {
+		if !gz {
+			return f, nil
+		}
+		var err error
+		if zr == nil {
+			zr, err = gzip.NewReader(f)
+		} else {
+			err = zr.Reset(f)
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil, &Error{Op: "read", File: opts.Name, Err: ErrEmpty}
 			}
 			return nil, &Error{Op: "read", File: opts.Name, Err: gzipErr(err)}
 		}
-		defer zr.Close()
-		r = zr
+		return zr, nil
+	}
+	r, err := open()
+	if err != nil {
+		return nil, err
 	}
 	switch kind {
 	case "csv":
+		size := st.Size()
+		if gz {
+			size = 0 // unknown
+		}
+		t, err := readCSVParallel(r, size, opts, defaultParConfig())
+		if !errors.Is(err, errSerial) {
+			return t, err
+		}
+		// Read again, from the start, with the reference reader.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+		}
+		if r, err = open(); err != nil {
+			return nil, err
+		}
 		return ReadCSV(r, opts)
 	case "jsonl":
 		return ReadJSONL(r, opts)
@@ -71,10 +104,6 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 			return nil, &Error{Op: "read", File: opts.Name, Err: gzipErr(err)}
 		}
 		return ReadParquet(bytes.NewReader(data), int64(len(data)), opts)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
 	}
 	return ReadParquet(f, st.Size(), opts)
 }

@@ -91,6 +91,8 @@ type assembler struct {
 	opts     ReadOptions
 	nulls    []string
 	hasEmpty bool
+	nullLens uint64 // bit k set when a null value has k bytes (k < 64)
+	longNull bool   // a null value has 64 bytes or more
 	names    []string
 	seen     map[string]int // column index by name
 	b        []*builder
@@ -111,6 +113,11 @@ func newAssembler(opts ReadOptions, format string) *assembler {
 		if s == "" {
 			a.hasEmpty = true
 		}
+		if len(s) < 64 {
+			a.nullLens |= 1 << len(s)
+		} else {
+			a.longNull = true
+		}
 	}
 	return a
 }
@@ -123,6 +130,12 @@ func (a *assembler) errorf(line int, col string, format string, args ...any) err
 func (a *assembler) isNull(s string) bool {
 	if s == "" {
 		return a.hasEmpty
+	}
+	if len(s) < 64 && a.nullLens&(1<<len(s)) == 0 {
+		return false
+	}
+	if len(s) >= 64 && !a.longNull {
+		return false
 	}
 	for _, n := range a.nulls {
 		if n == s {
