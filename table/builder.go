@@ -533,6 +533,26 @@ func (b *builder) toCategorical() {
 	b.layout = ""
 }
 
+// nonFinite returns the first row of a float column holding an infinite
+// value and the cell's text.
+func (b *builder) nonFinite() (row int, text string, ok bool) {
+	if b.state != Float {
+		return 0, "", false
+	}
+	cur := cursor{b: b}
+	for i, v := range b.floats {
+		null, kept := cur.next(i)
+		if null || !math.IsInf(v, 0) {
+			continue
+		}
+		if kept != nil {
+			return i, string(kept), true
+		}
+		return i, strconv.FormatFloat(v, 'g', -1, 64), true
+	}
+	return 0, "", false
+}
+
 // maxCategories returns the largest number of distinct values an inferred
 // column of nonMissing values may have and still be categorical.
 func maxCategories(nonMissing int) int { return max(20, nonMissing/20) }

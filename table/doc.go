@@ -10,7 +10,13 @@
 //
 //  1. A reader (ReadCSV, ReadJSONL, ReadParquet, or ReadFile choosing one by
 //     extension) streams the input row by row. Each cell goes straight into
-//     a typed column builder; no row of strings is kept. Cells equal to one
+//     a typed column builder; no row of strings is kept. ReadFile reads CSV
+//     of 1 MiB or more (plain or gzip-compressed, as a stream) in parallel:
+//     chunks cut at line ends are parsed on every core into builders of
+//     their own, which are then appended in input order (csvpar.go). The
+//     result is that of ReadCSV, the serial reader, which stays the
+//     reference: any input the parallel reader does not read exactly as
+//     ReadCSV does (every error among them) is read again by ReadCSV. Cells equal to one
 //     of the null values (DefaultNullValues: "", "NA", "NaN", "null") are
 //     missing.
 //  2. Columns named by a Schema (from ReadOptions, often loaded with
@@ -36,8 +42,10 @@
 //     optional sign; leading zeros allowed).
 //   - Float when every cell parses with strconv.ParseFloat (so "1e6",
 //     ".5", "inf" count; a spelled-out NaN does not, it marks a missing
-//     value; out-of-range values become ±Inf) and at least one is not an
-//     integer.
+//     value) and at least one is not an integer. A non-finite number in a
+//     float column ("inf", "-Infinity", or "1e400", beyond float64) is an
+//     error naming the line and column, unless ReadOptions.NonFinite
+//     reads it as missing (NonFiniteMissing) or as ±Inf (NonFiniteKeep).
 //   - Datetime when every cell is an RFC 3339 timestamp or a 2006-01-02
 //     date within the int64 nanosecond range (years 1678 to 2261). The
 //     values are stored as Unix nanoseconds (UTC); Field.Layout is

@@ -3,6 +3,7 @@ package table
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -27,7 +28,29 @@ type ReadOptions struct {
 	// Name identifies the input in errors; ReadFile sets it to the path.
 	// Empty means "input".
 	Name string
+	// NonFinite says what a non-finite number in a float column is:
+	// "inf", "-Infinity", or a literal too large for a float64 such as
+	// "1e400". The zero value, NonFiniteError, makes it an error naming
+	// the file, line (row, in Parquet) and column; NonFiniteMissing reads
+	// it as missing; NonFiniteKeep reads it as ±Inf (for tables that hold
+	// infinities on purpose). A spelled-out NaN is a null value by default
+	// (see DefaultNullValues). A column that is not a float column (text
+	// with an "inf" among its categories, say) is not affected.
+	NonFinite NonFinite
 }
+
+// NonFinite is what a reader does with a non-finite number in a float
+// column (ReadOptions.NonFinite).
+type NonFinite uint8
+
+const (
+	// NonFiniteError makes a non-finite number an error.
+	NonFiniteError NonFinite = iota
+	// NonFiniteMissing reads a non-finite number as a missing value.
+	NonFiniteMissing
+	// NonFiniteKeep reads a non-finite number as +Inf or -Inf.
+	NonFiniteKeep
+)
 
 // Validate checks the schema's fields, naming the bad one. The schema's
 // group key need not be one of its fields (a schema may list only some
@@ -239,13 +262,45 @@ func (a *assembler) cell(j int, s string, str bool, line int) error {
 	return nil
 }
 
+// rowErrorf is errorf for row (0-based) of the table: the input's line
+// when the reader knows it, else the row's number.
+func (a *assembler) rowErrorf(row int, col string, format string, args ...any) error {
+	if line := a.lineOf(row); line > 0 {
+		return a.errorf(line, col, format, args...)
+	}
+	return a.errorf(0, col, "row %d: %s", row+1, fmt.Sprintf(format, args...))
+}
+
+// missingNonFinite marks the infinite values of float column c missing.
+func missingNonFinite(c *Column) {
+	for i, v := range c.Floats {
+		if math.IsInf(v, 0) {
+			if c.Nulls == nil {
+				c.Nulls = make([]bool, len(c.Floats))
+			}
+			c.Floats[i] = math.NaN()
+			c.Nulls[i] = true
+		}
+	}
+}
+
 // table finishes the columns and checks the group key: rows of one group
 // must be contiguous and group-level columns constant within a group.
 func (a *assembler) table() (*Table, error) {
 	cols := make([]*Column, len(a.b))
 	for i, b := range a.b {
+		if a.opts.NonFinite == NonFiniteError {
+			if row, text, ok := b.nonFinite(); ok {
+				return nil, a.rowErrorf(row, a.names[i], "%q is not a finite number (ReadOptions.NonFinite can read it as missing)", text)
+			}
+		}
+	}
+	for i, b := range a.b {
 		cols[i] = b.column()
 		a.b[i] = nil
+		if c := cols[i]; c.Kind == Float && a.opts.NonFinite == NonFiniteMissing {
+			missingNonFinite(c)
+		}
 	}
 	t, err := New(cols...)
 	if err != nil {

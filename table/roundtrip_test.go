@@ -64,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 				if err := f.write(&buf, want); err != nil {
 					t.Fatal(err)
 				}
-				got, err := f.read(bytes.NewReader(buf.Bytes()), ReadOptions{Schema: want.Schema()})
+				got, err := f.read(bytes.NewReader(buf.Bytes()), ReadOptions{Schema: want.Schema(), NonFinite: NonFiniteKeep})
 				if err != nil {
 					t.Fatalf("%v\n%s", err, buf.Bytes())
 				}
@@ -166,7 +166,7 @@ func TestWriteFile(t *testing.T) {
 			if err := WriteFile(path, want); err != nil {
 				t.Fatal(err)
 			}
-			got, err := ReadFile(path, ReadOptions{Schema: want.Schema()})
+			got, err := ReadFile(path, ReadOptions{Schema: want.Schema(), NonFinite: NonFiniteKeep})
 			if err != nil {
 				t.Fatal(err)
 			}
