@@ -109,10 +109,10 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 }
 
 // WriteFile writes t to path in the format its extension names (.csv,
-// .jsonl or .ndjson; a trailing .gz compresses). It writes a temporary
-// file in the same directory and renames it over path, so path is either
-// left as it was or holds the whole table; the file gets mode 0644.
-// Writing Parquet is not supported.
+// .jsonl or .ndjson, .parquet; a trailing .gz compresses). It writes a
+// temporary file in the same directory and renames it over path, so path
+// is either left as it was or holds the whole table; the file gets mode
+// 0644.
 func WriteFile(path string, t *Table) error {
 	kind, gz, err := fileFormat(path)
 	if err != nil {
@@ -125,7 +125,7 @@ func WriteFile(path string, t *Table) error {
 	case "jsonl":
 		write = WriteJSONL
 	default:
-		return &Error{Op: "write", File: path, Err: errors.New("writing parquet is not supported (use .csv or .jsonl)")}
+		write = WriteParquet
 	}
 	return WriteAtomic(path, func(w io.Writer) error {
 		if !gz {

@@ -114,13 +114,16 @@ type assembler struct {
 	opts     ReadOptions
 	nulls    []string
 	hasEmpty bool
-	nullLens uint64 // bit k set when a null value has k bytes (k < 64)
-	longNull bool   // a null value has 64 bytes or more
-	names    []string
-	seen     map[string]int // column index by name
-	b        []*builder
-	rows     int               // rows read so far (kept by readers that add columns late)
-	lineOf   func(row int) int // input line of a row, for errors
+	// explicitNulls: the input marks missing values itself (a Parquet
+	// file written by WriteParquet), so no cell text is a null value.
+	explicitNulls bool
+	nullLens      uint64 // bit k set when a null value has k bytes (k < 64)
+	longNull      bool   // a null value has 64 bytes or more
+	names         []string
+	seen          map[string]int // column index by name
+	b             []*builder
+	rows          int               // rows read so far (kept by readers that add columns late)
+	lineOf        func(row int) int // input line of a row, for errors
 }
 
 func newAssembler(opts ReadOptions, format string) *assembler {
@@ -252,7 +255,7 @@ func (a *assembler) groupKey() string {
 // cell adds cell s (str: a JSON string) to column j; line is for errors.
 func (a *assembler) cell(j int, s string, str bool, line int) error {
 	b := a.b[j]
-	if a.isNull(s) {
+	if !a.explicitNulls && a.isNull(s) {
 		b.addNull()
 		return nil
 	}

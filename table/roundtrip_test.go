@@ -212,8 +212,11 @@ func TestWriteFileNoPartial(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no such file or directory") {
 		t.Errorf("error %v for a missing directory", err)
 	}
-	if err := WriteFile(filepath.Join(dir, "x.parquet"), allKinds()); err == nil {
-		t.Error("no error writing parquet")
+	if err := WriteFile(filepath.Join(dir, "x.parquet"), bad); err == nil {
+		t.Error("no error writing parquet with a column of invalid kind")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d entries in the directory after a failed parquet write, want 1", len(entries))
 	}
 }
 
