@@ -143,6 +143,9 @@ func TestReadFileParallel(t *testing.T) {
 		fmt.Fprintf(&sb, "%d,\"n,%d\",%d.5,2020-01-%02d\n", i, i%50, i%7, 1+i%28)
 	}
 	good := sb.String()
+	if _, err := readCSVParallel(strings.NewReader(good), int64(len(good)), ReadOptions{}, defaultParConfig()); err != nil {
+		t.Fatalf("the parallel reader left a well-formed file to the serial one: %v", err)
+	}
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name, data, want string
