@@ -83,7 +83,11 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		if gz {
 			size = 0 // unknown
 		}
-		t, err := readCSVParallel(r, size, opts, defaultParConfig())
+		cfg := defaultParConfig()
+		if size > 0 && size < int64(cfg.min) {
+			return ReadCSV(r, opts) // too small to split
+		}
+		t, err := readCSVParallel(r, size, opts, cfg)
 		if !errors.Is(err, errSerial) {
 			return t, err
 		}
