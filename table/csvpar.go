@@ -102,6 +102,7 @@ func readCSVParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (
 		if lines := bytes.Count(rest, []byte("\n")); lines > 0 {
 			hint = int(float64(size) / float64(len(rest)) * float64(lines) * 1.05)
 		}
+		hint = min(hint, int(size/2)+1) // a row takes 2 bytes at least
 	}
 
 	done := make(chan struct{})

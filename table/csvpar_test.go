@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // readBoth reads data with the serial reader and with the parallel reader
@@ -53,6 +55,8 @@ func sameResult(a, b *Table, aerr, berr error) string {
 }
 
 func TestReadCSVParallelMatchesSerial(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	tests := []struct {
 		name string
 		data string
@@ -137,6 +141,8 @@ func TestReadCSVParallelSchema(t *testing.T) {
 // serial reader; a broken last line falls back to the serial reader's
 // error.
 func TestReadFileParallel(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	var sb strings.Builder
 	sb.WriteString("id,name,score,when\n")
 	for i := range 60_000 {
