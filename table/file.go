@@ -100,6 +100,24 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		}
 		return ReadCSV(r, opts)
 	case "jsonl":
+		size := st.Size()
+		if gz {
+			size = 0
+		}
+		cfg := defaultParConfig()
+		if size > 0 && size < int64(cfg.min) {
+			return ReadJSONL(r, opts)
+		}
+		t, err := readJSONLParallel(r, size, opts, cfg)
+		if !errors.Is(err, errSerial) {
+			return t, err
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+		}
+		if r, err = open(); err != nil {
+			return nil, err
+		}
 		return ReadJSONL(r, opts)
 	}
 	if gz {
