@@ -238,6 +238,21 @@ func parseChunk(a *assembler, c *csvChunk, p *csvParser, old []*builder) {
 				b.addNull()
 				continue
 			}
+			// The common cases of add, without its dispatch.
+			if !b.fixed {
+				switch b.state {
+				case Integer:
+					if v, canon, ok := parseInt(s); ok && canon {
+						b.ints = append(b.ints, v)
+						b.n++
+						continue
+					}
+				case Categorical:
+					b.codes = append(b.codes, b.intern(s))
+					b.n++
+					continue
+				}
+			}
 			if err := b.add(s, false); err != nil {
 				c.bail = true
 				return

@@ -164,7 +164,7 @@ func (a *assembler) isNull(s string) bool {
 		return false
 	}
 	for _, n := range a.nulls {
-		if n == s {
+		if len(n) == len(s) && n[0] == s[0] && n == s {
 			return true
 		}
 	}
