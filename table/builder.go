@@ -384,6 +384,10 @@ func (b *builder) recycle(name string, f *Field) *builder {
 	nb.nullRows = b.nullRows[:0]
 	nb.exc = texts{rows: b.exc.rows[:0], ends: b.exc.ends[:0], data: b.exc.data[:0]}
 	nb.scratch = b.scratch
+	if b.recent != nil {
+		clear(b.recent[:])
+		nb.recent = b.recent
+	}
 	return nb
 }
 

@@ -38,10 +38,10 @@ type parConfig struct {
 	workers int
 }
 
-// defaultParConfig reads 1 MiB chunks on every core; inputs under 1 MiB
+// defaultParConfig reads 512 KiB chunks on every core; inputs under 1 MiB
 // are read by the serial reader.
 func defaultParConfig() parConfig {
-	return parConfig{block: 1 << 20, min: 1 << 20, workers: runtime.GOMAXPROCS(0)}
+	return parConfig{block: 512 << 10, min: 1 << 20, workers: runtime.GOMAXPROCS(0)}
 }
 
 // readCSVParallel reads CSV from r as ReadCSV does, or returns errSerial
