@@ -218,6 +218,36 @@ func parseChunk(a *assembler, c *csvChunk, p *csvParser, old []*builder) {
 		if pos >= len(data) {
 			return
 		}
+		// The common case: a line without quotes is one record whose
+		// fields lie between its commas.
+		end := len(data)
+		if i := bytes.IndexByte(data[pos:], '\n'); i >= 0 {
+			end = pos + i
+		}
+		if line := data[pos:end]; (end < len(data) || c.eof) && bytes.IndexByte(line, '"') < 0 {
+			if n := len(line); n > 0 && line[n-1] == '\r' {
+				line = line[:n-1] // CR LF, or a CR ending the input
+			}
+			j, from := 0, 0
+			for k := 0; k <= len(line); k++ {
+				if k < len(line) && line[k] != ',' {
+					continue
+				}
+				if j == ncols || !c.cell(a, j, line[from:k]) {
+					c.bail = true
+					return
+				}
+				j++
+				from = k + 1
+			}
+			if j != ncols {
+				c.bail = true
+				return
+			}
+			c.rows++
+			pos = end + 1
+			continue
+		}
 		next, st := p.record(data, pos, c.eof)
 		switch st {
 		case recIncomplete:
@@ -232,28 +262,7 @@ func parseChunk(a *assembler, c *csvChunk, p *csvParser, old []*builder) {
 			return
 		}
 		for j, f := range p.fields {
-			s := bytesString(f)
-			b := c.b[j]
-			if a.isNull(s) {
-				b.addNull()
-				continue
-			}
-			// The common cases of add, without its dispatch.
-			if !b.fixed {
-				switch b.state {
-				case Integer:
-					if v, canon, ok := parseInt(s); ok && canon {
-						b.ints = append(b.ints, v)
-						b.n++
-						continue
-					}
-				case Categorical:
-					b.codes = append(b.codes, b.intern(s))
-					b.n++
-					continue
-				}
-			}
-			if err := b.add(s, false); err != nil {
+			if !c.cell(a, j, f) {
 				c.bail = true
 				return
 			}
@@ -261,4 +270,31 @@ func parseChunk(a *assembler, c *csvChunk, p *csvParser, old []*builder) {
 		c.rows++
 		pos = next
 	}
+}
+
+// cell adds field f to column j; false means the serial reader must
+// report it.
+func (c *csvChunk) cell(a *assembler, j int, f []byte) bool {
+	s := bytesString(f)
+	b := c.b[j]
+	if a.isNull(s) {
+		b.addNull()
+		return true
+	}
+	// The common cases of add, without its dispatch.
+	if !b.fixed {
+		switch b.state {
+		case Integer:
+			if v, canon, ok := parseInt(s); ok && canon {
+				b.ints = append(b.ints, v)
+				b.n++
+				return true
+			}
+		case Categorical:
+			b.codes = append(b.codes, b.intern(s))
+			b.n++
+			return true
+		}
+	}
+	return b.add(s, false) == nil
 }
