@@ -11,12 +11,16 @@
 //  1. A reader (ReadCSV, ReadJSONL, ReadParquet, or ReadFile choosing one by
 //     extension) streams the input row by row. Each cell goes straight into
 //     a typed column builder; no row of strings is kept. ReadFile reads CSV
-//     of 1 MiB or more (plain or gzip-compressed, as a stream) in parallel:
-//     chunks cut at line ends are parsed on every core into builders of
-//     their own, which are then appended in input order (csvpar.go). The
-//     result is that of ReadCSV, the serial reader, which stays the
-//     reference: any input the parallel reader does not read exactly as
-//     ReadCSV does (every error among them) is read again by ReadCSV. Cells equal to one
+//     and JSON lines of 1 MiB or more (plain or gzip-compressed, as a
+//     stream) in parallel: chunks cut at line ends are parsed on every core
+//     into builders of their own, which are then appended in input order
+//     (csvpar.go, jsonlpar.go; merge.go converts kinds and merges
+//     dictionaries as the serial reader would). The result is that of
+//     ReadCSV or ReadJSONL, the serial readers, which stay the reference:
+//     any input the parallel reader does not read exactly as they do
+//     (every error among them) is read again by the serial reader.
+//     WriteParquet and ReadParquet round-trip a table through the schema
+//     stored in the file (parquetwrite.go). Cells equal to one
 //     of the null values (DefaultNullValues: "", "NA", "NaN", "null") are
 //     missing.
 //  2. Columns named by a Schema (from ReadOptions, often loaded with
