@@ -294,7 +294,7 @@ func (a *assembler) table() (*Table, error) {
 	for i, b := range a.b {
 		if a.opts.NonFinite == NonFiniteError {
 			if row, text, ok := b.nonFinite(); ok {
-				return nil, a.rowErrorf(row, a.names[i], "%q is not a finite number (ReadOptions.NonFinite can read it as missing)", text)
+				return nil, a.rowErrorf(row, a.names[i], "%q is not a finite number", text)
 			}
 		}
 	}
