@@ -42,6 +42,7 @@ type builder struct {
 	dict   []string
 	index  map[string]int32
 	strs   []string
+	recent *[256]recentCat // direct-mapped cache in front of index
 
 	nullRows []int   // rows that are missing, ascending
 	exc      texts   // original text of non-canonical numeric or datetime cells
@@ -132,14 +133,15 @@ func (b *builder) add(s string, str bool) error {
 func (b *builder) addFixed(s string) error {
 	switch b.field.Kind {
 	case Categorical:
-		if c, ok := b.index[s]; ok {
-			b.codes = append(b.codes, c)
+		if !b.catOnly {
+			b.codes = append(b.codes, b.intern(s))
 			return nil
 		}
-		if b.catOnly {
+		c, ok := b.index[s]
+		if !ok {
 			return &errCell{fmt.Sprintf("%q is not one of the schema's categories", s)}
 		}
-		b.codes = append(b.codes, b.intern(s))
+		b.codes = append(b.codes, c)
 	case Integer:
 		v, _, ok := parseInt(s)
 		if !ok {
@@ -208,9 +210,39 @@ func fmtBound(p *float64) string {
 	return strconv.FormatFloat(*p, 'g', -1, 64)
 }
 
+// recentCat is one entry of a builder's cache of categories: a category
+// and its code.
+type recentCat struct {
+	s    string
+	code int32
+}
+
+// recentSlot returns the cache slot of s, from its length and its first
+// and last bytes.
+func recentSlot(s string) int {
+	n := len(s)
+	return (n*37 + int(s[0])*7 + int(s[n-1])*131 + int(s[n/2])*17) & 255
+}
+
 // intern returns the code of category s, adding it to the dictionary if it
 // is new. s may point into a reused buffer: it is copied when added.
 func (b *builder) intern(s string) int32 {
+	if len(s) == 0 {
+		return b.internSlow(s)
+	}
+	if b.recent == nil {
+		b.recent = new([256]recentCat)
+	}
+	e := &b.recent[recentSlot(s)]
+	if e.s == s {
+		return e.code
+	}
+	c := b.internSlow(s)
+	*e = recentCat{s: b.dict[c], code: c}
+	return c
+}
+
+func (b *builder) internSlow(s string) int32 {
 	if c, ok := b.index[s]; ok {
 		return c
 	}
@@ -276,7 +308,7 @@ func (b *builder) start(s string, str bool) {
 	if !str {
 		if v, canon, ok := parseInt(s); ok {
 			b.state = Integer
-			b.ints = append(make([]int64, pad, pad+1024), v)
+			b.ints = append(reuse(b.ints, pad), v)
 			if !canon {
 				b.keep(s)
 			}
@@ -284,7 +316,7 @@ func (b *builder) start(s string, str bool) {
 		}
 		if v, ok := parseFloat(s); ok {
 			b.state = Float
-			b.floats = make([]float64, pad, pad+1024)
+			b.floats = reuse(b.floats, pad)
 			for i := range b.floats {
 				b.floats[i] = math.NaN()
 			}
@@ -295,19 +327,68 @@ func (b *builder) start(s string, str bool) {
 	if v, layout, ok := parseTimeAuto(s); ok {
 		b.state = Datetime
 		b.layout = layout
-		b.ints = append(make([]int64, pad, pad+1024), v)
+		b.ints = append(reuse(b.ints, pad), v)
 		if !b.canonicalTime(s, v) {
 			b.keep(s)
 		}
 		return
 	}
 	b.state = Categorical
-	b.index = make(map[string]int32)
-	b.codes = make([]int32, pad, pad+1024)
+	if b.index == nil {
+		b.index = make(map[string]int32)
+	}
+	b.codes = reuse(b.codes, pad)
 	for i := range b.codes {
 		b.codes[i] = Missing
 	}
 	b.codes = append(b.codes, b.intern(s))
+}
+
+// reuse returns s's storage (left from a recycled builder) holding n
+// zero values when it has room for them and 1024 more, else new storage.
+// The caller fills in the values of missing rows.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n+1024 {
+		return make([]T, n, n+1024)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// recycle returns a builder for column name (field f, as newBuilder) that
+// reuses b's storage; b must not be used afterwards.
+func (b *builder) recycle(name string, f *Field) *builder {
+	nb := newBuilder(name, f, 0)
+	if len(b.strs) > 0 {
+		clear(b.strs)
+	}
+	if nb.fixed {
+		switch nb.field.Kind {
+		case Categorical:
+			nb.codes = b.codes[:0]
+		case Integer, Datetime:
+			nb.ints = b.ints[:0]
+		case Float:
+			nb.floats = b.floats[:0]
+		case Text:
+			nb.strs = b.strs[:0]
+		}
+	} else {
+		nb.ints, nb.floats, nb.codes = b.ints[:0], b.floats[:0], b.codes[:0]
+		if b.index != nil {
+			clear(b.index)
+			nb.index = b.index
+		}
+	}
+	nb.nullRows = b.nullRows[:0]
+	nb.exc = texts{rows: b.exc.rows[:0], ends: b.exc.ends[:0], data: b.exc.data[:0]}
+	nb.scratch = b.scratch
+	if b.recent != nil {
+		clear(b.recent[:])
+		nb.recent = b.recent
+	}
+	return nb
 }
 
 // texts holds the original text of some rows of a column, in ascending
@@ -421,6 +502,7 @@ func (b *builder) widenDates() {
 // re-creating the original text of every stored cell.
 func (b *builder) toCategorical() {
 	b.index = make(map[string]int32)
+	b.recent = nil
 	codes := make([]int32, b.n, max(b.n+1024, cap(b.ints), cap(b.floats)))
 	cur := cursor{b: b}
 	for i := range codes {
@@ -453,6 +535,26 @@ func (b *builder) toCategorical() {
 	b.ints, b.floats, b.exc = nil, nil, texts{}
 	b.state = Categorical
 	b.layout = ""
+}
+
+// nonFinite returns the first row of a float column holding an infinite
+// value and the cell's text.
+func (b *builder) nonFinite() (row int, text string, ok bool) {
+	if b.state != Float {
+		return 0, "", false
+	}
+	cur := cursor{b: b}
+	for i, v := range b.floats {
+		null, kept := cur.next(i)
+		if null || !math.IsInf(v, 0) {
+			continue
+		}
+		if kept != nil {
+			return i, string(kept), true
+		}
+		return i, strconv.FormatFloat(v, 'g', -1, 64), true
+	}
+	return 0, "", false
 }
 
 // maxCategories returns the largest number of distinct values an inferred

@@ -10,7 +10,17 @@
 //
 //  1. A reader (ReadCSV, ReadJSONL, ReadParquet, or ReadFile choosing one by
 //     extension) streams the input row by row. Each cell goes straight into
-//     a typed column builder; no row of strings is kept. Cells equal to one
+//     a typed column builder; no row of strings is kept. ReadFile reads CSV
+//     and JSON lines of 1 MiB or more (plain or gzip-compressed, as a
+//     stream) in parallel: chunks cut at line ends are parsed on every core
+//     into builders of their own, which are then appended in input order
+//     (csvpar.go, jsonlpar.go; merge.go converts kinds and merges
+//     dictionaries as the serial reader would). The result is that of
+//     ReadCSV or ReadJSONL, the serial readers, which stay the reference:
+//     any input the parallel reader does not read exactly as they do
+//     (every error among them) is read again by the serial reader.
+//     WriteParquet and ReadParquet round-trip a table through the schema
+//     stored in the file (parquetwrite.go). Cells equal to one
 //     of the null values (DefaultNullValues: "", "NA", "NaN", "null") are
 //     missing.
 //  2. Columns named by a Schema (from ReadOptions, often loaded with
@@ -36,8 +46,10 @@
 //     optional sign; leading zeros allowed).
 //   - Float when every cell parses with strconv.ParseFloat (so "1e6",
 //     ".5", "inf" count; a spelled-out NaN does not, it marks a missing
-//     value; out-of-range values become ±Inf) and at least one is not an
-//     integer.
+//     value) and at least one is not an integer. A non-finite number in a
+//     float column ("inf", "-Infinity", or "1e400", beyond float64) is an
+//     error naming the line and column, unless ReadOptions.NonFinite
+//     reads it as missing (NonFiniteMissing) or as ±Inf (NonFiniteKeep).
 //   - Datetime when every cell is an RFC 3339 timestamp or a 2006-01-02
 //     date within the int64 nanosecond range (years 1678 to 2261). The
 //     values are stored as Unix nanoseconds (UTC); Field.Layout is

@@ -36,6 +36,9 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if opts.Name == "" {
 		opts.Name = path
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &Error{Op: "read", File: opts.Name, Err: errors.New("is a directory")}
+	}
 	kind, gz, err := fileFormat(path)
 	if err != nil {
 		return nil, &Error{Op: "read", File: opts.Name, Err: err}
@@ -45,25 +48,77 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+	}
+	if st.IsDir() {
 		return nil, &Error{Op: "read", File: opts.Name, Err: errors.New("is a directory")}
 	}
-	var r io.Reader = f
-	if gz {
-		zr, err := gzip.NewReader(f)
+	var zr *gzip.Reader
+	open := func() (io.Reader, error) {
+		if !gz {
+			return f, nil
+		}
+		var err error
+		if zr == nil {
+			zr, err = gzip.NewReader(f)
+		} else {
+			err = zr.Reset(f)
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil, &Error{Op: "read", File: opts.Name, Err: ErrEmpty}
 			}
 			return nil, &Error{Op: "read", File: opts.Name, Err: gzipErr(err)}
 		}
-		defer zr.Close()
-		r = zr
+		return zr, nil
+	}
+	r, err := open()
+	if err != nil {
+		return nil, err
 	}
 	switch kind {
 	case "csv":
+		size := st.Size()
+		if gz {
+			size = 0 // unknown
+		}
+		cfg := defaultParConfig()
+		if size > 0 && size < int64(cfg.min) {
+			return ReadCSV(r, opts) // too small to split
+		}
+		t, err := readCSVParallel(r, size, opts, cfg)
+		if !errors.Is(err, errSerial) {
+			return t, err
+		}
+		// Read again, from the start, with the reference reader.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+		}
+		if r, err = open(); err != nil {
+			return nil, err
+		}
 		return ReadCSV(r, opts)
 	case "jsonl":
+		size := st.Size()
+		if gz {
+			size = 0
+		}
+		cfg := defaultParConfig()
+		if size > 0 && size < int64(cfg.min) {
+			return ReadJSONL(r, opts)
+		}
+		t, err := readJSONLParallel(r, size, opts, cfg)
+		if !errors.Is(err, errSerial) {
+			return t, err
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
+		}
+		if r, err = open(); err != nil {
+			return nil, err
+		}
 		return ReadJSONL(r, opts)
 	}
 	if gz {
@@ -73,18 +128,14 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		}
 		return ReadParquet(bytes.NewReader(data), int64(len(data)), opts)
 	}
-	st, err := f.Stat()
-	if err != nil {
-		return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
-	}
 	return ReadParquet(f, st.Size(), opts)
 }
 
 // WriteFile writes t to path in the format its extension names (.csv,
-// .jsonl or .ndjson; a trailing .gz compresses). It writes a temporary
-// file in the same directory and renames it over path, so path is either
-// left as it was or holds the whole table; the file gets mode 0644.
-// Writing Parquet is not supported.
+// .jsonl or .ndjson, .parquet; a trailing .gz compresses). It writes a
+// temporary file in the same directory and renames it over path, so path
+// is either left as it was or holds the whole table; the file gets mode
+// 0644.
 func WriteFile(path string, t *Table) error { return WriteFileContext(context.Background(), path, t) }
 
 // WriteFileContext is WriteFile stopped by ctx: once ctx is done the write
@@ -101,7 +152,7 @@ func WriteFileContext(ctx context.Context, path string, t *Table) error {
 	case "jsonl":
 		write = WriteJSONL
 	default:
-		return &Error{Op: "write", File: path, Err: errors.New("writing parquet is not supported (use .csv or .jsonl)")}
+		write = WriteParquet
 	}
 	return WriteAtomicContext(ctx, path, func(w io.Writer) error {
 		if !gz {

@@ -29,7 +29,7 @@ func checkRoundTrip(t *testing.T, tb *Table, write func(io.Writer, *Table) error
 	if err := write(&buf, tb); err != nil {
 		t.Fatalf("write: %v", err)
 	}
-	got, err := read(bytes.NewReader(buf.Bytes()), ReadOptions{Schema: tb.Schema(), Name: "written"})
+	got, err := read(bytes.NewReader(buf.Bytes()), ReadOptions{Schema: tb.Schema(), Name: "written", NonFinite: NonFiniteKeep})
 	if err != nil {
 		t.Fatalf("reading back %q: %v", buf.Bytes(), err)
 	}

@@ -34,9 +34,10 @@ const (
 )
 
 type parquetColumn struct {
-	kind  parquetKind
-	unit  time.Duration // pqTimestamp
-	scale int32         // pqDecimal
+	kind   parquetKind
+	unit   time.Duration // pqTimestamp
+	scale  int32         // pqDecimal
+	layout string        // datetime text layout; "" means RFC 3339 (dates: 2006-01-02)
 }
 
 // ReadParquet reads a flat Parquet file of size bytes into a Table. Leaf
@@ -88,8 +89,25 @@ func ReadParquet(r io.ReaderAt, size int64, opts ReadOptions) (t *Table, err err
 	if len(f.Schema().Columns()) != len(fields) {
 		return nil, &Error{Op: "read", File: a.name, Err: errors.New("nested columns are not supported")}
 	}
+	if opts.Schema == nil {
+		if js, ok := f.Lookup(parquetSchemaKey); ok {
+			// Written by WriteParquet: its schema gives the kinds back, and
+			// its nulls are the only missing values.
+			s, err := loadSchema([]byte(js), a.name+" (stored schema)")
+			if err != nil {
+				return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("stored schema: %w", err)}
+			}
+			a.opts.Schema = s
+			a.explicitNulls = true
+		}
+	}
 	if err := a.header(names, 0); err != nil {
 		return nil, err
+	}
+	for j, b := range a.b {
+		if b.fixed && b.field.Kind == Datetime && !b.autoTime {
+			cols[j].layout = b.layout // a schema's layout parses the text
+		}
 	}
 	rows := make([]parquet.Row, 512)
 	var scratch []byte
@@ -229,6 +247,9 @@ func (pc parquetColumn) text(v parquet.Value, scratch []byte) (string, bool, []b
 		return string(v.ByteArray()), true, scratch
 	case pqDate:
 		d := time.Unix(v.Int64()*86400, 0).UTC()
+		if pc.layout != "" {
+			return d.Format(pc.layout), true, scratch
+		}
 		return d.Format(dateLayout), true, scratch
 	case pqTimestamp:
 		n := v.Int64()
@@ -241,13 +262,13 @@ func (pc parquetColumn) text(v parquet.Value, scratch []byte) (string, bool, []b
 		default:
 			ts = time.Unix(0, n)
 		}
-		return ts.UTC().Format(time.RFC3339Nano), true, scratch
+		return ts.UTC().Format(pc.timeLayout()), true, scratch
 	case pqInt96:
 		x := v.Int96()
 		nanos := int64(uint64(x[1])<<32 | uint64(x[0]))
 		day := int64(x[2]) - 2440588 // Julian day of 1970-01-01
 		ts := time.Unix(day*86400, nanos).UTC()
-		return ts.Format(time.RFC3339Nano), true, scratch
+		return ts.Format(pc.timeLayout()), true, scratch
 	case pqDecimal:
 		var unscaled big.Int
 		switch v.Kind() {
@@ -265,6 +286,14 @@ func (pc parquetColumn) text(v parquet.Value, scratch []byte) (string, bool, []b
 		scratch = strconv.AppendFloat(scratch, x, 'g', -1, 64)
 	}
 	return string(scratch), false, scratch
+}
+
+// timeLayout returns the layout timestamps are given to the builders in.
+func (pc parquetColumn) timeLayout() string {
+	if pc.layout != "" {
+		return pc.layout
+	}
+	return time.RFC3339Nano
 }
 
 // checkParquetFrame checks the magic bytes at both ends of a Parquet file

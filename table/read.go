@@ -3,6 +3,7 @@ package table
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -27,7 +28,29 @@ type ReadOptions struct {
 	// Name identifies the input in errors; ReadFile sets it to the path.
 	// Empty means "input".
 	Name string
+	// NonFinite says what a non-finite number in a float column is:
+	// "inf", "-Infinity", or a literal too large for a float64 such as
+	// "1e400". The zero value, NonFiniteError, makes it an error naming
+	// the file, line (row, in Parquet) and column; NonFiniteMissing reads
+	// it as missing; NonFiniteKeep reads it as ±Inf (for tables that hold
+	// infinities on purpose). A spelled-out NaN is a null value by default
+	// (see DefaultNullValues). A column that is not a float column (text
+	// with an "inf" among its categories, say) is not affected.
+	NonFinite NonFinite
 }
+
+// NonFinite is what a reader does with a non-finite number in a float
+// column (ReadOptions.NonFinite).
+type NonFinite uint8
+
+const (
+	// NonFiniteError makes a non-finite number an error.
+	NonFiniteError NonFinite = iota
+	// NonFiniteMissing reads a non-finite number as a missing value.
+	NonFiniteMissing
+	// NonFiniteKeep reads a non-finite number as +Inf or -Inf.
+	NonFiniteKeep
+)
 
 // Validate checks the schema's fields, naming the bad one. The schema's
 // group key need not be one of its fields (a schema may list only some
@@ -91,11 +114,16 @@ type assembler struct {
 	opts     ReadOptions
 	nulls    []string
 	hasEmpty bool
-	names    []string
-	seen     map[string]int // column index by name
-	b        []*builder
-	rows     int               // rows read so far (kept by readers that add columns late)
-	lineOf   func(row int) int // input line of a row, for errors
+	// explicitNulls: the input marks missing values itself (a Parquet
+	// file written by WriteParquet), so no cell text is a null value.
+	explicitNulls bool
+	nullLens      uint64 // bit k set when a null value has k bytes (k < 64)
+	longNull      bool   // a null value has 64 bytes or more
+	names         []string
+	seen          map[string]int // column index by name
+	b             []*builder
+	rows          int               // rows read so far (kept by readers that add columns late)
+	lineOf        func(row int) int // input line of a row, for errors
 }
 
 func newAssembler(opts ReadOptions, format string) *assembler {
@@ -111,6 +139,11 @@ func newAssembler(opts ReadOptions, format string) *assembler {
 		if s == "" {
 			a.hasEmpty = true
 		}
+		if len(s) < 64 {
+			a.nullLens |= 1 << len(s)
+		} else {
+			a.longNull = true
+		}
 	}
 	return a
 }
@@ -124,8 +157,14 @@ func (a *assembler) isNull(s string) bool {
 	if s == "" {
 		return a.hasEmpty
 	}
+	if len(s) < 64 && a.nullLens&(1<<len(s)) == 0 {
+		return false
+	}
+	if len(s) >= 64 && !a.longNull {
+		return false
+	}
 	for _, n := range a.nulls {
-		if n == s {
+		if len(n) == len(s) && n[0] == s[0] && n == s {
 			return true
 		}
 	}
@@ -216,7 +255,7 @@ func (a *assembler) groupKey() string {
 // cell adds cell s (str: a JSON string) to column j; line is for errors.
 func (a *assembler) cell(j int, s string, str bool, line int) error {
 	b := a.b[j]
-	if a.isNull(s) {
+	if !a.explicitNulls && a.isNull(s) {
 		b.addNull()
 		return nil
 	}
@@ -226,13 +265,45 @@ func (a *assembler) cell(j int, s string, str bool, line int) error {
 	return nil
 }
 
+// rowErrorf is errorf for row (0-based) of the table: the input's line
+// when the reader knows it, else the row's number.
+func (a *assembler) rowErrorf(row int, col string, format string, args ...any) error {
+	if line := a.lineOf(row); line > 0 {
+		return a.errorf(line, col, format, args...)
+	}
+	return a.errorf(0, col, "row %d: %s", row+1, fmt.Sprintf(format, args...))
+}
+
+// missingNonFinite marks the infinite values of float column c missing.
+func missingNonFinite(c *Column) {
+	for i, v := range c.Floats {
+		if math.IsInf(v, 0) {
+			if c.Nulls == nil {
+				c.Nulls = make([]bool, len(c.Floats))
+			}
+			c.Floats[i] = math.NaN()
+			c.Nulls[i] = true
+		}
+	}
+}
+
 // table finishes the columns and checks the group key: rows of one group
 // must be contiguous and group-level columns constant within a group.
 func (a *assembler) table() (*Table, error) {
 	cols := make([]*Column, len(a.b))
 	for i, b := range a.b {
+		if a.opts.NonFinite == NonFiniteError {
+			if row, text, ok := b.nonFinite(); ok {
+				return nil, a.rowErrorf(row, a.names[i], "%q is not a finite number", text)
+			}
+		}
+	}
+	for i, b := range a.b {
 		cols[i] = b.column()
 		a.b[i] = nil
+		if c := cols[i]; c.Kind == Float && a.opts.NonFinite == NonFiniteMissing {
+			missingNonFinite(c)
+		}
 	}
 	t, err := New(cols...)
 	if err != nil {

@@ -53,7 +53,6 @@ func TestInference(t *testing.T) {
 		{name: "integer then float", cells: []string{"1", "2.5"}, kind: Float, floats: []float64{1, 2.5}},
 		{name: "exponent", cells: []string{"1e6", "-3"}, kind: Float, floats: []float64{1e6, -3}},
 		{name: "beyond int64 is float", cells: []string{"12345678901234567890"}, kind: Float, floats: []float64{12345678901234567890}},
-		{name: "infinity is a float", cells: []string{"1.5", "inf", "-Inf"}, kind: Float, floats: []float64{1.5, math.Inf(1), math.Inf(-1)}},
 		{name: "missing first", cells: []string{"", "", "4.5"}, kind: Float, floats: []float64{math.NaN(), math.NaN(), 4.5}, nulls: 2},
 		{name: "float then text keeps the text", cells: []string{"1.50", "abc", "2"}, kind: Categorical, dict: []string{"1.50", "abc", "2"}},
 		{name: "integer then text keeps leading zeros", cells: []string{"007", "", "abc", "7"}, kind: Categorical, dict: []string{"007", "abc", "7"}, nulls: 1},
@@ -350,5 +349,66 @@ func unwrapAll(err error) error {
 			return err
 		}
 		err = u.Unwrap()
+	}
+}
+
+func TestNonFinite(t *testing.T) {
+	inf, ninf := math.Inf(1), math.Inf(-1)
+	tests := []struct {
+		name   string
+		format string // csv or jsonl
+		data   string
+		schema string
+		mode   NonFinite
+		err    string
+		want   []float64 // column x; NaN = missing
+	}{
+		{name: "inf", format: "csv", data: "x\n1.5\ninf\n", err: `read in: line 3, column "x": "inf" is not a finite number`},
+		{name: "overflow", format: "csv", data: "id,x\n1,2\n2,-1e400\n", err: `read in: line 3, column "x": "-1e400" is not a finite number`},
+		{name: "infinity spelled out", format: "csv", data: "x\n-Infinity\n3\n", err: `read in: line 2, column "x": "-Infinity" is not a finite number`},
+		{name: "schema float", format: "csv", data: "x\n1\n+Inf\n", schema: "float", err: `read in: line 3, column "x": "+Inf" is not a finite number`},
+		{name: "jsonl number", format: "jsonl", data: "{\"x\":1}\n\n{\"x\":1e999}\n", err: `read in: line 3, column "x": "1e999" is not a finite number`},
+		{name: "missing", format: "csv", data: "x\n1.5\ninf\n1e400\n-2\n", mode: NonFiniteMissing, want: []float64{1.5, math.NaN(), math.NaN(), -2}},
+		{name: "missing jsonl", format: "jsonl", data: "{\"x\":1e400}\n{\"x\":2.5}\n", mode: NonFiniteMissing, want: []float64{math.NaN(), 2.5}},
+		{name: "keep", format: "csv", data: "x\n1.5\ninf\n-1e400\n", mode: NonFiniteKeep, want: []float64{1.5, inf, ninf}},
+		{name: "NaN is a null value", format: "csv", data: "x\n1.5\nNaN\n", want: []float64{1.5, math.NaN()}},
+		{name: "text column", format: "csv", data: "x\ninf\nabc\n1\n", want: nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := ReadOptions{Name: "in", NonFinite: tc.mode}
+			if tc.schema != "" {
+				opts.Schema = &Schema{Fields: []Field{{Name: "x", Kind: Float}}}
+			}
+			read := ReadCSV
+			if tc.format == "jsonl" {
+				read = ReadJSONL
+			}
+			tb, err := read(strings.NewReader(tc.data), opts)
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Fatalf("error %v\nwant %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := tb.Col("x")
+			if tc.want == nil {
+				if c.Kind != Categorical {
+					t.Fatalf("kind %s, want categorical", c.Kind)
+				}
+				return
+			}
+			if c.Kind != Float || len(c.Floats) != len(tc.want) {
+				t.Fatalf("kind %s, %d rows", c.Kind, c.Len())
+			}
+			for i, w := range tc.want {
+				if math.IsNaN(w) != c.IsNull(i) || (!math.IsNaN(w) && c.Floats[i] != w) {
+					t.Errorf("row %d: %v (missing %v), want %v", i, c.Floats[i], c.IsNull(i), w)
+				}
+			}
+		})
 	}
 }

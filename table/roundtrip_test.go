@@ -64,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 				if err := f.write(&buf, want); err != nil {
 					t.Fatal(err)
 				}
-				got, err := f.read(bytes.NewReader(buf.Bytes()), ReadOptions{Schema: want.Schema()})
+				got, err := f.read(bytes.NewReader(buf.Bytes()), ReadOptions{Schema: want.Schema(), NonFinite: NonFiniteKeep})
 				if err != nil {
 					t.Fatalf("%v\n%s", err, buf.Bytes())
 				}
@@ -166,7 +166,7 @@ func TestWriteFile(t *testing.T) {
 			if err := WriteFile(path, want); err != nil {
 				t.Fatal(err)
 			}
-			got, err := ReadFile(path, ReadOptions{Schema: want.Schema()})
+			got, err := ReadFile(path, ReadOptions{Schema: want.Schema(), NonFinite: NonFiniteKeep})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,8 +212,11 @@ func TestWriteFileNoPartial(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no such file or directory") {
 		t.Errorf("error %v for a missing directory", err)
 	}
-	if err := WriteFile(filepath.Join(dir, "x.parquet"), allKinds()); err == nil {
-		t.Error("no error writing parquet")
+	if err := WriteFile(filepath.Join(dir, "x.parquet"), bad); err == nil {
+		t.Error("no error writing parquet with a column of invalid kind")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d entries in the directory after a failed parquet write, want 1", len(entries))
 	}
 }
 

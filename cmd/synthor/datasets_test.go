@@ -251,7 +251,7 @@ func TestDatasetsErrors(t *testing.T) {
 		{"unknown subcommand", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{"unwritable out", []string{"export", "ecommerce-bn", "--out", filepath.Join(blocker, "x.csv")}, 1, "plain-file/x.csv"},
 		{"out is a directory", []string{"export", "ecommerce-bn", "--out", existingDir}, 1, "a-directory"},
-		{"unsupported extension", []string{"export", "ecommerce-bn", "--out", filepath.Join(dir, "x.parquet")}, 1, "x.parquet"},
+		{"unsupported extension", []string{"export", "ecommerce-bn", "--out", filepath.Join(dir, "x.xlsx")}, 1, "x.xlsx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,12 +35,10 @@ func checkPaths(inputs, outputs []guard.Path) error {
 func checkTableOut(flag, path string) error {
 	p := strings.TrimSuffix(strings.ToLower(path), ".gz")
 	switch filepath.Ext(p) {
-	case ".csv", ".jsonl", ".ndjson":
+	case ".csv", ".jsonl", ".ndjson", ".parquet":
 		return nil
-	case ".parquet":
-		return fmt.Errorf("%s %s: writing parquet is not supported (use .csv or .jsonl)", flag, path)
 	}
-	return fmt.Errorf("%s %s: unknown file type %q (want .csv, .jsonl or .ndjson, optionally followed by .gz)", flag, path, filepath.Ext(p))
+	return fmt.Errorf("%s %s: unknown file type %q (want .csv, .jsonl, .ndjson or .parquet, optionally followed by .gz)", flag, path, filepath.Ext(p))
 }
 
 // checkSynthFlags checks synth's flags against each other and its paths,

@@ -35,7 +35,7 @@ func newSynthCmd() *cobra.Command {
 		Short: "Synthesize a table with LLMSynthor or a baseline",
 		Long: `synth fits a method to a table (a file, or a dataset from the catalog) or to target
 aggregates (--targets, LLMSynthor and ipf), samples --rows records (groups, for a grouped
-table) with --seed, and writes them to --out (.csv or .jsonl). LLMSynthor's planner is
+table) with --seed, and writes them to --out (.csv, .jsonl or .parquet). LLMSynthor's planner is
 "stat" (no LLM) unless --set planner=llm and an llm backend are configured.
 
 Settings come from --config (YAML), SYNTHOR_* environment variables and --set key=value,
@@ -61,7 +61,7 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a key: key=value (repeatable)")
 	fl.StringVar(&f.config, "config", "", "YAML config with method settings and an llm: section")
-	fl.StringVar(&f.out, "out", "", "output file (.csv or .jsonl)")
+	fl.StringVar(&f.out, "out", "", "output file (.csv, .jsonl or .parquet, optionally .gz)")
 	fl.StringVar(&f.trace, "trace", "", "LLMSynthor: write one JSON line per iteration to this file")
 	fl.StringVar(&f.maxMemory, "max-memory", "", "refuse a synthesis estimated above this memory (8GiB, 500MB, 75%; default: half the physical memory)")
 	fl.BoolVar(&f.flat, "flat", false, "treat the rows of a grouped table as independent records")
