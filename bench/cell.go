@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/table"
@@ -173,13 +174,29 @@ func runSpec(ctx context.Context, s Spec) Result {
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
-	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Seed: s.Seed}
+	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed}
+	// The utility group scores a derived label (ecommerce-bn's) computed on
+	// every side after generation: the synthesizer never saw it, and the
+	// other groups score the columns as they are.
+	labelled := in
+	for _, t := range []**table.Table{&labelled.Real, &labelled.Synth, &labelled.Holdout} {
+		if *t == nil {
+			continue
+		}
+		if *t, err = datasets.Derive(*t, s.Target); err != nil {
+			return fail("target %s: %v", s.Target, err)
+		}
+	}
 	for _, name := range s.Metrics {
 		g, err := metrics.Lookup(name)
 		if err != nil {
 			return fail("%v", err)
 		}
-		scores, err := g.Scores(ctx, in)
+		gin := in
+		if name == "utility" {
+			gin = labelled
+		}
+		scores, err := g.Scores(ctx, gin)
 		if err != nil {
 			return fail("metrics %s: %v", name, err)
 		}

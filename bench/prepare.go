@@ -91,7 +91,7 @@ func (c *Config) readDataset(d DatasetConfig) (*table.Table, string, error) {
 	}
 	target := d.Target
 	if target == "" {
-		target = ds.Target
+		target = datasets.DefaultTarget(ds)
 	}
 	if ds.Load != nil {
 		t, err := ds.Load(d.Split)
@@ -157,7 +157,7 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 		if err != nil {
 			return nil, fmt.Errorf("datasets[%d] %s: %w", i, d.Name, err)
 		}
-		if target != "" && t.Col(target) == nil {
+		if derived, _ := datasets.Derive(t, target); target != "" && derived.Col(target) == nil {
 			return nil, fmt.Errorf("datasets[%d].target: %q is not a column of %s", i, target, d.Name)
 		}
 		train, hold, err := split(t, d.Holdout, d.Seed)

@@ -314,7 +314,7 @@ func share(t *table.Table, col, cat string) float64 {
 }
 
 func TestLLMPlannerEndToEnd(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	var calls atomic.Int64
 	srv := llmtest.NewServer(planBrain(&calls))
 	defer srv.Close()
@@ -354,7 +354,7 @@ func TestLLMPlannerEndToEnd(t *testing.T) {
 }
 
 func TestLLMPlannerSurvivesFaults(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	var calls atomic.Int64
 	srv := llmtest.NewServer(planBrain(&calls))
 	defer srv.Close()
@@ -417,7 +417,7 @@ func TestLLMPlannerSurvivesFaults(t *testing.T) {
 }
 
 func TestLLMPlannerSkipsThenEndsTheRun(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	srv := llmtest.NewServer(llmtest.Reply("I am sorry, I cannot produce JSON today."))
 	defer srv.Close()
 	joints := [][]string{{"user_gender", "product_category"}}
@@ -432,7 +432,7 @@ func TestLLMPlannerSkipsThenEndsTheRun(t *testing.T) {
 }
 
 func TestLLMPlannerServerDownSkipsThenEnds(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	srv := llmtest.NewServer(llmtest.Reply("{}"))
 	url := srv.URL
 	srv.Close()
@@ -445,7 +445,7 @@ func TestLLMPlannerServerDownSkipsThenEnds(t *testing.T) {
 }
 
 func TestLLMPlannerBadKeyEndsTheRun(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	t.Setenv("SYNTHOR_PLANNER_TEST_KEY", "sk-wrong")
 	srv := llmtest.NewServer(llmtest.Reply("{}"), llmtest.RequireKey("sk-right"))
 	defer srv.Close()
@@ -495,7 +495,7 @@ func TestLLMPlannerDependencyReAsk(t *testing.T) {
 // switched off; an interrupted run resumes from the cache without asking
 // again what it already asked.
 func TestLLMPlannerReplayAndResume(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	dir := t.TempDir()
 	// A brain whose answers change from call to call, as a sampling LLM's do.
 	var calls atomic.Int64
@@ -579,7 +579,7 @@ func TestLLMPlannerReplayAndResume(t *testing.T) {
 }
 
 func TestLLMPlannerKeyNeverWritten(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	secret := fmt.Sprintf("sk-synthor-%d-unique-4b1d", time.Now().UnixNano())
 	t.Setenv("SYNTHOR_E2E_KEY", secret)
 	dir := t.TempDir()
@@ -727,7 +727,7 @@ func BenchmarkLLMSynthorFake(b *testing.B) {
 // where their prompts are identical; the same seed is answered from the
 // cache.
 func TestLLMPlannerSeedsGetTheirOwnReplies(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	var calls atomic.Int64
 	srv := llmtest.NewServer(planBrain(&calls))
 	defer srv.Close()
@@ -816,7 +816,7 @@ func TestLLMPlannerSchemas(t *testing.T) {
 // Grouped records (households of persons) through the fake: proposals carry
 // member lists, read from the prompt's member section.
 func TestLLMPlannerGroupedEndToEnd(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	noLeaks(t)
 	var calls atomic.Int64
 	srv := llmtest.NewServer(planBrain(&calls))
 	defer srv.Close()
@@ -853,4 +853,12 @@ func TestLLMPlannerGroupedEndToEnd(t *testing.T) {
 	if !strings.Contains(srv.Requests()[0].Prompt(), "Member variables") {
 		t.Error("the prompt did not describe members")
 	}
+}
+
+// noLeaks fails t when a goroutine started during the test is still
+// running when it ends (those running now are not counted).
+func noLeaks(t *testing.T) {
+	t.Helper()
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
 }

@@ -85,8 +85,8 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 			size = 0 // unknown
 		}
 		cfg := defaultParConfig()
-		if size > 0 && size < int64(cfg.min) {
-			return ReadCSV(r, opts) // too small to split
+		if size > 0 && size < int64(cfg.min) || !st.Mode().IsRegular() {
+			return ReadCSV(r, opts) // too small to split, or cannot be read twice (a pipe)
 		}
 		t, err := readCSVParallel(r, size, opts, cfg)
 		if !errors.Is(err, errSerial) {
@@ -106,7 +106,7 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 			size = 0
 		}
 		cfg := defaultParConfig()
-		if size > 0 && size < int64(cfg.min) {
+		if size > 0 && size < int64(cfg.min) || !st.Mode().IsRegular() {
 			return ReadJSONL(r, opts)
 		}
 		t, err := readJSONLParallel(r, size, opts, cfg)

@@ -153,7 +153,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		}
 		opts.Schema = s
 	}
-	read := func(path string) (*table.Table, error) {
+	readFile := func(path string) (*table.Table, error) {
 		if path == "" {
 			return nil, nil
 		}
@@ -163,6 +163,11 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		}
 		return t, checkEvalTable(path, t)
 	}
+	// The real table, the holdout and the first synthetic table are read
+	// at once (each read is parallel inside, but its start and end are
+	// not); later synthetic tables are read when their turn comes, so that
+	// one of them is held at a time.
+	read := prefetch(readFile, o.real, o.holdout, o.synths[0])
 	real, err := read(o.real)
 	if err != nil {
 		return err
@@ -382,4 +387,35 @@ func writeSummary(w *bytes.Buffer, scores []metrics.Score) error {
 		w.WriteByte('\n')
 	}
 	return metrics.WriteQualitySummary(w, sd)
+}
+
+// prefetch starts read on each path at once and returns a read function
+// that waits for a started path's result (once) and reads any other path
+// when asked.
+func prefetch(read func(string) (*table.Table, error), paths ...string) func(string) (*table.Table, error) {
+	type result struct {
+		t   *table.Table
+		err error
+	}
+	started := map[string]chan result{}
+	for _, p := range paths {
+		if _, ok := started[p]; ok || p == "" {
+			continue
+		}
+		ch := make(chan result, 1)
+		started[p] = ch
+		go func() {
+			t, err := read(p)
+			ch <- result{t, err}
+		}()
+	}
+	return func(p string) (*table.Table, error) {
+		ch, ok := started[p]
+		if !ok {
+			return read(p)
+		}
+		delete(started, p)
+		r := <-ch
+		return r.t, r.err
+	}
 }

@@ -104,9 +104,10 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		return fmt.Errorf("run: report: %w", err)
 	}
 	var b bytes.Buffer
-	if err := bench.WriteTable(&b, sum.Results); err != nil {
+	if err := reports.WriteTable(&b, reports.Summary(reports.Build(sum.Results))); err != nil {
 		return err
 	}
+	fmt.Fprintf(&b, "\nEvery score of every cell: %s and %s.\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
 	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
 	_, err = cmd.OutOrStdout().Write(b.Bytes())
 	return err
