@@ -42,6 +42,10 @@ const (
 // compositionVar is the name of the derived composition variable.
 const compositionVar = "composition"
 
+// edgeShare is the least share of members an age edge taken from a
+// category's range must set apart (alignBands).
+const edgeShare = 0.05
+
 // mixedLabel is the shared-value category of groups whose members differ.
 const mixedLabel = "mixed"
 
@@ -513,8 +517,9 @@ func (r *run) recount(g, from, to int) {
 // variable, the values where a member category's range of it starts or
 // ends (age 5 for Preschool, 16 for Under 16), so that no bin mixes ages
 // a category holds with ages it never does. Each edge is an aggregate (a
-// category's smallest value, or one above its largest), inside the
-// variable's range, rounded like every inner edge.
+// category's smallest value, or one above its largest) that sets apart at
+// least edgeShare of the members, inside the variable's range, rounded like
+// every inner edge.
 func (d *Derived) alignBands(mem *table.Table, sp *macro.Space) {
 	if d == nil || d.Composition == "" {
 		return
@@ -534,6 +539,15 @@ func (d *Derived) alignBands(mem *table.Table, sp *macro.Space) {
 		add(x)
 	}
 	if c.Kind == table.Integer {
+		// An edge must set apart at least edgeShare of the members on the
+		// side the category never reaches: the extremes of a small
+		// category (one person's age) are not taken.
+		all := slices.DeleteFunc(slices.Clone(c.Values()), math.IsNaN)
+		slices.Sort(all)
+		below := func(x float64) float64 {
+			k, _ := slices.BinarySearch(all, x)
+			return float64(k) / float64(max(1, len(all)))
+		}
 		for _, cat := range mem.Cols {
 			if cat.Kind != table.Categorical {
 				continue
@@ -551,8 +565,13 @@ func (d *Derived) alignBands(mem *table.Table, sp *macro.Space) {
 				mn[k], mx[k] = math.Min(mn[k], x), math.Max(mx[k], x)
 			}
 			for k := range mn {
-				if !math.IsInf(mn[k], 0) {
+				if math.IsInf(mn[k], 0) {
+					continue
+				}
+				if below(mn[k]) >= edgeShare {
 					add(mn[k])
+				}
+				if 1-below(mx[k]+1) >= edgeShare {
 					add(mx[k] + 1)
 				}
 			}

@@ -65,7 +65,8 @@
 // share far more often than independent members would (race in
 // households), the shared value or "mixed". The age variable is also
 // binned at the band cuts and where a member category's range of ages
-// starts or ends (5 for Preschool, 16 for Under 16). The stat planner
+// starts or ends when that sets apart 5% of the members (5 for
+// Preschool, 16 for Under 16). The stat planner
 // proposes a group's members from its derived values: one member per
 // counted band, its age drawn inside the band, a shared value copied to
 // every member, the rest completed from the member joints so that every
