@@ -55,11 +55,13 @@
 // Grouped tables (households of persons) have two levels: group-level
 // variables are counted once per group and member-level ones once per
 // member. A proposal holds the group's values and a list of member
-// proposals; the group size is the length of that list (the paper's
-// convention, marked [ours] there). Member-level targets alone do not say
-// which members share a group, so Fit adds group-level variables derived
-// from each group's members (compose.go; Config.Composition "none" turns
-// them off), targeted like any group variable: the composition, the count
+// proposals; the group size is the length of that list (the paper does
+// not say how a household is proposed: this choice is marked [ours] in
+// docs/LLMSYNTHOR.md, and so is what follows). Member-level targets alone
+// do not say which members share a group, so Fit adds group-level
+// variables derived from each group's members (compose.go;
+// Config.Composition "none" turns them off), targeted like any group
+// variable: the composition, the count
 // of members per band of a member-level age variable (under 18, 18-64, 65
 // and more) as one category, and, for a member categorical that groups
 // share far more often than independent members would (race in
