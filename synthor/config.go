@@ -60,6 +60,9 @@ type Config struct {
 	// GroupSize names the group-level variable that counts a group's members
 	// (grouped tables); empty: detected from the reference, if any.
 	GroupSize string `mapstructure:"group_size" json:"group_size,omitempty"`
+	// Composition is "" (auto: group-level variables derived from the
+	// members are targeted, compose.go) or "none" (grouped tables only).
+	Composition string `mapstructure:"composition" json:"composition,omitempty"`
 	// Profile pins a set of choices: "paper" is the paper's protocol
 	// (uniform sampling, 3 groups, 6 bins, 8 sub-bins, no point masses and
 	// no discrete numerics, 100 iterations of 5 proposals), filling every
@@ -166,6 +169,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("profile: %q is not a profile (valid: default, paper)", c.Profile)
 	case c.Sampling != "" && c.Sampling != SamplingFine && c.Sampling != SamplingUniform:
 		return fmt.Errorf("sampling: %q is not a sampling (valid: fine, uniform)", c.Sampling)
+	case c.Composition != CompositionAuto && c.Composition != CompositionNone:
+		return fmt.Errorf("composition: %q is not a composition setting (valid: none, or unset for auto)", c.Composition)
 	case math.IsNaN(c.PointShare) || c.PointShare > 1:
 		return fmt.Errorf("point_share: must be at most 1 (negative: off), got %g", c.PointShare)
 	case c.Iterations < 0:

@@ -55,7 +55,27 @@
 // Grouped tables (households of persons) have two levels: group-level
 // variables are counted once per group and member-level ones once per
 // member. A proposal holds the group's values and a list of member
-// proposals; the group size is the length of that list.
+// proposals; the group size is the length of that list (the paper does
+// not say how a household is proposed: this choice is marked [ours] in
+// docs/LLMSYNTHOR.md, and so is what follows). Member-level targets alone
+// do not say which members share a group, so Fit adds group-level
+// variables derived from each group's members (compose.go;
+// Config.Composition "none" turns them off), targeted like any group
+// variable: the composition, the count
+// of members per band of a member-level age variable (under 18, 18-64, 65
+// and more) as one category, and, for a member categorical that groups
+// share far more often than independent members would (race in
+// households), the shared value or "mixed". The age variable is also
+// binned at the band cuts and where a member category's range of ages
+// starts or ends when that sets apart 5% of the members (5 for
+// Preschool, 16 for Under 16). The stat planner
+// proposes a group's members from its derived values: one member per
+// counted band, its age drawn inside the band, a shared value copied to
+// every member, the rest completed from the member joints so that every
+// joint the draw fixes holds records. When a group is drawn its derived
+// values are recomputed from the members drawn, so the synthetic counts do
+// not depend on what a planner (an LLM) claimed; a value a planner gets
+// wrong is never a reason to reject its proposal. Only aggregates are used.
 //
 // The Stat planner uses no LLM: results it produces are labelled so
 // (StatLabel) wherever they appear.

@@ -27,7 +27,7 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 	}
 	cfg := s.Config
 	s.schema = train.Schema()
-	s.groupSize, s.indexCol = "", ""
+	s.groupSize, s.indexCol, s.derived = "", "", nil
 	s.special, s.num = nil, map[string]numInfo{}
 	planned := map[string]bool{}
 	for _, c := range train.Cols {
@@ -63,6 +63,9 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 			first[i] = g[0]
 		}
 		recT = selectCols(train, func(f table.Field) bool { return f.Group && planned[f.Name] }).Take(first)
+		if recT, err = s.deriveGroups(train, groups, recT, planned); err != nil {
+			return err
+		}
 		s.groupSize = detectGroupSize(train, groups, cfg.GroupSize)
 		s.indexCol = detectIndex(train, groups)
 		memT = selectCols(train, func(f table.Field) bool { return !f.Group && f.Name != s.indexCol && planned[f.Name] })
@@ -80,6 +83,7 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 			return err
 		}
 		roundSpace(memS, s.schema)
+		s.derived.alignBands(memT, memS)
 	}
 	// Candidate targets (all pairs) let the planner see the dependence
 	// structure; the tracked targets keep only the chosen groups.
@@ -164,7 +168,7 @@ func pairTargets(ctx context.Context, t *table.Table, sp *macro.Space) (*macro.T
 // joints are the dependency groups that the targets hold.
 func (s *Synthesizer) FitTargets(ctx context.Context, schema *table.Schema, tg *macro.Targets) error {
 	s.schema = schemaFromTargets(tg, schema)
-	s.groupSize, s.indexCol, s.mem = "", "", nil
+	s.groupSize, s.indexCol, s.mem, s.derived = "", "", nil, nil
 	s.special, s.num = nil, map[string]numInfo{}
 	for _, v := range tg.Space.Vars {
 		if !v.Numeric() {
@@ -248,8 +252,8 @@ func (s *Synthesizer) applyOverrides() error {
 
 // state builds the State of a level pair at output size n (0 in Fit).
 func (s *Synthesizer) state(rec, mem *macro.Targets, n float64) *State {
-	st := &State{Schema: s.schema, Deps: s.deps, Context: s.Config.Context, MaxProposals: s.Config.Proposals,
-		Iterations: s.Config.Iterations, GroupSize: s.groupSize}
+	st := &State{Schema: s.planSchema(), Deps: s.deps, Context: s.Config.Context, MaxProposals: s.Config.Proposals,
+		Iterations: s.Config.Iterations, GroupSize: s.groupSize, Derived: s.derived}
 	st.Records = &Level{Vars: rec.Space.Vars, Targets: rec, Synth: emptyLike(rec), Size: n}
 	if mem != nil {
 		st.Members = &Level{Vars: mem.Space.Vars, Targets: mem, Synth: emptyLike(mem), Size: n * s.ratio}

@@ -309,6 +309,7 @@ func scaleToBatch(props []Proposal, batch int, rep Repairs) []Proposal {
 
 // repair checks and repairs a proposal (and its members).
 func (r *run) repair(p Proposal, rep Repairs) ([]Value, [][]Value, bool) {
+	p.Values = r.derivedPlaceholders(p.Values)
 	vals, ok := r.recVal.repair(p, rep)
 	if !ok || r.memS == nil {
 		return vals, nil, ok
@@ -343,12 +344,14 @@ func (r *run) draw(vals []Value, members [][]Value, num int) {
 		memDrs[k] = r.memS.prepare(mv)
 	}
 	for range num {
-		r.recS.add(drs, r.rng)
+		g := r.recS.add(drs, r.rng)
 		if r.memS != nil {
+			from := r.memS.len()
 			for k := range members {
 				r.memS.add(memDrs[k], r.rng)
 			}
 			r.sizes = append(r.sizes, len(members))
+			r.recount(g, from, r.memS.len())
 		}
 	}
 }

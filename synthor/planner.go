@@ -162,6 +162,9 @@ type State struct {
 	Records, Members *Level
 	// GroupSize names the group-level variable that counts members, if any.
 	GroupSize string
+	// Derived describes the group-level variables derived from the members
+	// (compose.go), nil when there are none.
+	Derived *Derived
 	// Seed is the run seed, for planners that randomise.
 	Seed uint64
 }

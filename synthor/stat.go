@@ -133,14 +133,7 @@ func (Stat) Plan(_ context.Context, st *State) (*Plan, error) {
 			if size > 0 {
 				p.Values[st.GroupSize] = Range(float64(size), float64(size))
 			}
-			for range max(1, size) {
-				mc, _ := mw.pick(rng)
-				if mc == nil {
-					break
-				}
-				p.Members = append(p.Members, Proposal{Values: mw.values(st.Members, mc), Num: 1})
-				mw.take(mc, est)
-			}
+			p.Members = proposeMembers(st, mw, p.Values, size, rng, est)
 		}
 		p.Reason = fmt.Sprintf("stat planner: cell with deficit %.1f records", weight)
 		props = append(props, p)
@@ -179,7 +172,14 @@ func groupSize(st *State, vals map[string]Value) int {
 // overlapping joints and marginals. It returns per-variable cells (fine
 // cells for numeric variables) and the deficit that chose it, or nil when the
 // level has no variable.
-func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
+func (d *deficits) pick(rng *rand.Rand) ([]int, float64) { return d.pickFixed(rng, nil) }
+
+// pickFixed is pick with some variables' cells fixed beforehand (pre[i]
+// >= 0; nil: none, as pick). With pre set (member proposals of a grouped
+// table), the others are completed from the joints overlapping them, then
+// the marginals, and a joint's cell is drawn only if every other joint
+// whose variables it completes holds records in the resulting cell.
+func (d *deficits) pickFixed(rng *rand.Rand, pre []int) ([]int, float64) {
 	nvars := len(d.marg)
 	if nvars == 0 {
 		return nil, 0
@@ -187,6 +187,9 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 	cells := make([]int, nvars)
 	for i := range cells {
 		cells[i] = -1
+		if pre != nil {
+			cells[i] = pre[i]
+		}
 	}
 	weight := math.Inf(-1)
 	// The joint cell with the largest deficit, counting with it the mean
@@ -196,6 +199,9 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 	bestK := -1
 	score := math.Inf(-1)
 	for _, td := range d.joint {
+		if slices.ContainsFunc(pre, func(c int) bool { return c >= 0 }) {
+			break
+		}
 		// An upper bound of the marginal term prunes cells that cannot win.
 		bound := 0.0
 		for _, p := range td.pos {
@@ -242,7 +248,14 @@ func (d *deficits) pick(rng *rand.Rand) ([]int, float64) {
 			break
 		}
 		sub := next.subGrid(cells, &d.grid)
-		k := drawAmong(next.d, sub, rng, func(k int) bool { return next.c.Counts[k] > 0 })
+		ok := func(k int) bool { return next.c.Counts[k] > 0 }
+		if pre != nil {
+			ok = func(k int) bool { return next.c.Counts[k] > 0 && d.consistent(next, k, cells) }
+		}
+		k := drawAmong(next.d, sub, rng, ok)
+		if k < 0 && pre != nil {
+			k = drawAmong(next.d, sub, rng, func(k int) bool { return next.c.Counts[k] > 0 })
+		}
 		if k < 0 { // no target cell agrees with the values fixed so far
 			k = drawAmong(next.d, sub, rng, func(int) bool { return true })
 		}

@@ -27,6 +27,7 @@ type Synthesizer struct {
 	untracked [][]string
 	groupSize string
 	indexCol  string
+	derived   *Derived           // group-level variables derived from the members
 	special   []*special         // columns made outside the loop
 	num       map[string]numInfo // numeric domains and precision
 
