@@ -394,7 +394,7 @@ func TestShardFromEnv(t *testing.T) {
 
 func TestReadResultsDropsACutRow(t *testing.T) {
 	p := filepath.Join(t.TempDir(), ResultsFile)
-	if err := os.WriteFile(p, []byte(`{"id":"a","index":0,"status":"ok"}`+"\n"+`{"id":"b","ind`), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(`{"id":"a","index":0,"dataset":"d","method":{"name":"m"},"status":"ok"}`+"\n"+`{"id":"b","ind`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rs, err := ReadResults(p, true)

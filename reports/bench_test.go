@@ -52,7 +52,7 @@ func bigRun(b *testing.B) string {
 			}
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, ResultsFile), buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, bench.ResultsFile), buf.Bytes(), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	return dir

@@ -48,8 +48,12 @@ func svg(p *plot.Plot, w, h vg.Length) (template.HTML, error) {
 	return template.HTML(b), nil // #nosec: gonum's own SVG output
 }
 
-// maxTraceLines bounds the iterations read from one trace.
-const maxTraceLines = 100000
+// maxTraceLines bounds the iterations read from one trace, and
+// maxTraceLine one line of it.
+const (
+	maxTraceLines = 100000
+	maxTraceLine  = 64 << 20
+)
 
 // readTrace reads a synthor trace (JSON lines of synthor.TraceLine).
 func readTrace(path string) ([]synthor.TraceLine, error) {
@@ -59,7 +63,7 @@ func readTrace(path string) ([]synthor.TraceLine, error) {
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<16), maxLine)
+	sc.Buffer(make([]byte, 1<<16), maxTraceLine)
 	var out []synthor.TraceLine
 	for n := 1; sc.Scan(); n++ {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
