@@ -23,11 +23,13 @@ const ResultsFile = "results.jsonl"
 // ResultsFileShard names shard i of n's results file.
 func ResultsFileShard(i, n int) string { return fmt.Sprintf("results.shard-%d-of-%d.jsonl", i, n) }
 
-// ReadResults reads a results file. Every row ends with a newline: a last
-// line without one (a row cut short by a killed writer) is dropped and,
-// with repair, truncated away so that rows appended next start on a line
-// of their own. A missing file is no rows. Lines are decoded in parallel;
-// an error names the file and line ("DIR/results.jsonl:12: cell c: ...").
+// ReadResults reads a results file. The runner ends every row with a
+// newline; a last line without one is kept when it is a whole row (with
+// repair, its newline is added) and dropped when it is not (a row cut
+// short by a killed writer; with repair, truncated away), so that rows
+// appended next start on a line of their own. A missing file is no rows.
+// Lines are decoded in parallel; an error names the file and line
+// ("DIR/results.jsonl:12: cell c: ...").
 func ReadResults(path string, repair bool) ([]Result, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -37,10 +39,15 @@ func ReadResults(path string, repair bool) ([]Result, error) {
 		return nil, err
 	}
 	whole := b
+	var last *Result
 	if i := bytes.LastIndexByte(b, '\n'); i+1 < len(b) {
 		whole = b[:i+1]
+		var r Result
+		if tail := bytes.TrimSpace(b[i+1:]); len(tail) > 0 && decodeResult(tail, &r) == nil {
+			last = &r
+		}
 		if repair {
-			if err := os.Truncate(path, int64(len(whole))); err != nil {
+			if err := repairTail(path, int64(len(whole)), last != nil); err != nil {
 				return nil, err
 			}
 		}
@@ -69,7 +76,27 @@ func ReadResults(path string, repair bool) ([]Result, error) {
 			return nil, fmt.Errorf("%s:%d: %s", path, nums[i], OneLine(err.Error()))
 		}
 	}
+	if last != nil {
+		out = append(out, *last)
+	}
 	return out, nil
+}
+
+// repairTail ends a results file whose last line has no newline: with
+// keep, by adding it; else by truncating the file to size.
+func repairTail(path string, size int64, keep bool) error {
+	if !keep {
+		return os.Truncate(path, size)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write([]byte("\n")); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // scoreJSON mirrors metrics.Score without its UnmarshalJSON, which decodes

@@ -405,6 +405,18 @@ func TestReadResultsDropsACutRow(t *testing.T) {
 	if strings.Contains(string(b), `"b"`) {
 		t.Error("the cut row was not truncated away")
 	}
+	// A whole last row that lacks only its newline is kept, and repaired.
+	whole := `{"id":"c","index":1,"dataset":"d","method":{"name":"m"},"status":"ok"}`
+	if err := os.WriteFile(p, append(b, whole...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs, err = ReadResults(p, true)
+	if err != nil || len(rs) != 2 || rs[1].ID != "c" {
+		t.Fatalf("whole last row: %v %v", rs, err)
+	}
+	if b, _ := os.ReadFile(p); !strings.HasSuffix(string(b), whole+"\n") {
+		t.Errorf("the last row was not ended with a newline: %q", b)
+	}
 }
 
 func TestShippedConfigsLoad(t *testing.T) {
