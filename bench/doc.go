@@ -38,5 +38,7 @@
 // crashing cell cannot corrupt it; a row cut by a killed parent is dropped
 // on the next read. With Resume, cells whose id is recorded are not run
 // again, so a killed run, resumed, ends with the rows of an uninterrupted
-// one. Merge joins the results files of shards or runs in matrix order.
+// one. ReadRuns (and Merge) joins the results files of shards or runs in
+// matrix order, one row per cell id, the ok row over a failed one; it is
+// also what reports reads.
 package bench

@@ -3,6 +3,7 @@ package bench
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,7 @@ func FuzzReadResults(f *testing.F) {
 	for _, s := range []string{
 		`{"id":"a","index":0,"status":"ok","metrics":[{"name":"tvd","group":"fidelity","columns":["x"],"value":null,"better":"lower"}]}` + "\n",
 		`{"id":"a"}` + "\n" + `{"id":`, "\n\n", `[1]` + "\n", `{"seed":-1}` + "\n",
+		`{"id":"a","dataset":"d","method":{"name":"m"},"status":"ok"}` + "\n" + `{"id":"b","dataset":"d","method":{"label":"l"},"status":"skipped"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -40,7 +42,21 @@ func FuzzReadResults(f *testing.F) {
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, _ = ReadResults(p, true)
+		rs, err := ReadResults(p, true)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), p+":") {
+				t.Fatalf("error not one line naming the file: %q", err)
+			}
+			return
+		}
+		// Repaired: the file ends a line, and reads again as the same rows.
+		if b, _ := os.ReadFile(p); len(b) > 0 && b[len(b)-1] != '\n' {
+			t.Fatalf("repaired file ends without a newline: %q", b)
+		}
+		again, err := ReadResults(p, false)
+		if err != nil || len(again) != len(rs) {
+			t.Fatalf("reread: %d rows %v, want %d", len(again), err, len(rs))
+		}
 	})
 }
 

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
-	"strings"
 	"sync"
+
+	"github.com/synthor/synthor/metrics"
 )
 
 // ResultsFile is the results file of a run directory; a shard writes
@@ -20,9 +23,13 @@ const ResultsFile = "results.jsonl"
 // ResultsFileShard names shard i of n's results file.
 func ResultsFileShard(i, n int) string { return fmt.Sprintf("results.shard-%d-of-%d.jsonl", i, n) }
 
-// ReadResults reads a results file. A last line without its newline (a
-// row cut short by a killed writer) is dropped; with repair, the file is
-// truncated to its last whole row. A missing file is no rows.
+// ReadResults reads a results file. The runner ends every row with a
+// newline; a last line without one is kept when it is a whole row (with
+// repair, its newline is added) and dropped when it is not (a row cut
+// short by a killed writer; with repair, truncated away), so that rows
+// appended next start on a line of their own. A missing file is no rows.
+// Lines are decoded in parallel; an error names the file and line
+// ("DIR/results.jsonl:12: cell c: ...").
 func ReadResults(path string, repair bool) ([]Result, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -32,27 +39,208 @@ func ReadResults(path string, repair bool) ([]Result, error) {
 		return nil, err
 	}
 	whole := b
+	var last *Result
 	if i := bytes.LastIndexByte(b, '\n'); i+1 < len(b) {
 		whole = b[:i+1]
+		var r Result
+		if tail := bytes.TrimSpace(b[i+1:]); len(tail) > 0 && decodeResult(tail, &r) == nil {
+			last = &r
+		}
 		if repair {
-			if err := os.Truncate(path, int64(len(whole))); err != nil {
+			if err := repairTail(path, int64(len(whole)), last != nil); err != nil {
 				return nil, err
 			}
 		}
 	}
-	var out []Result
+	var lines [][]byte
+	var nums []int
 	for n, line := range bytes.Split(whole, []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			lines, nums = append(lines, line), append(nums, n+1)
 		}
-		var r Result
-		if err := json.Unmarshal(line, &r); err != nil {
-			return nil, fmt.Errorf("%s:%d: %s", path, n+1, OneLine(err.Error()))
+	}
+	out := make([]Result, len(lines))
+	errs := make([]error, len(lines))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(len(lines), 1))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(lines); i += workers {
+				errs[i] = decodeResult(lines[i], &out[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %s", path, nums[i], OneLine(err.Error()))
 		}
-		out = append(out, r)
+	}
+	if last != nil {
+		out = append(out, *last)
 	}
 	return out, nil
 }
+
+// repairTail ends a results file whose last line has no newline: with
+// keep, by adding it; else by truncating the file to size.
+func repairTail(path string, size int64, keep bool) error {
+	if !keep {
+		return os.Truncate(path, size)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write([]byte("\n")); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// scoreJSON mirrors metrics.Score without its UnmarshalJSON, which decodes
+// each score twice: a results file holds hundreds of thousands.
+type scoreJSON struct {
+	Name     string            `json:"name"`
+	Group    string            `json:"group"`
+	Columns  []string          `json:"columns"`
+	Value    *float64          `json:"value"`
+	Better   metrics.Direction `json:"better"`
+	Reason   string            `json:"reason"`
+	Targeted *bool             `json:"targeted"`
+	Params   map[string]any    `json:"params"`
+}
+
+// decodeResult reads one results line into r and checks it.
+func decodeResult(line []byte, r *Result) error {
+	in := struct {
+		*Result
+		Metrics []scoreJSON `json:"metrics"`
+	}{Result: r}
+	if err := json.Unmarshal(line, &in); err != nil {
+		return err
+	}
+	if in.Metrics != nil {
+		r.Metrics = make([]metrics.Score, len(in.Metrics))
+	}
+	for i, s := range in.Metrics {
+		v := math.NaN()
+		if s.Value != nil {
+			v = *s.Value
+		}
+		r.Metrics[i] = metrics.Score{Name: s.Name, Group: s.Group, Columns: s.Columns, Value: v, Better: s.Better,
+			Reason: s.Reason, Targeted: s.Targeted, Params: s.Params}
+	}
+	return checkResult(*r)
+}
+
+// checkResult rejects a row that no run writes: one a report cannot place
+// or --resume cannot match.
+func checkResult(r Result) error {
+	switch {
+	case r.ID == "":
+		return errors.New("result without an id")
+	case r.Dataset == "":
+		return fmt.Errorf("cell %s: no dataset", r.ID)
+	case r.Method.Name == "" && r.Method.Label == "":
+		return fmt.Errorf("cell %s: no method name", r.ID)
+	}
+	switch r.Status {
+	case StatusOK, StatusFailed, StatusTimeout, StatusOOM, StatusSkipped:
+	default:
+		return fmt.Errorf("cell %s: unknown status %q (want ok, failed, timeout, oom or skipped)", r.ID, r.Status)
+	}
+	return nil
+}
+
+// supersedes reports whether a later row of a cell replaces an earlier
+// one: it does unless the earlier one succeeded and the later did not (a
+// skipped cell run on --resume replaces its skipped row; a shard re-run
+// that crashed does not undo its ok row).
+func supersedes(later, earlier Result) bool {
+	return earlier.Status != StatusOK || later.Status == StatusOK
+}
+
+// ReadRuns reads and merges the results of run directories (results.jsonl
+// and each shard's results*.jsonl) or results files: the shards of one run,
+// or several runs. A cell id appears once (see supersedes), in matrix order
+// (by Index; rows of one index in the order read). dirs[i] is the directory that rs[i]'s Files are
+// relative to.
+func ReadRuns(paths ...string) (rs []Result, dirs []string, err error) {
+	if len(paths) == 0 {
+		return nil, nil, errors.New("no run directory given")
+	}
+	at := map[string]int{}
+	for _, p := range paths {
+		files, dir, err := resultFiles(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, f := range files {
+			got, err := ReadResults(f, false)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, r := range got {
+				i, seen := at[r.ID]
+				switch {
+				case !seen:
+					at[r.ID] = len(rs)
+					rs, dirs = append(rs, r), append(dirs, dir)
+				case supersedes(r, rs[i]):
+					rs[i], dirs[i] = r, dir
+				}
+			}
+		}
+	}
+	order := make([]int, len(rs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return compareResults(rs[a], rs[b]) })
+	srs, sdirs := make([]Result, len(rs)), make([]string, len(rs))
+	for i, j := range order {
+		srs[i], sdirs[i] = rs[j], dirs[j]
+	}
+	return srs, sdirs, nil
+}
+
+// Merge is ReadRuns without the directories.
+func Merge(paths ...string) ([]Result, error) {
+	rs, _, err := ReadRuns(paths...)
+	return rs, err
+}
+
+// resultFiles returns the results files of a run directory (results.jsonl
+// and results*.jsonl, sorted) or the results file itself, with the
+// directory the results' Files are relative to.
+func resultFiles(p string) ([]string, string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, "", err
+	}
+	if !st.IsDir() {
+		return []string{p}, filepath.Dir(p), nil
+	}
+	files, err := filepath.Glob(filepath.Join(p, "results*.jsonl"))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", p, err)
+	}
+	if len(files) == 0 {
+		return nil, "", fmt.Errorf("%s: no results files (no %s nor a shard's results*.jsonl)", p, ResultsFile)
+	}
+	slices.Sort(files)
+	return files, p, nil
+}
+
+// compareResults orders rows by their cell index. Sorts are stable: rows
+// of the same index (from runs of different configs, or written before
+// rows had one) keep the order they were read in.
+func compareResults(a, b Result) int { return a.Index - b.Index }
+
+// sortResults puts rows in matrix order.
+func sortResults(rs []Result) { slices.SortStableFunc(rs, compareResults) }
 
 // appender appends result rows to a results file, one write and one
 // fsync per row, so a row is either whole or (cut by a crash) dropped on
@@ -85,75 +273,6 @@ func (a *appender) add(r Result) error {
 }
 
 func (a *appender) close() error { return a.f.Close() }
-
-// SortResults orders rows by their cell index, then id.
-func SortResults(rs []Result) {
-	slices.SortStableFunc(rs, func(a, b Result) int {
-		if a.Index != b.Index {
-			return a.Index - b.Index
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-}
-
-// ReadDir reads every results file of a run directory (results.jsonl and
-// each shard's), keeping one row per cell id (the last written), sorted.
-func ReadDir(dir string) ([]Result, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "results*.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no results files (results*.jsonl)", dir)
-	}
-	return merge(files)
-}
-
-// Merge reads the results of several run directories (shards of one run,
-// or runs to compare) into one list: one row per cell id, sorted by cell
-// index. A cell with two different rows keeps the first read.
-func Merge(dirs ...string) ([]Result, error) {
-	var all []Result
-	seen := map[string]bool{}
-	for _, d := range dirs {
-		rs, err := ReadDir(d)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				all = append(all, r)
-			}
-		}
-	}
-	SortResults(all)
-	return all, nil
-}
-
-// merge reads the results files of one run directory; a later row of a
-// cell (a skipped cell run on --resume) replaces an earlier one.
-func merge(files []string) ([]Result, error) {
-	slices.Sort(files)
-	var all []Result
-	at := map[string]int{}
-	for _, f := range files {
-		rs, err := ReadResults(f, false)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if i, ok := at[r.ID]; ok {
-				all[i] = r
-				continue
-			}
-			at[r.ID] = len(all)
-			all = append(all, r)
-		}
-	}
-	SortResults(all)
-	return all, nil
-}
 
 // WriteResults writes rows as a results file, atomically.
 func WriteResults(path string, rs []Result) error {

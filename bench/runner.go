@@ -113,7 +113,9 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 	}
 	have := map[string]Result{}
 	for _, r := range done {
-		have[r.ID] = r // a later row of a cell replaces an earlier one
+		if old, seen := have[r.ID]; !seen || supersedes(r, old) {
+			have[r.ID] = r
+		}
 	}
 	var todo []task
 	for _, t := range tasks {
@@ -144,7 +146,7 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 	}
 	sum.Results = append(sum.Results, rs...)
 	sum.Ran = len(rs)
-	SortResults(sum.Results)
+	sortResults(sum.Results)
 	m.Finished = time.Now().UTC().Format(time.RFC3339)
 	m.Recorded = len(sum.Results)
 	if err := m.write(dir); err != nil && werr == nil {
@@ -562,3 +564,7 @@ func ShardFromEnv(getenv func(string) string) (s Shard, ok bool, err error) {
 	}
 	return s, true, nil
 }
+
+// DefaultWorkers is the number of cells run at once when none is given:
+// the number of cores.
+func DefaultWorkers() int { return runtime.NumCPU() }

@@ -394,7 +394,7 @@ func TestShardFromEnv(t *testing.T) {
 
 func TestReadResultsDropsACutRow(t *testing.T) {
 	p := filepath.Join(t.TempDir(), ResultsFile)
-	if err := os.WriteFile(p, []byte(`{"id":"a","index":0,"status":"ok"}`+"\n"+`{"id":"b","ind`), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(`{"id":"a","index":0,"dataset":"d","method":{"name":"m"},"status":"ok"}`+"\n"+`{"id":"b","ind`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rs, err := ReadResults(p, true)
@@ -404,6 +404,18 @@ func TestReadResultsDropsACutRow(t *testing.T) {
 	b, _ := os.ReadFile(p)
 	if strings.Contains(string(b), `"b"`) {
 		t.Error("the cut row was not truncated away")
+	}
+	// A whole last row that lacks only its newline is kept, and repaired.
+	whole := `{"id":"c","index":1,"dataset":"d","method":{"name":"m"},"status":"ok"}`
+	if err := os.WriteFile(p, append(b, whole...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs, err = ReadResults(p, true)
+	if err != nil || len(rs) != 2 || rs[1].ID != "c" {
+		t.Fatalf("whole last row: %v %v", rs, err)
+	}
+	if b, _ := os.ReadFile(p); !strings.HasSuffix(string(b), whole+"\n") {
+		t.Errorf("the last row was not ended with a newline: %q", b)
 	}
 }
 

@@ -247,31 +247,8 @@ func newC2STData(rs, ss *table.Table) *c2stData {
 		}
 		// Codes over the sorted union of both dictionaries, so that the
 		// result does not depend on dictionary order.
-		var names []string
-		for _, col := range []*table.Column{c, s} {
-			names = append(names, col.Dict...)
-		}
-		slices.Sort(names)
-		names = slices.Compact(names)
-		union := make(map[string]int32, len(names))
-		for k, v := range names {
-			union[v] = int32(k)
-		}
-		codes := make([]int32, 0, nr+ns)
-		for _, col := range []*table.Column{c, s} {
-			remap := make([]int32, len(col.Dict))
-			for k, v := range col.Dict {
-				remap[k] = union[v]
-			}
-			for _, k := range col.Codes {
-				if k < 0 {
-					codes = append(codes, -1)
-				} else {
-					codes = append(codes, remap[k])
-				}
-			}
-		}
-		d.X = append(d.X, cart.Categorical(c.Name, codes, max(len(union), 1)))
+		m := encodeCategorical(c.Name, []*table.Column{c, s})
+		d.X = append(d.X, cart.Categorical(c.Name, slices.Concat(m.codes...), max(m.levels, 1)))
 	}
 	return d
 }

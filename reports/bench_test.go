@@ -52,7 +52,7 @@ func bigRun(b *testing.B) string {
 			}
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, ResultsFile), buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, bench.ResultsFile), buf.Bytes(), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	return dir
@@ -118,4 +118,17 @@ func cpuSeconds() float64 {
 	}
 	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
 	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// BenchmarkLoad is reading those 1,000 cells (bench.ReadRuns, through
+// Open); with -cpu 1,2 it shows what the parallel decode gains.
+func BenchmarkLoad(b *testing.B) {
+	dir := bigRun(b)
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		if _, err := Open(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 }

@@ -1,9 +1,6 @@
 package reports
 
 import (
-	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"io"
 	"math"
 	"strconv"
@@ -17,32 +14,23 @@ var CSVHeader = []string{"dataset", "method", "name", "planner", "backend", "gro
 
 // WriteCSV writes the model's cells as CSV.
 func WriteCSV(w io.Writer, m *Model) error {
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	if err := cw.Write(CSVHeader); err != nil {
-		return err
-	}
-	for _, d := range m.Datasets {
-		for i, me := range d.Methods {
-			for j, mt := range d.Metrics {
-				c := d.Cells[i][j]
-				lo, hi := minMax(c.Values)
-				row := []string{d.Name, me.Label, me.Name, me.Planner, me.Backend, mt.Group, mt.Name,
-					strings.Join(mt.Columns, ","), string(mt.Better), targetedCSV(mt.Targeted), strconv.Itoa(c.N),
-					num(c.N > 0, c.Mean), num(c.N > 1, c.SD), num(c.N > 0, lo), num(c.N > 0, hi),
-					strconv.FormatBool(c.Best), c.Reason}
-				if err := cw.Write(row); err != nil {
-					return err
+	return writeCSV(w, CSVHeader, func(emit func([]string) error) error {
+		for _, d := range m.Datasets {
+			for i, me := range d.Methods {
+				for j, mt := range d.Metrics {
+					c := d.Cells[i][j]
+					lo, hi := minMax(c.Values)
+					if err := emit([]string{d.Name, me.Label, me.Name, me.Planner, me.Backend, mt.Group, mt.Name,
+						strings.Join(mt.Columns, ","), string(mt.Better), targetedCSV(mt.Targeted), strconv.Itoa(c.N),
+						num(c.N > 0, c.Mean), num(c.N > 1, c.SD), num(c.N > 0, lo), num(c.N > 0, hi),
+						strconv.FormatBool(c.Best), c.Reason}); err != nil {
+						return err
+					}
 				}
 			}
 		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+		return nil
+	})
 }
 
 func targetedCSV(b *bool) string {
@@ -71,11 +59,4 @@ func minMax(xs []float64) (float64, float64) {
 }
 
 // WriteJSON writes the model as indented JSON (the Model's fields).
-func WriteJSON(w io.Writer, m *Model) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
-}
+func WriteJSON(w io.Writer, m *Model) error { return writeJSON(w, m) }

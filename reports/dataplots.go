@@ -30,10 +30,9 @@ func dataFile(r *bench.Result, dir string) string {
 	return ""
 }
 
-// safeRel reports whether f stays inside its run directory.
-func safeRel(f string) bool {
-	return !filepath.IsAbs(f) && !strings.Contains(filepath.ToSlash(filepath.Clean(f)), "../") && !strings.HasPrefix(f, "..")
-}
+// safeRel reports whether f stays inside its run directory: relative,
+// without "..", not empty.
+func safeRel(f string) bool { return filepath.IsLocal(f) }
 
 // synthTables reads, for each method of d with an ok cell, the synthetic
 // table of its lowest seed, in d's method order; methods without one are

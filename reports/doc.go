@@ -1,8 +1,9 @@
 // Package reports renders benchmark results.
 //
 // Data flows one way. Load (or Open) reads one or more run directories'
-// results.jsonl files (bench.Result, one cell per line), merging shards and
-// dropping repeated cell ids. Build groups the cells into a Model: per
+// results.jsonl files (bench.Result, one cell per line) through
+// bench.ReadRuns, the runner's own reader, merging shards and dropping
+// repeated cell ids. Build groups the cells into a Model: per
 // dataset, rows are methods (config label, planner, backend) and columns are
 // metrics (group, name, columns, direction); each cell holds the mean and
 // sample standard deviation over the seeds that ended ok, with n, the best

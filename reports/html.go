@@ -18,7 +18,10 @@ var page = template.Must(template.New("report").Parse(htmlTemplate))
 
 // htmlTable is a table of the page; Best[i][k] marks a cell in bold.
 type htmlTable struct {
-	Title  string
+	Title string
+	// Note, where set, is shown above the table (a published table's
+	// source and protocol).
+	Note   string
 	Header []string
 	Rows   [][]string
 	Best   [][]bool
@@ -31,7 +34,6 @@ type htmlDataset struct {
 	Fail    *htmlTable
 	Splits  *htmlTable
 	Paper   []htmlTable
-	Note    string
 	Plots   []Plot
 	LLM     *htmlTable
 }
@@ -65,9 +67,13 @@ func WriteHTML(w io.Writer, run *Run, m *Model) error {
 			hd.Fail = &htmlTable{Header: []string{"method", "seed", "status", "reason"}, Rows: f}
 		}
 		hd.Splits = splitTable(d)
+		var last *Published
 		for _, b := range PaperBeside(d) {
-			hd.Note = b.Published.Source + ". Protocol: " + b.Published.Protocol
-			hd.Paper = append(hd.Paper, paperTable(b))
+			t := paperTable(b)
+			if b.Published != last {
+				t.Note, last = b.Published.Source+". Protocol: "+b.Published.Protocol, b.Published
+			}
+			hd.Paper = append(hd.Paper, t)
 		}
 		hd.Plots = append(tracePlots(run, d), dataPlots(run, d)...)
 		for _, p := range []*Plot{columnBars(d), splitBars(d), costPlot(d)} {

@@ -13,7 +13,7 @@ import (
 
 func fixtureLines(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testRun, ResultsFile))
+	b, err := os.ReadFile(filepath.Join(testRun, bench.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,17 +111,22 @@ func TestLoadErrorsNameTheLine(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
+// FuzzLoad: any results file is rows every format renders, or an error.
+func FuzzLoad(f *testing.F) {
 	for _, l := range []string{
 		`{"id":"x","dataset":"d","method":{"name":"m"},"status":"ok","metrics":[{"name":"tvd","group":"g","columns":["a"],"value":0.5,"better":"lower"}]}`,
 		`{"id":"x","dataset":"d","method":{"name":"m"},"status":"ok","metrics":[{"name":"tvd","value":null,"reason":"r"}]}` + "\n\n",
 		`{"id":"y","dataset":"d","method":{"label":"l"},"status":"failed","reason":"boom"}`,
 		`{`, "", "\n",
 	} {
-		f.Add([]byte(l))
+		f.Add([]byte(l + "\n"))
 	}
+	path := filepath.Join(f.TempDir(), bench.ResultsFile)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		rs, err := Parse(bytes.NewReader(b))
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := Load(path)
 		if err != nil {
 			return
 		}

@@ -48,8 +48,12 @@ func svg(p *plot.Plot, w, h vg.Length) (template.HTML, error) {
 	return template.HTML(b), nil // #nosec: gonum's own SVG output
 }
 
-// maxTraceLines bounds the iterations read from one trace.
-const maxTraceLines = 100000
+// maxTraceLines bounds the iterations read from one trace, and
+// maxTraceLine one line of it.
+const (
+	maxTraceLines = 100000
+	maxTraceLine  = 64 << 20
+)
 
 // readTrace reads a synthor trace (JSON lines of synthor.TraceLine).
 func readTrace(path string) ([]synthor.TraceLine, error) {
@@ -59,7 +63,7 @@ func readTrace(path string) ([]synthor.TraceLine, error) {
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<16), maxLine)
+	sc.Buffer(make([]byte, 1<<16), maxTraceLine)
 	var out []synthor.TraceLine
 	for n := 1; sc.Scan(); n++ {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
@@ -208,25 +212,17 @@ func columnBars(d *Dataset) *Plot {
 	p := plot.New()
 	p.Y.Label.Text = "tvd (categorical) or ks (numeric), lower is better"
 	p.Legend.Top = true
-	shown := okMethods(d)
-	w := vg.Points(max(4, 60/float64(len(shown))))
-	for k, i := range shown {
-		me := d.Methods[i]
+	err := methodBars(p, d, func(i int) plotter.Values {
 		vals := make(plotter.Values, len(cols))
 		for k, c := range cols {
 			if cell := d.Cells[i][idx[c]]; cell.N > 0 {
 				vals[k] = cell.Mean
 			}
 		}
-		b, err := plotter.NewBarChart(vals, w)
-		if err != nil {
-			return &Plot{Title: "Per-column distance", Note: err.Error()}
-		}
-		b.Color = plotutil.Color(k)
-		b.LineStyle.Width = 0
-		b.Offset = w * vg.Length(float64(k)-float64(len(shown)-1)/2)
-		p.Add(b)
-		p.Legend.Add(me.Label, b)
+		return vals
+	})
+	if err != nil {
+		return &Plot{Title: "Per-column distance", Note: err.Error()}
 	}
 	p.NominalX(cols...)
 	p.Y.Max *= 1.3
@@ -251,23 +247,15 @@ func splitBars(d *Dataset) *Plot {
 	p := plot.New()
 	p.Y.Label.Text = "mean over the joints of each kind"
 	p.Legend.Top = true
-	shown := okMethods(d)
-	w := vg.Points(max(4, 60/float64(len(shown))))
-	for k, i := range shown {
-		me := d.Methods[i]
+	err := methodBars(p, d, func(i int) plotter.Values {
 		var vals plotter.Values
 		for _, x := range sp {
 			vals = append(vals, zeroNaN(x.Targeted[i]), zeroNaN(x.Untargeted[i]))
 		}
-		b, err := plotter.NewBarChart(vals, w)
-		if err != nil {
-			return &Plot{Title: "Targeted and untargeted", Note: err.Error()}
-		}
-		b.Color = plotutil.Color(k)
-		b.LineStyle.Width = 0
-		b.Offset = w * vg.Length(float64(k)-float64(len(shown)-1)/2)
-		p.Add(b)
-		p.Legend.Add(me.Label, b)
+		return vals
+	})
+	if err != nil {
+		return &Plot{Title: "Targeted and untargeted", Note: err.Error()}
 	}
 	p.NominalX(names...)
 	p.Y.Max *= 1.3
@@ -277,6 +265,26 @@ func splitBars(d *Dataset) *Plot {
 	}
 	return &Plot{Title: "Targeted and untargeted joints apart", SVG: s,
 		Note: "targeted: the statistics the synthesizer was aligned to; untargeted: the others"}
+}
+
+// methodBars adds to p, for each method of d with an ok cell, a bar chart
+// of its values side by side with the others', one colour and legend
+// entry a method.
+func methodBars(p *plot.Plot, d *Dataset, values func(i int) plotter.Values) error {
+	shown := okMethods(d)
+	w := vg.Points(max(4, 60/float64(len(shown))))
+	for k, i := range shown {
+		b, err := plotter.NewBarChart(values(i), w)
+		if err != nil {
+			return err
+		}
+		b.Color = plotutil.Color(k)
+		b.LineStyle.Width = 0
+		b.Offset = w * vg.Length(float64(k)-float64(len(shown)-1)/2)
+		p.Add(b)
+		p.Legend.Add(d.Methods[i].Label, b)
+	}
+	return nil
 }
 
 // okMethods are the indexes of the methods with an ok cell.

@@ -44,7 +44,7 @@ func WriteScores(w io.Writer, format string, scores []metrics.Score) error {
 		header, rows := scoreRows(scores)
 		return RenderGrid(w, format == "markdown", header, rows)
 	}
-	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(ScoreFormats, ", "))
+	return unknownFormat(format, ScoreFormats)
 }
 
 // scoreRows returns the cells of the table and Markdown formats.
@@ -161,7 +161,7 @@ func WriteComparison(w io.Writer, format string, files []string, runs [][]metric
 		header, rows := metricGrid(d, style{markdown: format == "markdown"})
 		return RenderGrid(w, format == "markdown", header, rows)
 	}
-	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(ScoreFormats, ", "))
+	return unknownFormat(format, ScoreFormats)
 }
 
 func writeJSON(w io.Writer, v any) error {

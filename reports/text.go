@@ -149,6 +149,8 @@ func textPaper(ew *errWriter, d *Dataset, s style) {
 	for k, b := range bs {
 		if k == 0 {
 			s.title(ew, 2, "Published numbers beside ours")
+		}
+		if k == 0 || b.Published != bs[k-1].Published {
 			ew.printf("%s. Protocol: %s\n\n", b.Published.Source, b.Published.Protocol)
 		}
 		header := []string{"metric", "published: " + b.Row.Method, "ours: " + OursLabel(b.Ours), "ours − published", "targeted"}

@@ -30,7 +30,12 @@ func Write(w io.Writer, format string, run *Run, m *Model) error {
 	case "json":
 		return WriteJSON(w, m)
 	}
-	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	return unknownFormat(format, Formats)
+}
+
+// unknownFormat is the error for a format not among valid.
+func unknownFormat(format string, valid []string) error {
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(valid, ", "))
 }
 
 // WriteDir writes DIR/report.md and DIR/report.html from the results of

@@ -257,7 +257,7 @@ func freshID(shape string, i int) string {
 func (sp *special) column(n int, rng *rand.Rand) *table.Column {
 	f := sp.field
 	if sp.how == ColumnAllMissing {
-		return nullColumn(f, n)
+		return table.NewNull(f, n)
 	}
 	nulls := make([]bool, n)
 	anyNull := false

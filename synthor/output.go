@@ -1,7 +1,6 @@
 package synthor
 
 import (
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -49,7 +48,7 @@ func (s *Synthesizer) output(recS, memS *store, sizes []int, st *State, seed uin
 			}
 		}
 		if c == nil {
-			c = nullColumn(f, nrows)
+			c = table.NewNull(f, nrows)
 		}
 		cols = append(cols, c)
 	}
@@ -63,34 +62,6 @@ func (s *Synthesizer) output(recS, memS *store, sizes []int, st *State, seed uin
 
 func varIndex(vs []*macro.Var, name string) int {
 	return slices.IndexFunc(vs, func(v *macro.Var) bool { return v.Name == name })
-}
-
-func nullColumn(f table.Field, n int) *table.Column {
-	c := &table.Column{Field: f, Nulls: make([]bool, n)}
-	for i := range c.Nulls {
-		c.Nulls[i] = true
-	}
-	switch f.Kind {
-	case table.Categorical:
-		c.Codes = make([]int32, n)
-		for i := range c.Codes {
-			c.Codes[i] = table.Missing
-		}
-		c.Dict = f.Categories
-	case table.Float:
-		c.Floats = make([]float64, n)
-		for i := range c.Floats {
-			c.Floats[i] = math.NaN()
-		}
-	case table.Text:
-		c.Strs = make([]string, n)
-	default:
-		c.Ints = make([]int64, n)
-	}
-	if n == 0 {
-		c.Nulls = nil
-	}
-	return c
 }
 
 func groupKeyColumn(f table.Field, sizes []int) *table.Column {

@@ -305,6 +305,36 @@ func NewText(name string, v []string, nulls []bool) *Column {
 	return &Column{Field: Field{Name: name, Kind: Text}, Strs: v, Nulls: compactNulls(nulls)}
 }
 
+// NewNull returns a column of n missing values with field f (a categorical
+// one over f's categories).
+func NewNull(f Field, n int) *Column {
+	c := &Column{Field: f}
+	if n > 0 {
+		c.Nulls = make([]bool, n)
+		for i := range c.Nulls {
+			c.Nulls[i] = true
+		}
+	}
+	switch f.Kind {
+	case Categorical:
+		c.Codes = make([]int32, n)
+		for i := range c.Codes {
+			c.Codes[i] = Missing
+		}
+		c.Dict = f.Categories
+	case Float:
+		c.Floats = make([]float64, n)
+		for i := range c.Floats {
+			c.Floats[i] = math.NaN()
+		}
+	case Text:
+		c.Strs = make([]string, n)
+	default:
+		c.Ints = make([]int64, n)
+	}
+	return c
+}
+
 func compactNulls(n []bool) []bool {
 	for _, b := range n {
 		if b {

@@ -78,7 +78,11 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	serial, parallel := ReadCSV, readCSVParallel
 	switch kind {
+	case "jsonl":
+		serial, parallel = ReadJSONL, readJSONLParallel
+		fallthrough
 	case "csv":
 		size := st.Size()
 		if gz {
@@ -86,9 +90,9 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		}
 		cfg := defaultParConfig()
 		if size > 0 && size < int64(cfg.min) || !st.Mode().IsRegular() {
-			return ReadCSV(r, opts) // too small to split, or cannot be read twice (a pipe)
+			return serial(r, opts) // too small to split, or cannot be read twice (a pipe)
 		}
-		t, err := readCSVParallel(r, size, opts, cfg)
+		t, err := parallel(r, size, opts, cfg)
 		if !errors.Is(err, errSerial) {
 			return t, err
 		}
@@ -99,27 +103,7 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		if r, err = open(); err != nil {
 			return nil, err
 		}
-		return ReadCSV(r, opts)
-	case "jsonl":
-		size := st.Size()
-		if gz {
-			size = 0
-		}
-		cfg := defaultParConfig()
-		if size > 0 && size < int64(cfg.min) || !st.Mode().IsRegular() {
-			return ReadJSONL(r, opts)
-		}
-		t, err := readJSONLParallel(r, size, opts, cfg)
-		if !errors.Is(err, errSerial) {
-			return t, err
-		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, &Error{Op: "read", File: opts.Name, Err: pathErr(err)}
-		}
-		if r, err = open(); err != nil {
-			return nil, err
-		}
-		return ReadJSONL(r, opts)
+		return serial(r, opts)
 	}
 	if gz {
 		data, err := io.ReadAll(r)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -106,7 +105,7 @@ func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
 		return nil, nil, nil, usagef("eval: --real and --synth are required")
 	}
 	if !slices.Contains(reports.ScoreFormats, o.format) {
-		return nil, nil, nil, usagef("eval: --format %q is not one of table, markdown, json, csv", o.format)
+		return nil, nil, nil, usagef("eval: --format %q is not one of %s", o.format, strings.Join(reports.ScoreFormats, ", "))
 	}
 	if o.pairFilter != metrics.PairFilterSDMetrics && o.pairFilter != metrics.PairFilterAll {
 		return nil, nil, nil, usagef("eval: --pair-filter %q is not one of sdmetrics, all", o.pairFilter)
@@ -297,9 +296,9 @@ func alignMissing(a, b *table.Table) {
 		}
 		switch {
 		case d.NullCount() == d.Len():
-			replaceColumn(b, nullColumn(c.Field, d.Len()))
+			replaceColumn(b, table.NewNull(c.Field, d.Len()))
 		case c.NullCount() == c.Len():
-			replaceColumn(a, nullColumn(d.Field, c.Len()))
+			replaceColumn(a, table.NewNull(d.Field, c.Len()))
 		}
 	}
 }
@@ -311,35 +310,6 @@ func replaceColumn(t *table.Table, c *table.Column) {
 			t.Cols[i] = c
 		}
 	}
-}
-
-// nullColumn returns a column of n missing values with field f.
-func nullColumn(f table.Field, n int) *table.Column {
-	nulls := make([]bool, n)
-	for i := range nulls {
-		nulls[i] = true
-	}
-	c := &table.Column{Field: f, Nulls: nulls}
-	if n == 0 {
-		c.Nulls = nil
-	}
-	switch f.Kind {
-	case table.Categorical:
-		c.Codes = make([]int32, n)
-		for i := range c.Codes {
-			c.Codes[i] = table.Missing
-		}
-	case table.Integer, table.Datetime:
-		c.Ints = make([]int64, n)
-	case table.Float:
-		c.Floats = make([]float64, n)
-		for i := range c.Floats {
-			c.Floats[i] = math.NaN()
-		}
-	case table.Text:
-		c.Strs = make([]string, n)
-	}
-	return c
 }
 
 // sameColumns checks that b has exactly a's columns with compatible kinds,

@@ -41,7 +41,8 @@ func newRunCmd() *cobra.Command {
 		Long: `run expands a config (datasets, methods, seeds, metrics, limits) into cells, runs
 each cell in a child process (killed at limits.timeout or limits.memory and recorded
 as timeout or oom), --workers at once, and appends one JSON line per finished cell to
-DIR/results.jsonl. It prints a table of each metric's mean ± sd per method.
+DIR/results.jsonl. It writes DIR/report.md and DIR/report.html and prints a summary
+of the headline scores (mean ± sd over the seeds per method).
 
 --resume skips the cells already recorded; Ctrl-C or SIGTERM stops after recording
 what finished. --shard I/N (or JOB_COMPLETION_INDEX with JOB_COMPLETIONS, or
@@ -138,10 +139,12 @@ func newMergeCmd() *cobra.Command {
 	var out, same string
 	cmd := &cobra.Command{
 		Use:   "merge DIR... [--out DIR]",
-		Short: "Merge the results of run directories (the shards of a run) and print the table",
+		Short: "Merge the results of run directories (the shards of a run) and print the summary",
 		Long: `merge reads every results file (results.jsonl, results.shard-I-of-N.jsonl) of each
-DIR, keeps one row per cell id in matrix order, prints the summary table and, with
---out, writes the merged rows to OUT/results.jsonl.`,
+DIR, keeps one row per cell id in matrix order (an ok row over a failed one), prints
+the summary that synthor run prints and, with --out, writes the merged rows to
+OUT/results.jsonl. --same-as DIR fails unless the merged rows equal DIR's, timings
+aside. synthor report DIR... renders every score of the same merged rows.`,
 		Example: `  synthor merge out/adult
   synthor merge shard1/ shard2/ shard3/ --out out/merged
   synthor merge out/sharded --same-as out/single`,
@@ -160,7 +163,7 @@ DIR, keeps one row per cell id in matrix order, prints the summary table and, wi
 				}
 			}
 			var b bytes.Buffer
-			if err := bench.WriteTable(&b, rs); err != nil {
+			if err := reports.WriteTable(&b, reports.Summary(reports.Build(rs))); err != nil {
 				return err
 			}
 			if _, err = cmd.OutOrStdout().Write(b.Bytes()); err != nil {

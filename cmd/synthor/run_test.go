@@ -65,6 +65,11 @@ func TestRunCommand(t *testing.T) {
 	if err != nil || code != 0 || stderr != "" || !strings.Contains(again, "4 cells (0 run, 4 resumed)") {
 		t.Fatalf("resume: exit %d %v, stderr %q\n%s", code, err, stderr, again)
 	}
+	// merge prints the summary that run prints, from the same rows.
+	merged, stderr, code, err := runCLI(t, "merge", out)
+	if err != nil || code != 0 || !strings.Contains(merged, "column_shapes") || !strings.HasPrefix(again, merged) {
+		t.Fatalf("merge: exit %d %v %s: its summary is not run's:\n%s\nrun:\n%s", code, err, stderr, merged, again)
+	}
 	// Shards into another directory, merged, equal the single run.
 	sharded := filepath.Join(dir, "sharded")
 	for _, s := range []string{"1/2", "2/2"} {
