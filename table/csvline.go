@@ -37,7 +37,7 @@ func (c *csvChunk) line(a *assembler, line []byte) bool {
 				}
 				w := k - start
 				if (k == n || line[k] == ',') && w > 0 && w <= 18 && (w == 1 || line[start] != '0') &&
-					(a.nullLens&(1<<w) == 0 || !a.isNull(bytesString(line[start:k]))) {
+					(!a.digitNull || !a.isNull(bytesString(line[start:k]))) {
 					b.ints = append(b.ints, u)
 					b.n++
 					done = true
@@ -46,7 +46,7 @@ func (c *csvChunk) line(a *assembler, line []byte) bool {
 				k = comma(line, k)
 				w := k - start
 				s := bytesString(line[start:k])
-				if w > 0 && w < 64 && (a.nullLens&(1<<w) == 0 || !a.isNull(s)) && b.recent != nil {
+				if w > 0 && w < 64 && (a.nullLens&(1<<w) == 0 || !a.nullFirst[s[0]] || !a.isNull(s)) && b.recent != nil {
 					if e := &b.recent[recentSlot(s)]; e.s == s {
 						b.codes = append(b.codes, e.code)
 					} else {
