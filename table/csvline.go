@@ -43,17 +43,38 @@ func (c *csvChunk) line(a *assembler, line []byte) bool {
 					done = true
 				}
 			case Categorical:
+				var pe *recentCat
+				if start+3 <= n && b.byPrefix != nil {
+					// A category is guessed from its first three bytes,
+					// then checked: the bytes and the comma after them.
+					pe = &b.byPrefix[prefixSlot(line[start:])]
+					if w := len(pe.s); w > 0 && start+w <= n && (start+w == n || line[start+w] == ',') && bytesString(line[start:start+w]) == pe.s {
+						b.codes = append(b.codes, pe.code)
+						b.n++
+						k = start + w
+						done = true
+						break
+					}
+				}
 				k = comma(line, k)
 				w := k - start
 				s := bytesString(line[start:k])
 				if w > 0 && w < 64 && (a.nullLens&(1<<w) == 0 || !a.nullFirst[s[0]] || !a.isNull(s)) && b.recent != nil {
+					var code int32
 					if e := &b.recent[recentSlot(s)]; e.s == s {
-						b.codes = append(b.codes, e.code)
+						code = e.code
 					} else {
-						b.codes = append(b.codes, b.intern(s))
+						code = b.intern(s)
 					}
+					b.codes = append(b.codes, code)
 					b.n++
 					done = true
+					if pe != nil {
+						// s holds no comma: a field without quotes.
+						*pe = recentCat{s: b.dict[code], code: code}
+					} else if start+3 <= n {
+						b.byPrefix = new([256]recentCat)
+					}
 				}
 			}
 		}
@@ -72,6 +93,12 @@ func (c *csvChunk) line(a *assembler, line []byte) bool {
 		k++
 	}
 	return false // no columns (a header has a field: not reached)
+}
+
+// prefixSlot returns the slot of a category in a builder's byPrefix
+// cache, from its first three bytes.
+func prefixSlot(f []byte) int {
+	return (int(f[0])*7 + int(f[1])*31 + int(f[2])*131) & 255
 }
 
 // comma returns the position of the first comma in line at or after k, or

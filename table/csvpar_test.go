@@ -87,6 +87,8 @@ func TestReadCSVParallelMatchesSerial(t *testing.T) {
 		{"integers then missing and text", "a,b\n1,2\n,NA\n3,4x\n5,6\n", true},
 		{"categories of a null value's length", "c,d\nMale,No\nNA,NaN\nnull,Nope\nWife,N\nMale,No\n", true},
 		{"long categories", "c\nMarried-civ-spouse\nMarried-civ-spousf\n" + strings.Repeat("x", 70) + "\nMarried-civ-spouse\n" + strings.Repeat("x", 70) + "\n", true},
+		{"categories by their first bytes", "c,d\nabc,xyz\nabc,xyz\nabcd,xyzw\nabc,xyz\nab,xy\nxyz,abc\nabc,xyz\n", true},
+		{"quoted category with a comma", "c,d\n\"abc,x\",1\nabc,x\nabc,2\n\"abc,x\",3\nabc,x\n", true},
 		{"last cell empty", "a,b\n1,x\n2,\n3,y\n", true},
 		{"more fields", "a,b\n1,2\n3,4,5\n", false},
 		{"fewer fields", "a,b\n1,2\n345678901234\n", false},
