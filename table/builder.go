@@ -43,6 +43,9 @@ type builder struct {
 	index  map[string]int32
 	strs   []string
 	recent *[256]recentCat // direct-mapped cache in front of index
+	// byPrefix caches categories by their first three bytes, for the
+	// chunk parser (csvline.go); it holds no category with a comma.
+	byPrefix *[256]recentCat
 
 	nullRows []int   // rows that are missing, ascending
 	exc      texts   // original text of non-canonical numeric or datetime cells
@@ -388,6 +391,10 @@ func (b *builder) recycle(name string, f *Field) *builder {
 		clear(b.recent[:])
 		nb.recent = b.recent
 	}
+	if b.byPrefix != nil {
+		clear(b.byPrefix[:])
+		nb.byPrefix = b.byPrefix
+	}
 	return nb
 }
 
@@ -502,7 +509,7 @@ func (b *builder) widenDates() {
 // re-creating the original text of every stored cell.
 func (b *builder) toCategorical() {
 	b.index = make(map[string]int32)
-	b.recent = nil
+	b.recent, b.byPrefix = nil, nil
 	codes := make([]int32, b.n, max(b.n+1024, cap(b.ints), cap(b.floats)))
 	cur := cursor{b: b}
 	for i := range codes {

@@ -228,19 +228,7 @@ func parseChunk(a *assembler, c *csvChunk, p *csvParser, old []*builder) {
 			if n := len(line); n > 0 && line[n-1] == '\r' {
 				line = line[:n-1] // CR LF, or a CR ending the input
 			}
-			j, from := 0, 0
-			for k := 0; k <= len(line); k++ {
-				if k < len(line) && line[k] != ',' {
-					continue
-				}
-				if j == ncols || !c.cell(a, j, line[from:k]) {
-					c.bail = true
-					return
-				}
-				j++
-				from = k + 1
-			}
-			if j != ncols {
+			if !c.line(a, line) {
 				c.bail = true
 				return
 			}

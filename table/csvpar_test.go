@@ -82,6 +82,16 @@ func TestReadCSVParallelMatchesSerial(t *testing.T) {
 		{"field count", "a,b\n1,2\n3\n", false},
 		{"duplicate column", "a,a\n1,2\n", false},
 		{"empty", "", false},
+		{"integers of every width", "n\n0\n7\n42\n123\n1234\n123456789012345678\n1234567890123456789\n-5\n", true},
+		{"leading zeros and signs", "n,m\n10,1\n007,+5\n00,-0\n0,-3\n", true},
+		{"integers then missing and text", "a,b\n1,2\n,NA\n3,4x\n5,6\n", true},
+		{"categories of a null value's length", "c,d\nMale,No\nNA,NaN\nnull,Nope\nWife,N\nMale,No\n", true},
+		{"long categories", "c\nMarried-civ-spouse\nMarried-civ-spousf\n" + strings.Repeat("x", 70) + "\nMarried-civ-spouse\n" + strings.Repeat("x", 70) + "\n", true},
+		{"categories by their first bytes", "c,d\nabc,xyz\nabc,xyz\nabcd,xyzw\nabc,xyz\nab,xy\nxyz,abc\nabc,xyz\n", true},
+		{"quoted category with a comma", "c,d\n\"abc,x\",1\nabc,x\nabc,2\n\"abc,x\",3\nabc,x\n", true},
+		{"last cell empty", "a,b\n1,x\n2,\n3,y\n", true},
+		{"more fields", "a,b\n1,2\n3,4,5\n", false},
+		{"fewer fields", "a,b\n1,2\n345678901234\n", false},
 	}
 	for _, tt := range tests {
 		for _, block := range []int{1, 2, 3, 5, 8, 64} {
@@ -97,6 +107,26 @@ func TestReadCSVParallelMatchesSerial(t *testing.T) {
 					t.Errorf("no rows")
 				}
 			})
+		}
+	}
+}
+
+// TestReadCSVParallelNullValues checks cells that look like the common
+// cases of the chunk parser (digits, a cached category) but are null
+// values.
+func TestReadCSVParallelNullValues(t *testing.T) {
+	data := []byte("n,c\n1,a\n99,?\n990,b\n-,a\n99,N\n7,?\n")
+	for _, block := range []int{1, 4, 64} {
+		opts := ReadOptions{Name: "x.csv", NullValues: []string{"99", "-", "?"}}
+		s, p, serr, perr, parallel := readBoth(data, opts, block)
+		if d := sameResult(s, p, serr, perr); d != "" {
+			t.Fatalf("block %d: parallel differs from serial: %s", block, d)
+		}
+		if !parallel || serr != nil {
+			t.Fatalf("block %d: parallel %v, error %v", block, parallel, serr)
+		}
+		if got := s.Col("n").NullCount(); got != 3 {
+			t.Errorf("block %d: %d missing integers, want 3", block, got)
 		}
 	}
 }

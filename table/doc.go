@@ -15,7 +15,9 @@
 //     stream) in parallel: chunks cut at line ends are parsed on every core
 //     into builders of their own, which are then appended in input order
 //     (csvpar.go, jsonlpar.go; merge.go converts kinds and merges
-//     dictionaries as the serial reader would). The result is that of
+//     dictionaries as the serial reader would; csvline.go reads the common
+//     cells of a line without quotes, integers and known categories, as it
+//     scans them). The result is that of
 //     ReadCSV or ReadJSONL, the serial readers, which stay the reference:
 //     any input the parallel reader does not read exactly as they do
 //     (every error among them) is read again by the serial reader.

@@ -72,15 +72,23 @@ func (b *builder) appendChunk(c *builder, hint int) {
 			break
 		}
 		remap := make([]int32, len(c.dict))
+		same := true // c's codes are b's
 		for k, s := range c.dict {
 			remap[k] = b.internOwned(s)
+			same = same && remap[k] == int32(k)
 		}
-		for _, k := range c.codes {
+		if same {
+			b.codes = append(b.codes, c.codes...)
+			break
+		}
+		dst := b.codes[len(b.codes) : len(b.codes)+len(c.codes)]
+		for i, k := range c.codes {
 			if k != Missing {
 				k = remap[k]
 			}
-			b.codes = append(b.codes, k)
+			dst[i] = k
 		}
+		b.codes = b.codes[:len(b.codes)+len(c.codes)]
 	case Integer, Datetime:
 		b.ints = growCap(b.ints, need, hint)
 		if c.state == 0 {

@@ -117,8 +117,10 @@ type assembler struct {
 	// explicitNulls: the input marks missing values itself (a Parquet
 	// file written by WriteParquet), so no cell text is a null value.
 	explicitNulls bool
-	nullLens      uint64 // bit k set when a null value has k bytes (k < 64)
-	longNull      bool   // a null value has 64 bytes or more
+	nullLens      uint64    // bit k set when a null value has k bytes (k < 64)
+	nullFirst     [256]bool // the first bytes of the non-empty null values
+	digitNull     bool      // a null value is all ASCII digits (and not empty)
+	longNull      bool      // a null value has 64 bytes or more
 	names         []string
 	seen          map[string]int // column index by name
 	b             []*builder
@@ -138,6 +140,10 @@ func newAssembler(opts ReadOptions, format string) *assembler {
 	for _, s := range a.nulls {
 		if s == "" {
 			a.hasEmpty = true
+		}
+		if s != "" {
+			a.nullFirst[s[0]] = true
+			a.digitNull = a.digitNull || strings.Trim(s, "0123456789") == ""
 		}
 		if len(s) < 64 {
 			a.nullLens |= 1 << len(s)
