@@ -46,6 +46,8 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 			}
 			if c.Kind == table.Float {
 				info.dec = decimals(c)
+			} else {
+				info.step = gridStep(c)
 			}
 			s.num[c.Name] = info
 		}

@@ -30,10 +30,13 @@ type store struct {
 
 // numInfo is how a numeric variable's values are drawn: inside its exact
 // domain [lo, hi] (the observed range, or the outer edges of targets), to
-// dec decimals (−1: full precision).
+// dec decimals (−1: full precision), and for an integer or datetime
+// variable on the grid lo + k·step that its values share (step > 1: a
+// column of whole minutes, or of multiples of 100; 0 or 1: every integer).
 type numInfo struct {
 	lo, hi float64
 	dec    int
+	step   float64
 }
 
 // newStore returns an empty store for the level's variables; numeric values
@@ -166,31 +169,72 @@ func (s *store) numDrawer(i int, lo, hi float64) drawer {
 // draw draws the number of a numeric drawer.
 func (s *store) draw(i int, dr *drawer, rng *rand.Rand) float64 {
 	b := s.vars[i].Bins
+	info := s.num[i]
 	var x float64
 	switch {
 	case dr.cands != nil:
 		k := drawCum(dr.cum, rng)
 		r := dr.ranges[k]
 		if s.fpoint[i][dr.cands[k]] {
-			x = r[0]
-			break
+			return r[0] // a real value: exact, never rounded
 		}
-		x = drawNumber(s.kinds[i], r[0], r[1], rng)
+		x = drawOnGrid(s.kinds[i], r[0], r[1], info, rng)
 		// An integer drawn inside an interval that equals a point mass
 		// would land in the point's cell: draw again (a few times).
 		for try := 0; try < 4 && len(b.Points) > 0 && b.IsPoint(b.Index(x)); try++ {
-			x = drawNumber(s.kinds[i], r[0], r[1], rng)
+			x = drawOnGrid(s.kinds[i], r[0], r[1], info, rng)
 		}
 	case dr.points != nil:
-		x = dr.points[rng.IntN(len(dr.points))]
+		return dr.points[rng.IntN(len(dr.points))]
 	default:
-		x = drawNumber(s.kinds[i], dr.lo, dr.hi, rng)
+		x = drawOnGrid(s.kinds[i], dr.lo, dr.hi, info, rng)
 	}
-	if d := s.num[i].dec; d >= 0 && s.kinds[i] == table.Float {
+	if d := info.dec; d >= 0 && s.kinds[i] == table.Float {
 		p := math.Pow(10, float64(d))
 		x = math.Round(x*p) / p
 	}
-	return math.Min(math.Max(x, s.num[i].lo), s.num[i].hi)
+	return math.Min(math.Max(x, info.lo), info.hi)
+}
+
+// drawOnGrid is drawNumber on the grid info.lo + k·info.step of an integer
+// or datetime variable whose values share a step: a grid point inside
+// [lo, hi], or the one nearest its midpoint when none is inside.
+func drawOnGrid(k table.Kind, lo, hi float64, info numInfo, rng *rand.Rand) float64 {
+	st := info.step
+	if k == table.Float || st <= 1 {
+		return drawNumber(k, lo, hi, rng)
+	}
+	a, z := math.Ceil((lo-info.lo)/st), math.Floor((hi-info.lo)/st)
+	if a > z {
+		return info.lo + math.Round(((lo+hi)/2-info.lo)/st)*st
+	}
+	return info.lo + drawNumber(table.Integer, a, z, rng)*st
+}
+
+// gridStep returns the greatest common divisor of the differences between
+// the non-missing values of an integer or datetime column and its minimum
+// (0 when the column has fewer than two distinct values).
+func gridStep(c *table.Column) float64 {
+	lo, ok := int64(0), false
+	for i, x := range c.Ints {
+		if !c.IsNull(i) && (!ok || x < lo) {
+			lo, ok = x, true
+		}
+	}
+	var g uint64
+	for i, x := range c.Ints {
+		if c.IsNull(i) || x == lo {
+			continue
+		}
+		d := uint64(x - lo)
+		for d != 0 {
+			g, d = d, g%d
+		}
+		if g == 1 {
+			break
+		}
+	}
+	return float64(g)
 }
 
 // add draws one record from the prepared drawers and returns its index.
