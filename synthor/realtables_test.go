@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -147,4 +148,43 @@ func TestGridStep(t *testing.T) {
 			t.Errorf("gridStep(%v) = %v, want %v", c.vals, got, c.want)
 		}
 	}
+}
+
+// TestLongTailShape: a long-tailed float (log-normal, like weekly wages)
+// keeps its shape inside the top bin. With equal-width sub-bins nearly all
+// of the tail's values fell in the first sub-bin of [q5/6, max] and were
+// drawn uniformly across it (KS distance 0.07 on the CPS wages; 0.033
+// here, against 0.011 with quantile sub-bins).
+func TestLongTailShape(t *testing.T) {
+	const n = 4000
+	r := rand.New(rand.NewPCG(9, 10))
+	wage := make([]float64, n)
+	for i := range wage {
+		wage[i] = math.Round(math.Exp(6+0.8*r.NormFloat64())*100) / 100
+	}
+	tb := table.MustNew(table.NewFloat("wage", wage))
+	out := synthesize(t, tb, 3)
+	if d := ksDistance(wage, out.Col("wage").Floats); d > 0.02 {
+		t.Errorf("KS distance %.4f between real and synthetic wages, want <= 0.02", d)
+	}
+}
+
+// ksDistance is the two-sample Kolmogorov–Smirnov statistic sup |F_a − F_b|.
+func ksDistance(a, b []float64) float64 {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	var i, j int
+	d := 0.0
+	for i < len(a) && j < len(b) {
+		x := math.Min(a[i], b[j])
+		for i < len(a) && a[i] == x {
+			i++
+		}
+		for j < len(b) && b[j] == x {
+			j++
+		}
+		d = math.Max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
+	}
+	return d
 }

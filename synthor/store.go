@@ -52,6 +52,9 @@ func newStore(l *Level, num map[string]numInfo, sampling string) *store {
 		s.kinds[i] = v.Kind
 		if v.Numeric() {
 			s.fine[i] = v.Fine(l.Targets.Fine)
+			if fm := l.Targets.FineMarginals[v.Name]; fm != nil && fm.Vars[0].Levels() == s.fine[i].Levels() {
+				s.fine[i] = fm.Vars[0] // the targets' sub-bins (quantile ones)
+			}
 			info, ok := num[v.Name]
 			if !ok {
 				info = numInfo{lo: v.Bins.Min(), hi: v.Bins.Max(), dec: -1}
