@@ -446,8 +446,9 @@ func firstLine(s string) string {
 
 // quantileFine returns v with every interval bin split into k sub-bins at
 // the quantiles of c's values inside it, rounded to 3 significant digits
-// of the bin's width; a bin with fewer than 2k values, or whose rounded
-// quantiles repeat, is split into equal widths.
+// of the bin's width (up to an integer for integer and datetime
+// variables); a bin with fewer than 2k values, or whose rounded quantiles
+// repeat, is split into equal widths.
 func quantileFine(v *Var, c *table.Column, k int) *Var {
 	f := v.Fine(k)
 	b := v.Bins
@@ -478,6 +479,15 @@ func quantileFine(v *Var, c *table.Column, k int) *Var {
 			// Rounded like the main edges (3 digits of the bin's width),
 			// so that no record's value becomes an edge a planner sees.
 			q := roundSpread(Quantile(xs, float64(j)/float64(k)), 3, hi-lo, math.Round)
+			if v.Kind != table.Float {
+				// An integer edge, above at least one integer of the
+				// sub-bin before: no sub-bin of an integer variable is
+				// left without a value it can hold.
+				if q = math.Ceil(q); !(math.Ceil(prev) < q) {
+					sub = nil
+					break
+				}
+			}
 			if !(q > prev) || !(q < hi) {
 				sub = nil
 				break

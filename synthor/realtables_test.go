@@ -188,3 +188,39 @@ func ksDistance(a, b []float64) float64 {
 	}
 	return d
 }
+
+// TestPointsInsideIntervalsNotOverfilled: an integer column (years of
+// experience, -4 to 63) whose common values are point masses between
+// values that are not (9, 10, 11 and 15 beside 14 and 16). A sub-bin such
+// as [8, 9.375) names its interval cell, yet draws inside it took the
+// point 9 by its share and retries landed on it: 9 and 15 came out in
+// 1,090 rows for 717 real ones, and the interval cells stayed short.
+func TestPointsInsideIntervalsNotOverfilled(t *testing.T) {
+	const n = 6000
+	r := rand.New(rand.NewPCG(11, 12))
+	exp := make([]int64, n)
+	for i := range exp {
+		for exp[i] = -5; exp[i] < -4 || exp[i] > 63; {
+			exp[i] = int64(math.Round(18 + 12*r.NormFloat64()))
+		}
+		if r.Float64() < 0.25 { // heaped values
+			exp[i] = []int64{9, 10, 11, 15}[r.IntN(4)]
+		}
+	}
+	tb := table.MustNew(table.NewInteger("experience", exp, nil))
+	out := synthesize(t, tb, 4)
+	real, synth := map[int64]int{}, map[int64]int{}
+	for _, x := range exp {
+		real[x]++
+	}
+	for _, x := range out.Col("experience").Ints {
+		synth[x]++
+	}
+	for x := int64(-4); x <= 63; x++ {
+		// 4 binomial standard deviations of a count, and at least 25.
+		tol := math.Max(25, 4*math.Sqrt(float64(real[x])))
+		if d := math.Abs(float64(synth[x] - real[x])); d > tol {
+			t.Errorf("experience %d: %d rows, real %d (tolerance %.0f)", x, synth[x], real[x], tol)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package synthor
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/table"
@@ -110,6 +111,10 @@ func (s *store) prepare(vals []Value) []drawer {
 // numDrawer prepares the draw of numeric variable i inside [lo, hi].
 func (s *store) numDrawer(i int, lo, hi float64) drawer {
 	info := s.num[i]
+	// A range that is an interval cell's own (the stat planner's sub-bin,
+	// a guidance line copied) names that cell: the point masses inside it
+	// have cells of their own and are not drawn from it.
+	namesCell := s.intervalCell(i, lo, hi)
 	lo, hi = math.Max(lo, info.lo), math.Min(hi, info.hi)
 	if lo > hi { // outside the exact domain (inside its rounded edges)
 		if hi < info.lo {
@@ -144,7 +149,7 @@ func (s *store) numDrawer(i int, lo, hi float64) drawer {
 		ra, rz := math.Max(a, lo), math.Min(z, hi)
 		switch {
 		case s.fpoint[i][c]:
-			if a >= lo && a <= hi {
+			if a >= lo && a <= hi && !namesCell {
 				w = sh[c]
 			}
 		case rz > ra:
@@ -169,6 +174,19 @@ func (s *store) numDrawer(i int, lo, hi float64) drawer {
 	return dr
 }
 
+// intervalCell reports whether [lo, hi] are the bounds of an interval
+// (not point) cell of variable i's main or fine binning.
+func (s *store) intervalCell(i int, lo, hi float64) bool {
+	for _, b := range []macro.Bins{s.vars[i].Bins, s.fine[i].Bins} {
+		for c := b.Len() - 1; c >= 0 && !b.IsPoint(c); c-- {
+			if a, z := b.Bounds(c); a == lo && z == hi {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // draw draws the number of a numeric drawer.
 func (s *store) draw(i int, dr *drawer, rng *rand.Rand) float64 {
 	b := s.vars[i].Bins
@@ -183,9 +201,10 @@ func (s *store) draw(i int, dr *drawer, rng *rand.Rand) float64 {
 		}
 		x = drawOnGrid(s.kinds[i], r[0], r[1], info, rng)
 		// An integer drawn inside an interval that equals a point mass
-		// would land in the point's cell: draw again (a few times).
-		for try := 0; try < 4 && len(b.Points) > 0 && b.IsPoint(b.Index(x)); try++ {
-			x = drawOnGrid(s.kinds[i], r[0], r[1], info, rng)
+		// would land in the point's cell (and leave the interval's
+		// deficit where it was): draw among the others.
+		if len(b.Points) > 0 && b.IsPoint(b.Index(x)) {
+			x = drawOffPoints(s.kinds[i], r[0], r[1], info, b.Points, x, rng)
 		}
 	case dr.points != nil:
 		return dr.points[rng.IntN(len(dr.points))]
@@ -212,6 +231,36 @@ func drawOnGrid(k table.Kind, lo, hi float64, info numInfo, rng *rand.Rand) floa
 		return info.lo + math.Round(((lo+hi)/2-info.lo)/st)*st
 	}
 	return info.lo + drawNumber(table.Integer, a, z, rng)*st
+}
+
+// drawOffPoints draws uniformly among the grid values inside [lo, hi]
+// that are not points (up to 4,096 of them are listed; beyond that, a few
+// draws are tried); x, a point, when every value is one.
+func drawOffPoints(k table.Kind, lo, hi float64, info numInfo, points []float64, x float64, rng *rand.Rand) float64 {
+	st, base := 1.0, 0.0
+	if k != table.Float && info.step > 1 {
+		st, base = info.step, info.lo
+	}
+	a, z := math.Ceil((lo-base)/st), math.Floor((hi-base)/st)
+	if k == table.Float || z-a >= 4096 {
+		for try := 0; try < 8; try++ {
+			y := drawOnGrid(k, lo, hi, info, rng)
+			if _, hit := slices.BinarySearch(points, y); !hit {
+				return y
+			}
+		}
+		return x
+	}
+	var free []float64
+	for u := a; u <= z; u++ {
+		if y := base + u*st; !slices.Contains(points, y) {
+			free = append(free, y)
+		}
+	}
+	if len(free) == 0 {
+		return x
+	}
+	return free[rng.IntN(len(free))]
 }
 
 // gridStep returns the greatest common divisor of the differences between
