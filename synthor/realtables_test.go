@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/table"
 )
 
@@ -223,4 +224,63 @@ func TestPointsInsideIntervalsNotOverfilled(t *testing.T) {
 			t.Errorf("experience %d: %d rows, real %d (tolerance %.0f)", x, synth[x], real[x], tol)
 		}
 	}
+}
+
+// TestAutoKeepsModerateAssociation: a wage that rises with years of
+// education (log wage = 5 + 0.055·education + noise, the CPS's return to
+// schooling) is a dependency. Its Cramér's V over the planned cells is
+// about 0.14: below the former threshold of 0.15, so the pair was left to
+// independence, and the classifier two-sample test on the CPS table told
+// the output apart from real data more easily than from independent
+// columns. Two independent columns stay apart.
+func TestAutoKeepsModerateAssociation(t *testing.T) {
+	const n = 8000
+	r := rand.New(rand.NewPCG(13, 14))
+	edu := make([]int64, n)
+	wage := make([]float64, n)
+	noise := make([]int32, n)
+	for i := range n {
+		edu[i] = int64(8 + r.IntN(11))
+		wage[i] = math.Round(math.Exp(5+0.055*float64(edu[i])+0.55*r.NormFloat64())*100) / 100
+		noise[i] = int32(r.IntN(4))
+	}
+	tb := table.MustNew(table.NewInteger("education", edu, nil), table.NewFloat("wage", wage),
+		table.NewCategorical("region", []string{"a", "b", "c", "d"}, noise))
+	s, _ := fitSample(t, DefaultConfig, nil, tb, 100, 1)
+	deps, _ := s.Dependencies()
+	joint := func(a, b string) bool {
+		for _, d := range deps {
+			if slices.Contains(d, a) && slices.Contains(d, b) {
+				return true
+			}
+		}
+		return false
+	}
+	if !joint("education", "wage") {
+		t.Errorf("deps %v miss [education, wage]", deps)
+	}
+	if joint("region", "wage") || joint("region", "education") {
+		t.Errorf("deps %v tie region, drawn independently", deps)
+	}
+	// The association is moderate: Cramér's V of education (11 values)
+	// against wage's 6 quantile bins is between the two thresholds.
+	v := cramersV(pairJoint(t, tb, "education", "wage"))
+	if v < AutoThreshold || v >= 0.15 {
+		t.Errorf("Cramér's V %.3f: the table no longer tests the range [%.2f, 0.15)", v, AutoThreshold)
+	}
+}
+
+// pairJoint is the joint of a and b over the cells Fit plans them in.
+func pairJoint(t *testing.T, tb *table.Table, a, b string) *macro.Contingency {
+	t.Helper()
+	cfg := DefaultConfig
+	sp, err := macro.NewSpaceOptions(tb, macro.SpaceOptions{Bins: cfg.Bins, Discrete: cfg.Discrete, PointShare: cfg.PointShare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := macro.TargetsFromTable(tb, sp, [][]string{{a, b}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg.Joints[0]
 }
