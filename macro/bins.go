@@ -357,13 +357,17 @@ func (b Bins) validate() error {
 // go to lo and hi when given (and outside the edges), else outward to 2
 // significant digits; inner edges are rounded to 3 significant digits
 // (repeats merged). Points are kept: each is a value a share of the records
-// holds, not one record's value.
+// holds, not one record's value. Significant digits are counted on the
+// spread of the edges where that is finer than on the edge itself, so
+// values far from zero with a narrow range (datetimes as Unix nanoseconds,
+// years, postal codes) keep their bins instead of collapsing into one.
 func (b Bins) Rounded(lo, hi *float64) Bins {
 	n := len(b.Edges)
 	if n < 2 {
 		return b
 	}
-	l, h := RoundSig(b.Edges[0], 2, math.Floor), RoundSig(b.Edges[n-1], 2, math.Ceil)
+	spread := b.Edges[n-1] - b.Edges[0]
+	l, h := roundSpread(b.Edges[0], 2, spread, math.Floor), roundSpread(b.Edges[n-1], 2, spread, math.Ceil)
 	if lo != nil && *lo <= b.Edges[0] {
 		l = *lo
 	}
@@ -372,13 +376,27 @@ func (b Bins) Rounded(lo, hi *float64) Bins {
 	}
 	edges := []float64{l}
 	for _, e := range b.Edges[1 : n-1] {
-		r := RoundSig(e, 3, math.Round)
+		r := roundSpread(e, 3, spread, math.Round)
 		if r > edges[len(edges)-1] && r < h {
 			edges = append(edges, r)
 		}
 	}
 	edges = append(edges, h)
 	return Bins{Points: b.Points, Edges: edges, sub: b.sub}
+}
+
+// roundSpread rounds x to d significant digits, or to d significant digits
+// of spread when that unit is finer.
+func roundSpread(x float64, d int, spread float64, round func(float64) float64) float64 {
+	if x == 0 || !(spread > 0) || math.IsNaN(x) || math.IsInf(x, 0) || math.IsInf(spread, 0) {
+		return RoundSig(x, d, round)
+	}
+	own := math.Ceil(math.Log10(math.Abs(x)))
+	if sp := math.Ceil(math.Log10(spread)); sp < own {
+		u := math.Pow(10, sp-float64(d)) // the unit of d digits of the spread
+		return round(x/u) * u
+	}
+	return RoundSig(x, d, round)
 }
 
 // RoundSig rounds x to d significant digits with the given rounding.

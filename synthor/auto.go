@@ -13,7 +13,7 @@ import (
 const (
 	// AutoThreshold is the Cramér's V (over the variables' cells, missing
 	// included) from which a pair of variables is a dependency.
-	AutoThreshold = 0.15
+	AutoThreshold = 0.12
 	// AutoTripleGain is the conditional mutual information I(A; C | B), in
 	// nats and net of its small-sample bias, from which two dependent pairs
 	// [A, B] and [B, C] are merged into the triple [A, B, C]: the pairs

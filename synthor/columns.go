@@ -388,7 +388,11 @@ func checkFinite(t *table.Table) error {
 }
 
 // decimals returns the fewest decimals (at most 9) that every value of a
-// float column has, or −1 when they need more.
+// float column has, or −1 when they need more. A value has d decimals when
+// rounding it to d decimals moves it by no more than a few units in its
+// last place (the error of the decimal-to-binary conversion): a relative
+// tolerance would cut the last digits of values above 1 (a longitude of
+// -87.90446417 is not -87.9044642).
 func decimals(c *table.Column) int {
 	for d := 0; d <= 9; d++ {
 		p := math.Pow(10, float64(d))
@@ -398,7 +402,7 @@ func decimals(c *table.Column) int {
 				continue
 			}
 			r := math.Round(x*p) / p
-			if math.Abs(r-x) > 1e-9*math.Max(1, math.Abs(x)) {
+			if ulp := math.Nextafter(math.Abs(x), math.Inf(1)) - math.Abs(x); math.Abs(r-x) > 4*ulp {
 				ok = false
 				break
 			}

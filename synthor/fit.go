@@ -46,6 +46,8 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 			}
 			if c.Kind == table.Float {
 				info.dec = decimals(c)
+			} else {
+				info.step = gridStep(c)
 			}
 			s.num[c.Name] = info
 		}
@@ -120,12 +122,14 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 		}
 		s.deps = append(s.deps, g)
 	}
-	if s.rec, err = macro.TargetsFromTableFine(recT, recS, recJ, cfg.Fine); err != nil {
+	// Flat tables under sampling=fine: sub-bins at the data's quantiles.
+	quantile := cfg.Sampling != SamplingUniform && train.GroupKey == ""
+	if s.rec, err = macro.TargetsFromTableSub(recT, recS, recJ, cfg.Fine, quantile); err != nil {
 		return err
 	}
 	s.mem = nil
 	if memS != nil {
-		if s.mem, err = macro.TargetsFromTableFine(memT, memS, memJ, cfg.Fine); err != nil {
+		if s.mem, err = macro.TargetsFromTableSub(memT, memS, memJ, cfg.Fine, quantile); err != nil {
 			return err
 		}
 	}

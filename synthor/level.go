@@ -40,6 +40,7 @@ type tableDef struct {
 	pos []int              // for each variable of the table, its index in Level.Vars
 	un  []int              // per cell, its per-variable cells (Unravel), flat
 	key string             // c.Key()
+	hi  float64            // the largest deficit when made: a bound of d while a plan runs (take only lowers it)
 }
 
 // cell returns the per-variable cells of cell k (not to be modified).
@@ -73,7 +74,10 @@ func newDeficits(l *Level) *deficits {
 		idx[v.Name] = i
 	}
 	mk := func(tc, sc *macro.Contingency) *tableDef {
-		td := &tableDef{c: tc, d: macro.Deficit(tc, sc, l.Size), un: l.unravel(tc), key: tc.Key()}
+		td := &tableDef{c: tc, d: macro.Deficit(tc, sc, l.Size), un: l.unravel(tc), key: tc.Key(), hi: math.Inf(1)}
+		if len(td.d) > 0 {
+			td.hi = slices.Max(td.d)
+		}
 		for _, v := range tc.Vars {
 			td.pos = append(td.pos, idx[v.Name])
 		}

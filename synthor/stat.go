@@ -208,6 +208,9 @@ func (d *deficits) pickFixed(rng *rand.Rand, pre []int) ([]int, float64) {
 			bound += slices.Max(d.marg[p].d)
 		}
 		bound /= float64(len(td.pos))
+		if td.hi+bound <= score { // no cell of this joint can win
+			continue
+		}
 		for k, x := range td.d {
 			if x <= 0 && first != nil || x+bound <= score || td.c.Counts[k] <= 0 {
 				continue

@@ -3,6 +3,7 @@ package synthor
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/table"
@@ -30,10 +31,13 @@ type store struct {
 
 // numInfo is how a numeric variable's values are drawn: inside its exact
 // domain [lo, hi] (the observed range, or the outer edges of targets), to
-// dec decimals (−1: full precision).
+// dec decimals (−1: full precision), and for an integer or datetime
+// variable on the grid lo + k·step that its values share (step > 1: a
+// column of whole minutes, or of multiples of 100; 0 or 1: every integer).
 type numInfo struct {
 	lo, hi float64
 	dec    int
+	step   float64
 }
 
 // newStore returns an empty store for the level's variables; numeric values
@@ -49,6 +53,9 @@ func newStore(l *Level, num map[string]numInfo, sampling string) *store {
 		s.kinds[i] = v.Kind
 		if v.Numeric() {
 			s.fine[i] = v.Fine(l.Targets.Fine)
+			if fm := l.Targets.FineMarginals[v.Name]; fm != nil && fm.Vars[0].Levels() == s.fine[i].Levels() {
+				s.fine[i] = fm.Vars[0] // the targets' sub-bins (quantile ones)
+			}
 			info, ok := num[v.Name]
 			if !ok {
 				info = numInfo{lo: v.Bins.Min(), hi: v.Bins.Max(), dec: -1}
@@ -104,6 +111,10 @@ func (s *store) prepare(vals []Value) []drawer {
 // numDrawer prepares the draw of numeric variable i inside [lo, hi].
 func (s *store) numDrawer(i int, lo, hi float64) drawer {
 	info := s.num[i]
+	// A range that is an interval cell's own (the stat planner's sub-bin,
+	// a guidance line copied) names that cell: the point masses inside it
+	// have cells of their own and are not drawn from it.
+	namesCell := s.intervalCell(i, lo, hi)
 	lo, hi = math.Max(lo, info.lo), math.Min(hi, info.hi)
 	if lo > hi { // outside the exact domain (inside its rounded edges)
 		if hi < info.lo {
@@ -138,7 +149,7 @@ func (s *store) numDrawer(i int, lo, hi float64) drawer {
 		ra, rz := math.Max(a, lo), math.Min(z, hi)
 		switch {
 		case s.fpoint[i][c]:
-			if a >= lo && a <= hi {
+			if a >= lo && a <= hi && !namesCell {
 				w = sh[c]
 			}
 		case rz > ra:
@@ -163,34 +174,119 @@ func (s *store) numDrawer(i int, lo, hi float64) drawer {
 	return dr
 }
 
+// intervalCell reports whether [lo, hi] are the bounds of an interval
+// (not point) cell of variable i's main or fine binning.
+func (s *store) intervalCell(i int, lo, hi float64) bool {
+	for _, b := range []macro.Bins{s.vars[i].Bins, s.fine[i].Bins} {
+		for c := b.Len() - 1; c >= 0 && !b.IsPoint(c); c-- {
+			if a, z := b.Bounds(c); a == lo && z == hi {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // draw draws the number of a numeric drawer.
 func (s *store) draw(i int, dr *drawer, rng *rand.Rand) float64 {
 	b := s.vars[i].Bins
+	info := s.num[i]
 	var x float64
 	switch {
 	case dr.cands != nil:
 		k := drawCum(dr.cum, rng)
 		r := dr.ranges[k]
 		if s.fpoint[i][dr.cands[k]] {
-			x = r[0]
-			break
+			return r[0] // a real value: exact, never rounded
 		}
-		x = drawNumber(s.kinds[i], r[0], r[1], rng)
+		x = drawOnGrid(s.kinds[i], r[0], r[1], info, rng)
 		// An integer drawn inside an interval that equals a point mass
-		// would land in the point's cell: draw again (a few times).
-		for try := 0; try < 4 && len(b.Points) > 0 && b.IsPoint(b.Index(x)); try++ {
-			x = drawNumber(s.kinds[i], r[0], r[1], rng)
+		// would land in the point's cell (and leave the interval's
+		// deficit where it was): draw among the others.
+		if len(b.Points) > 0 && b.IsPoint(b.Index(x)) {
+			x = drawOffPoints(s.kinds[i], r[0], r[1], info, b.Points, x, rng)
 		}
 	case dr.points != nil:
-		x = dr.points[rng.IntN(len(dr.points))]
+		return dr.points[rng.IntN(len(dr.points))]
 	default:
-		x = drawNumber(s.kinds[i], dr.lo, dr.hi, rng)
+		x = drawOnGrid(s.kinds[i], dr.lo, dr.hi, info, rng)
 	}
-	if d := s.num[i].dec; d >= 0 && s.kinds[i] == table.Float {
+	if d := info.dec; d >= 0 && s.kinds[i] == table.Float {
 		p := math.Pow(10, float64(d))
 		x = math.Round(x*p) / p
 	}
-	return math.Min(math.Max(x, s.num[i].lo), s.num[i].hi)
+	return math.Min(math.Max(x, info.lo), info.hi)
+}
+
+// drawOnGrid is drawNumber on the grid info.lo + k·info.step of an integer
+// or datetime variable whose values share a step: a grid point inside
+// [lo, hi], or the one nearest its midpoint when none is inside.
+func drawOnGrid(k table.Kind, lo, hi float64, info numInfo, rng *rand.Rand) float64 {
+	st := info.step
+	if k == table.Float || st <= 1 {
+		return drawNumber(k, lo, hi, rng)
+	}
+	a, z := math.Ceil((lo-info.lo)/st), math.Floor((hi-info.lo)/st)
+	if a > z {
+		return info.lo + math.Round(((lo+hi)/2-info.lo)/st)*st
+	}
+	return info.lo + drawNumber(table.Integer, a, z, rng)*st
+}
+
+// drawOffPoints draws uniformly among the grid values inside [lo, hi]
+// that are not points (up to 4,096 of them are listed; beyond that, a few
+// draws are tried); x, a point, when every value is one.
+func drawOffPoints(k table.Kind, lo, hi float64, info numInfo, points []float64, x float64, rng *rand.Rand) float64 {
+	st, base := 1.0, 0.0
+	if k != table.Float && info.step > 1 {
+		st, base = info.step, info.lo
+	}
+	a, z := math.Ceil((lo-base)/st), math.Floor((hi-base)/st)
+	if k == table.Float || z-a >= 4096 {
+		for try := 0; try < 8; try++ {
+			y := drawOnGrid(k, lo, hi, info, rng)
+			if _, hit := slices.BinarySearch(points, y); !hit {
+				return y
+			}
+		}
+		return x
+	}
+	var free []float64
+	for u := a; u <= z; u++ {
+		if y := base + u*st; !slices.Contains(points, y) {
+			free = append(free, y)
+		}
+	}
+	if len(free) == 0 {
+		return x
+	}
+	return free[rng.IntN(len(free))]
+}
+
+// gridStep returns the greatest common divisor of the differences between
+// the non-missing values of an integer or datetime column and its minimum
+// (0 when the column has fewer than two distinct values).
+func gridStep(c *table.Column) float64 {
+	lo, ok := int64(0), false
+	for i, x := range c.Ints {
+		if !c.IsNull(i) && (!ok || x < lo) {
+			lo, ok = x, true
+		}
+	}
+	var g uint64
+	for i, x := range c.Ints {
+		if c.IsNull(i) || x == lo {
+			continue
+		}
+		d := uint64(x - lo)
+		for d != 0 {
+			g, d = d, g%d
+		}
+		if g == 1 {
+			break
+		}
+	}
+	return float64(g)
 }
 
 // add draws one record from the prepared drawers and returns its index.

