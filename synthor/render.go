@@ -14,7 +14,7 @@ import (
 
 // PromptVersion names the version of the prompt templates; it is part of
 // every LLM cache key, so editing a template invalidates cached replies.
-const PromptVersion = "synthor-prompts-v2"
+const PromptVersion = "synthor-prompts-v3"
 
 //go:embed prompts/*.tmpl
 var promptFS embed.FS
