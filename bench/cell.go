@@ -174,7 +174,8 @@ func runSpec(ctx context.Context, s Spec) Result {
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
-	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed}
+	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed,
+		Overrides: splitList(s.Method.Params["overrides"])}
 	// The utility group scores a derived label (ecommerce-bn's) computed on
 	// every side after generation: the synthesizer never saw it, and the
 	// other groups score the columns as they are.

@@ -174,6 +174,8 @@ func listHook(from, to reflect.Type, data any) (any, error) {
 	return data, nil
 }
 
+// splitList splits a comma-separated setting (overrides, a list key) into
+// its trimmed, non-empty items.
 func splitList(s string) []string {
 	var out []string
 	for x := range strings.SplitSeq(s, ",") {

@@ -478,3 +478,31 @@ func TestFileDatasetAndProgress(t *testing.T) {
 		t.Errorf("progress bar:\n%q", bar.String())
 	}
 }
+
+// A cell's what-if overrides reach the adaptability group: the Electronics
+// share asked for is met within 0.01 (and the score is there at all).
+func TestOverridesReachAdaptability(t *testing.T) {
+	c := mustLoad(t, `
+datasets: [{name: ecommerce-bn, rows: 2000}]
+methods: [{name: llmsynthor, params: {overrides: "product_category=Electronics:0.35"}}]
+metrics: [adaptability]
+`)
+	s := run(t, c, RunOptions{Dir: t.TempDir()})
+	r := s.Results[0]
+	if r.Status != StatusOK {
+		t.Fatalf("%s: %s", r.Status, r.Reason)
+	}
+	found := false
+	for _, m := range r.Metrics {
+		if m.Name != "scenario_target_gap" {
+			continue
+		}
+		found = true
+		if !m.OK() || m.Value > 0.01 {
+			t.Errorf("scenario_target_gap %v = %g (%s), want ≤ 0.01", m.Columns, m.Value, m.Reason)
+		}
+	}
+	if !found {
+		t.Error("no scenario_target_gap score")
+	}
+}

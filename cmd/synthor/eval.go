@@ -30,6 +30,7 @@ type evalOptions struct {
 	c2stRows        int
 	rules           string
 	target, truth   string
+	overrides       []string
 }
 
 func newEvalCmd() *cobra.Command {
@@ -73,6 +74,7 @@ and prints one comparison with a value column per file.`,
 	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
 	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
 	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
+	f.StringArrayVar(&o.overrides, "overrides", nil, "what-if overrides `var=category:share` the synthetic table was made under, comma-separated or repeated (adaptability group)")
 	return cmd
 }
 
@@ -132,6 +134,11 @@ func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
 	joints, err := parseJoints(o.joints)
 	if err != nil {
 		return nil, nil, nil, usagef("eval: %w", err)
+	}
+	for _, ov := range o.overrideList() {
+		if _, err := metrics.ParseOverride(ov); err != nil {
+			return nil, nil, nil, usagef("eval: --overrides: %w", err)
+		}
 	}
 	return groups, names, joints, nil
 }
@@ -199,6 +206,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if o.c2stRows == 0 {
 		in.C2STRows = -1
 	}
+	in.Overrides = o.overrideList()
 	if o.rules != "" {
 		if in.Rules, err = rules.ParseFile(o.rules); err != nil {
 			return fmt.Errorf("eval: --rules: %w", err)
@@ -388,4 +396,17 @@ func prefetch(read func(string) (*table.Table, error), paths ...string) func(str
 		r := <-ch
 		return r.t, r.err
 	}
+}
+
+// overrideList returns the --overrides values, comma-separated ones split.
+func (o evalOptions) overrideList() []string {
+	var out []string
+	for _, v := range o.overrides {
+		for ov := range strings.SplitSeq(v, ",") {
+			if ov = strings.TrimSpace(ov); ov != "" {
+				out = append(out, ov)
+			}
+		}
+	}
+	return out
 }
