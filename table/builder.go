@@ -45,7 +45,7 @@ type builder struct {
 	recent *[256]recentCat // direct-mapped cache in front of index
 	// byPrefix caches categories by their first three bytes, for the
 	// chunk parser (csvline.go); it holds no category with a comma.
-	byPrefix *[256]recentCat
+	byPrefix *[256]prefixCat
 
 	nullRows []int   // rows that are missing, ascending
 	exc      texts   // original text of non-canonical numeric or datetime cells

@@ -43,12 +43,12 @@ func (c *csvChunk) line(a *assembler, line []byte) bool {
 					done = true
 				}
 			case Categorical:
-				var pe *recentCat
+				var pe *prefixCat
 				if start+3 <= n && b.byPrefix != nil {
 					// A category is guessed from its first three bytes,
 					// then checked: the bytes and the comma after them.
 					pe = &b.byPrefix[prefixSlot(line[start:])]
-					if w := len(pe.s); w > 0 && start+w <= n && (start+w == n || line[start+w] == ',') && bytesString(line[start:start+w]) == pe.s {
+					if w := len(pe.s); w > 0 && start+w <= n && (start+w == n || line[start+w] == ',') && pe.is(line[start:], w) {
 						b.codes = append(b.codes, pe.code)
 						b.n++
 						k = start + w
@@ -71,9 +71,9 @@ func (c *csvChunk) line(a *assembler, line []byte) bool {
 					done = true
 					if pe != nil {
 						// s holds no comma: a field without quotes.
-						*pe = recentCat{s: b.dict[code], code: code}
+						*pe = newPrefixCat(b.dict[code], code)
 					} else if start+3 <= n {
-						b.byPrefix = new([256]recentCat)
+						b.byPrefix = new([256]prefixCat)
 					}
 				}
 			}
@@ -93,6 +93,43 @@ func (c *csvChunk) line(a *assembler, line []byte) bool {
 		k++
 	}
 	return false // no columns (a header has a field: not reached)
+}
+
+// prefixCat is an entry of a builder's byPrefix cache: a category, its
+// code, and its first 16 bytes as two little-endian words with the masks
+// that keep only its own bytes, so that most checks need no call.
+type prefixCat struct {
+	s      string
+	code   int32
+	w0, w1 uint64
+	m0, m1 uint64
+}
+
+// newPrefixCat returns the byPrefix entry of category s with code code.
+func newPrefixCat(s string, code int32) prefixCat {
+	var buf [16]byte
+	copy(buf[:], s)
+	e := prefixCat{s: s, code: code, m0: ^uint64(0), m1: ^uint64(0)}
+	if w := len(s); w < 8 {
+		e.m0, e.m1 = 1<<(8*w)-1, 0
+	} else if w < 16 {
+		e.m1 = 1<<(8*(w-8)) - 1
+	}
+	e.w0 = binary.LittleEndian.Uint64(buf[:]) & e.m0
+	e.w1 = binary.LittleEndian.Uint64(buf[8:]) & e.m1
+	return e
+}
+
+// is reports whether f starts with e's category, whose length is w
+// (len(f) >= w).
+func (e *prefixCat) is(f []byte, w int) bool {
+	if len(f) < 16 {
+		return bytesString(f[:w]) == e.s
+	}
+	if binary.LittleEndian.Uint64(f)&e.m0 != e.w0 || binary.LittleEndian.Uint64(f[8:])&e.m1 != e.w1 {
+		return false
+	}
+	return w <= 16 || bytesString(f[16:w]) == e.s[16:]
 }
 
 // prefixSlot returns the slot of a category in a builder's byPrefix

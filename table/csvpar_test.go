@@ -88,6 +88,16 @@ func TestReadCSVParallelMatchesSerial(t *testing.T) {
 		{"categories of a null value's length", "c,d\nMale,No\nNA,NaN\nnull,Nope\nWife,N\nMale,No\n", true},
 		{"long categories", "c\nMarried-civ-spouse\nMarried-civ-spousf\n" + strings.Repeat("x", 70) + "\nMarried-civ-spouse\n" + strings.Repeat("x", 70) + "\n", true},
 		{"categories by their first bytes", "c,d\nabc,xyz\nabc,xyz\nabcd,xyzw\nabc,xyz\nab,xy\nxyz,abc\nabc,xyz\n", true},
+		{"categories that differ in byte 7, 8, 9, 16 or 17", "c,d\n" + func() string {
+			var sb strings.Builder
+			for range 2 {
+				for _, c := range []string{"abcdefg", "abcdefh", "abcdefgh", "abcdefgi", "abcdefghi", "abcdefghj",
+					"abcdefghijklmnop", "abcdefghijklmnoq", "abcdefghijklmnopq", "abcdefghijklmnopr", "abcdefghijklmnopqrs"} {
+					sb.WriteString(c + ",zzzzzzzzzzzzzzzzzzzz\n" + c + "," + c + "\n")
+				}
+			}
+			return sb.String()
+		}(), true},
 		{"quoted category with a comma", "c,d\n\"abc,x\",1\nabc,x\nabc,2\n\"abc,x\",3\nabc,x\n", true},
 		{"last cell empty", "a,b\n1,x\n2,\n3,y\n", true},
 		{"more fields", "a,b\n1,2\n3,4,5\n", false},
