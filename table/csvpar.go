@@ -44,19 +44,39 @@ func defaultParConfig() parConfig {
 	return parConfig{block: 512 << 10, min: 1 << 20, workers: runtime.GOMAXPROCS(0)}
 }
 
+// readFirst reads the first block of r (cfg.block bytes, fewer at its
+// end); eof reports that r ended within it.
+func readFirst(r io.Reader, cfg parConfig) (first []byte, eof bool, err error) {
+	first = make([]byte, cfg.block)
+	n, err := io.ReadFull(r, first)
+	eof = errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if eof {
+		err = nil
+	}
+	return first[:n], eof, err
+}
+
+// rowHint estimates the rows of an input of size bytes (0: unknown) from
+// a sample of whole lines: rows per byte of the sample, with 5 % to spare,
+// and at most one row per 2 bytes. It is 0 when it cannot tell.
+func rowHint(size int64, sample []byte) int {
+	lines := bytes.Count(sample, []byte("\n"))
+	if size <= 0 || lines == 0 || len(sample) == 0 {
+		return 0
+	}
+	return min(int(float64(size)/float64(len(sample))*float64(lines)*1.05), int(size/2)+1)
+}
+
 // readCSVParallel reads CSV from r as ReadCSV does, or returns errSerial
 // (having consumed some of r) when the input must be read by ReadCSV.
 // size, when positive, is the input's length in bytes, used to size the
 // columns. Inputs shorter than cfg.min are read by ReadCSV directly.
 func readCSVParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (*Table, error) {
-	first := make([]byte, cfg.block)
-	n, err := io.ReadFull(r, first)
-	first = first[:n]
-	eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-	if err != nil && !eof {
+	first, eof, err := readFirst(r, cfg)
+	if err != nil {
 		return nil, errSerial
 	}
-	if eof && n < cfg.min {
+	if eof && len(first) < cfg.min {
 		return ReadCSV(bytes.NewReader(first), opts)
 	}
 	a := newAssembler(opts, "csv")
@@ -96,13 +116,8 @@ func readCSVParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (
 		return nil, errSerial
 	}
 	hint := 0
-	if size > 0 && next < len(data) {
-		// Rows per byte of the first block, with 5 % to spare.
-		rest := data[next:]
-		if lines := bytes.Count(rest, []byte("\n")); lines > 0 {
-			hint = int(float64(size) / float64(len(rest)) * float64(lines) * 1.05)
-		}
-		hint = min(hint, int(size/2)+1) // a row takes 2 bytes at least
+	if next < len(data) {
+		hint = rowHint(size, data[next:])
 	}
 
 	done := make(chan struct{})

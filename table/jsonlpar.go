@@ -2,7 +2,6 @@ package table
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -28,26 +27,18 @@ type jsonlChunk struct {
 // errSerial (having consumed some of r) when the input must be read by
 // ReadJSONL. Inputs shorter than cfg.min are read by ReadJSONL directly.
 func readJSONLParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (*Table, error) {
-	first := make([]byte, cfg.block)
-	n, err := io.ReadFull(r, first)
-	first = first[:n]
-	eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-	if err != nil && !eof {
+	first, eof, err := readFirst(r, cfg)
+	if err != nil {
 		return nil, errSerial
 	}
-	if eof && n < cfg.min {
+	if eof && len(first) < cfg.min {
 		return ReadJSONL(bytes.NewReader(first), opts)
 	}
 	a := newAssembler(opts, "jsonl")
 	if err := a.start(); err != nil {
 		return nil, errSerial
 	}
-	hint := 0
-	if size > 0 {
-		if lines := bytes.Count(first, []byte("\n")); lines > 0 && len(first) > 0 {
-			hint = min(int(float64(size)/float64(len(first))*float64(lines)*1.05), int(size/2)+1)
-		}
-	}
+	hint := rowHint(size, first)
 
 	done := make(chan struct{})
 	order := make(chan *jsonlChunk, cfg.workers+1)
