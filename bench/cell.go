@@ -175,19 +175,10 @@ func runSpec(ctx context.Context, s Spec) Result {
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
 	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed,
-		Overrides: splitList(s.Method.Params["overrides"])}
+		Overrides: SplitList(s.Method.Params["overrides"])}
 	// The utility group scores a derived label (ecommerce-bn's) computed on
 	// every side after generation: the synthesizer never saw it, and the
 	// other groups score the columns as they are.
-	labelled := in
-	for _, t := range []**table.Table{&labelled.Real, &labelled.Synth, &labelled.Holdout} {
-		if *t == nil {
-			continue
-		}
-		if *t, err = datasets.Derive(*t, s.Target); err != nil {
-			return fail("target %s: %v", s.Target, err)
-		}
-	}
 	for _, name := range s.Metrics {
 		g, err := metrics.Lookup(name)
 		if err != nil {
@@ -195,7 +186,14 @@ func runSpec(ctx context.Context, s Spec) Result {
 		}
 		gin := in
 		if name == "utility" {
-			gin = labelled
+			for _, t := range []**table.Table{&gin.Real, &gin.Synth, &gin.Holdout} {
+				if *t == nil {
+					continue
+				}
+				if *t, err = datasets.Derive(*t, s.Target); err != nil {
+					return fail("target %s: %v", s.Target, err)
+				}
+			}
 		}
 		scores, err := g.Scores(ctx, gin)
 		if err != nil {

@@ -165,18 +165,18 @@ func listHook(from, to reflect.Type, data any) (any, error) {
 		}
 		var out [][]string
 		for g := range strings.SplitSeq(s, ";") {
-			out = append(out, splitList(g))
+			out = append(out, SplitList(g))
 		}
 		return out, nil
 	case reflect.TypeFor[[]string]():
-		return splitList(s), nil
+		return SplitList(s), nil
 	}
 	return data, nil
 }
 
-// splitList splits a comma-separated setting (overrides, a list key) into
+// SplitList splits a comma-separated setting (overrides, a list key) into
 // its trimmed, non-empty items.
-func splitList(s string) []string {
+func SplitList(s string) []string {
 	var out []string
 	for x := range strings.SplitSeq(s, ",") {
 		if x = strings.TrimSpace(x); x != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
@@ -402,11 +403,7 @@ func prefetch(read func(string) (*table.Table, error), paths ...string) func(str
 func (o evalOptions) overrideList() []string {
 	var out []string
 	for _, v := range o.overrides {
-		for ov := range strings.SplitSeq(v, ",") {
-			if ov = strings.TrimSpace(ov); ov != "" {
-				out = append(out, ov)
-			}
-		}
+		out = append(out, bench.SplitList(v)...)
 	}
 	return out
 }
