@@ -110,6 +110,10 @@ type scoreJSON struct {
 	Reason   string            `json:"reason"`
 	Targeted *bool             `json:"targeted"`
 	Params   map[string]any    `json:"params"`
+
+	Reference       *float64 `json:"reference"`
+	ReferenceKind   string   `json:"reference_kind"`
+	ReferenceReason string   `json:"reference_reason"`
 }
 
 // decodeResult reads one results line into r and checks it.
@@ -129,8 +133,16 @@ func decodeResult(line []byte, r *Result) error {
 		if s.Value != nil {
 			v = *s.Value
 		}
+		var ref float64
+		switch {
+		case s.Reference != nil:
+			ref = *s.Reference
+		case s.ReferenceKind != "":
+			ref = math.NaN()
+		}
 		r.Metrics[i] = metrics.Score{Name: s.Name, Group: s.Group, Columns: s.Columns, Value: v, Better: s.Better,
-			Reason: s.Reason, Targeted: s.Targeted, Params: s.Params}
+			Reason: s.Reason, Targeted: s.Targeted, Params: s.Params,
+			Reference: ref, ReferenceKind: s.ReferenceKind, ReferenceReason: s.ReferenceReason}
 	}
 	return checkResult(*r)
 }

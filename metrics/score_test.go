@@ -42,3 +42,34 @@ func TestScoreJSON(t *testing.T) {
 		})
 	}
 }
+
+func TestScoreReferenceJSON(t *testing.T) {
+	cases := []struct {
+		s    Score
+		want string
+	}{
+		{Score{Name: "a", Group: "g", Value: 1, Better: Lower},
+			`{"name":"a","group":"g","columns":[],"value":1,"better":"lower"}`},
+		{Score{Name: "a", Group: "g", Value: 1, Better: Lower, Reference: 0.5, ReferenceKind: ReferenceFixed},
+			`{"name":"a","group":"g","columns":[],"value":1,"better":"lower","reference":0.5,"reference_kind":"fixed"}`},
+		{Score{Name: "a", Group: "g", Value: 1, Better: Lower, Reference: math.NaN(), ReferenceKind: ReferenceHoldout, ReferenceReason: "no rows"},
+			`{"name":"a","group":"g","columns":[],"value":1,"better":"lower","reference":null,"reference_kind":"holdout","reference_reason":"no rows"}`},
+	}
+	for _, c := range cases {
+		b, err := json.Marshal(c.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != c.want {
+			t.Errorf("got  %s\nwant %s", b, c.want)
+		}
+		var back Score
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.ReferenceKind != c.s.ReferenceKind || back.HasReference() != c.s.HasReference() ||
+			(c.s.HasReference() && back.Reference != c.s.Reference) {
+			t.Errorf("round trip of %s: %+v", b, back)
+		}
+	}
+}
