@@ -147,7 +147,11 @@ func (o *Overlay) checkValue(v *yaml.Node, path string) error {
 	case v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null":
 		return o.errorf(v, path, "no value given (give one, or leave the key out for its default)")
 	case (v.Kind == yaml.SequenceNode || v.Kind == yaml.MappingNode) && len(v.Content) == 0:
-		return o.errorf(v, path, "empty %s given (leave the key out for its default)", kindName(v))
+		noun := "list"
+		if v.Kind == yaml.MappingNode {
+			noun = "section"
+		}
+		return o.errorf(v, path, "empty %s given (leave the key out for its default)", noun)
 	}
 	return o.check(v, path)
 }
@@ -234,7 +238,8 @@ func (o *Overlay) Set(assign string) error {
 // Env applies the environment variables of environ ("NAME=value", as
 // os.Environ) named prefix + a key of keys in upper case (SYNTHOR_ +
 // iterations: SYNTHOR_ITERATIONS), under the section path. A variable for
-// any other key is not read, and an empty one is unset.
+// any other key is not read, an empty one is unset, and a key given by Set
+// keeps the value Set gave it.
 func (o *Overlay) Env(environ []string, prefix string, keys []string, path ...string) error {
 	want := map[string]string{}
 	for _, k := range keys {
@@ -246,7 +251,11 @@ func (o *Overlay) Env(environ []string, prefix string, keys []string, path ...st
 		if !ok || strings.TrimSpace(val) == "" {
 			continue
 		}
-		if err := o.SetKey(append(append([]string(nil), path...), k), val, "environment variable "+name); err != nil {
+		p := append(append([]string(nil), path...), k)
+		if or, set := o.origin[o.Node(p...)]; set && strings.HasPrefix(or.where, "--set ") {
+			continue // a --set wins whatever the order of the calls
+		}
+		if err := o.SetKey(p, val, "environment variable "+name); err != nil {
 			return err
 		}
 	}
@@ -343,9 +352,6 @@ func (o *Overlay) Errorf(n *yaml.Node, key, format string, a ...any) error {
 
 func (o *Overlay) explain(n *yaml.Node, key string, err error) error {
 	if or, ok := o.origin[n]; ok {
-		if or.key == key {
-			key = ""
-		}
 		return &Error{Where: or.where, Key: key, Err: err}
 	}
 	where := "config " + o.file
@@ -364,4 +370,40 @@ func (o *Overlay) Explain(err error, prefix string) error {
 		return err
 	}
 	return o.explain(ne.Node, join(prefix, ne.Key), ne.Err)
+}
+
+// Lookup returns the node at a key path with list indexes
+// ("methods[1].params.k"), or nil.
+func (o *Overlay) Lookup(path string) *yaml.Node {
+	n := o.root
+	for _, part := range splitPath(path) {
+		if i, ok := strings.CutPrefix(part, "["); ok {
+			k, err := strconv.Atoi(strings.TrimSuffix(i, "]"))
+			if err != nil || n.Kind != yaml.SequenceNode || k < 0 || k >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[k]
+			continue
+		}
+		if n = Child(n, part); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// Locate gives a settings *Error without a place (a check made after
+// decoding, which names only the key path) the place of the node at its
+// key path: the file and line, the variable or the assignment it came
+// from; other errors are returned as they are.
+func (o *Overlay) Locate(err error) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Where != "" {
+		return err
+	}
+	n := o.Lookup(e.Key)
+	if n == nil {
+		return &Error{Where: "config " + o.file, Key: e.Key, Err: e.Err}
+	}
+	return o.explain(n, e.Key, e.Err)
 }

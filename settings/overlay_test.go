@@ -37,8 +37,8 @@ func TestParseFile(t *testing.T) {
 		{"null document", "~\n", "config c.yaml: is empty"},
 		{"a list", "- a\n- b\n", "config c.yaml:1: want keys (key: value), got a list"},
 		{"syntax", "seeds: [1, 2\n", "config c.yaml:1: YAML syntax: did not find expected ',' or ']'"},
-		{"empty list", "name: a\nseeds: []\n", "config c.yaml:2: seeds: empty a list given"},
-		{"empty section", "limits: {}\n", "config c.yaml:1: limits: empty a section of keys given"},
+		{"empty list", "name: a\nseeds: []\n", "config c.yaml:2: seeds: empty list given"},
+		{"empty section", "limits: {}\n", "config c.yaml:1: limits: empty section given"},
 		{"null value", "name: a\nlimits:\n  timeout:\n", "config c.yaml:3: limits.timeout: no value given"},
 		{"null item", "items: [{name: a}, ~]\n", "config c.yaml:1: items[1]: no value given"},
 		{"key twice", "name: a\nname: b\n", "config c.yaml:2: name: given twice (first on line 1)"},
@@ -46,7 +46,7 @@ func TestParseFile(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse([]byte(c.doc), "c.yaml")
-			if err == nil || !strings.Contains(err.Error(), strings.ReplaceAll(c.want, "empty a ", "empty ")) && !strings.Contains(err.Error(), c.want) {
+			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want %q", err, c.want)
 			}
 			if !IsError(err) {
@@ -116,10 +116,10 @@ func TestOverlayErrorsNameTheirOrigin(t *testing.T) {
 		env  []string
 		want string
 	}{
-		{"set", []string{"limits.timeout=5"}, nil, "--set limits.timeout=5: duration \"5\" has no unit"},
+		{"set", []string{"limits.timeout=5"}, nil, "--set limits.timeout=5: limits.timeout: duration \"5\" has no unit"},
 		{"set in a list", []string{"seeds=[1, x]"}, nil, "--set seeds=[1, x]: seeds[1]: seed \"x\""},
-		{"env", nil, []string{"X_WORKERS=lots"}, "environment variable X_WORKERS: want a whole number, got \"lots\""},
-		{"set unknown", []string{"limits.timout=5s"}, nil, "--set limits.timout=5s: unknown key (valid: workers, timeout, memory)"},
+		{"env", nil, []string{"X_WORKERS=lots"}, "environment variable X_WORKERS: limits.workers: want a whole number, got \"lots\""},
+		{"set unknown", []string{"limits.timout=5s"}, nil, "--set limits.timout=5s: limits.timout: unknown key (valid: workers, timeout, memory)"},
 		{"set no value", []string{"name="}, nil, "--set name=: want key=value"},
 		{"set no key", []string{"=3"}, nil, "--set =3: want key=value"},
 		{"set into a value", []string{"name.x=3"}, nil, "--set name.x=3: name holds a value"},
