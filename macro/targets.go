@@ -3,6 +3,7 @@ package macro
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -261,16 +263,25 @@ func LoadTargets(path string) (*Targets, error) {
 // ParseTargets parses the aggregates file format of LoadTargets.
 func ParseTargets(b []byte) (*Targets, error) {
 	var f file
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("parse: %s", firstLine(err.Error()))
+	}
+	if err := settings.DecodeNode(doc.Content[0], &f); err != nil {
+		var ne *settings.NodeError
+		if errors.As(err, &ne) && ne.Key != "" {
+			return nil, fmt.Errorf("line %d: %s: %w", ne.Node.Line, ne.Key, ne.Err)
+		}
+		return nil, fmt.Errorf("parse: %w", err)
 	}
 	if len(f.Variables) == 0 {
 		return nil, fmt.Errorf("no variables")
 	}
 	if err := f.check(); err != nil {
 		return nil, err
+	}
+	if f.Size != math.Trunc(f.Size) {
+		return nil, fmt.Errorf("size %v: want a whole number of records", f.Size)
 	}
 	s := &Space{}
 	for i, v := range f.Variables {
@@ -280,10 +291,18 @@ func ParseTargets(b []byte) (*Targets, error) {
 		if s.Var(v.Name) != nil {
 			return nil, fmt.Errorf("variable %q appears twice", v.Name)
 		}
+		if v.Decimals != nil && (*v.Decimals < 0 || *v.Decimals > 15) {
+			return nil, fmt.Errorf("variable %q: decimals %d: want 0 to 15", v.Name, *v.Decimals)
+		}
 		switch {
 		case v.Kind == table.Categorical:
 			if len(v.Categories) == 0 {
 				return nil, fmt.Errorf("variable %q: no categories", v.Name)
+			}
+			for k, c := range v.Categories {
+				if slices.Contains(v.Categories[:k], c) {
+					return nil, fmt.Errorf("variable %q: category %q appears twice", v.Name, c)
+				}
 			}
 		case v.Kind.Numeric():
 			if err := v.Bins.validate(); err != nil {
