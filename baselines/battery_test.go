@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/synthor/synthor/baselines"
-	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
 )
@@ -144,12 +144,13 @@ func rowJSON(t *table.Table, i int) []byte {
 func methodsFor(t *testing.T, train *table.Table) map[string]baselines.Synthesizer {
 	t.Helper()
 	out := map[string]baselines.Synthesizer{}
-	for _, name := range bench.Names() {
-		opts := bench.Options{}
+	for _, name := range methods.Names() {
+		var opts methods.Options
+		var params map[string]any
 		switch name {
 		case "llm-icl":
 			opts.Client = copyingClient(train)
-			opts.Params = map[string]string{"batch": "500"}
+			params = map[string]any{"batch": 500}
 		case "external":
 			if _, err := exec.LookPath("awk"); err != nil {
 				continue
@@ -158,9 +159,9 @@ func methodsFor(t *testing.T, train *table.Table) map[string]baselines.Synthesiz
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts.Params = map[string]string{"command": "sh " + script, "timeout": "60s"}
+			params = map[string]any{"command": "sh " + script, "timeout": "60s"}
 		}
-		s, err := bench.New(name, opts)
+		s, err := methods.New(name, params, opts)
 		if err != nil {
 			t.Fatalf("New(%q): %v", name, err)
 		}
@@ -240,7 +241,7 @@ func battery(t *testing.T, s baselines.Synthesizer, train *table.Table, n int, m
 	// Identifier columns a method reports making afresh keep no training
 	// value (and so no training dictionary).
 	ids := map[string]bool{}
-	if sm, ok := s.(bench.Summarizer); ok && sm.Result() != nil {
+	if sm, ok := s.(methods.Summarizer); ok && sm.Result() != nil {
 		for _, c := range sm.Result().Columns {
 			ids[c.Name] = c.How == synthor.ColumnIdentifier
 		}

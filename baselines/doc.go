@@ -1,12 +1,13 @@
 // Package baselines holds the synthesizers LLMSynthor is measured against,
-// behind one small interface (Synthesizer) and one name-keyed registry
-// (New, Names, Methods).
+// each behind the small interface Synthesizer. The registry that finds
+// them by name, with their params, is the methods package: this package
+// only implements them.
 //
 // Data flows through every method in the same three steps:
 //
-//  1. New(name, Options) builds a method from its registry entry; each
-//     method documents its Params (Method.Params) and has a typed config
-//     (BayesNetConfig, CARTConfig, ...) whose zero value works.
+//  1. NewX(XConfig) builds a method; each has a typed config
+//     (BayesNetConfig, CARTConfig, ...) whose zero value works, and
+//     methods.New builds it from a config's params.
 //  2. Fit(ctx, train) learns from the training table and keeps only what
 //     the method needs (marginals, a correlation matrix, a network, trees,
 //     rendered prompts; bootstrap and cart keep the rows they copy from).

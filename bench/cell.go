@@ -15,6 +15,7 @@ import (
 
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/table"
 )
@@ -52,7 +53,7 @@ func cellID(s Spec) string {
 	key := struct {
 		Data     string
 		Method   string
-		Params   map[string]string
+		Params   map[string]any
 		Backend  string
 		Model    string
 		BaseURL  string
@@ -88,7 +89,9 @@ func RunCell(ctx context.Context, specPath string) error {
 		return err
 	}
 	var s Spec
-	if err := json.Unmarshal(b, &s); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // params keep their digits (seeds above 2^53)
+	if err := dec.Decode(&s); err != nil {
 		return fmt.Errorf("%s: %w", specPath, err)
 	}
 	if s.MemoryBytes > 0 {
@@ -118,13 +121,17 @@ func runSpec(ctx context.Context, s Spec) Result {
 			return fail("load: %v", err)
 		}
 	}
-	m, err := Lookup(s.Method.Name)
+	m, err := methods.Lookup(s.Method.Name)
 	if err != nil {
 		return fail("%v", err)
 	}
-	opts := Options{Params: s.Method.Params}
+	params, err := m.Values(s.Method.Params)
+	if err != nil {
+		return fail("%v", err)
+	}
+	var opts methods.Options
 	var backend *llm.Backend
-	if m.UsesLLM(s.Method.Params) {
+	if m.UsesLLM(params) {
 		if s.LLM == nil {
 			return fail("%s: no LLM backend", s.Method.Label)
 		}
@@ -139,11 +146,11 @@ func runSpec(ctx context.Context, s Spec) Result {
 	if m.Traces {
 		opts.Trace = &trace
 	}
-	syn, err := m.New(opts)
+	syn, err := m.New(params, opts)
 	if err != nil {
 		return fail("%v", err)
 	}
-	r.Method.Description = Describe(m, syn)
+	r.Method.Description = methods.Describe(m, syn)
 	t0 := time.Now()
 	err = syn.Fit(ctx, train)
 	r.Timings.FitS = time.Since(t0).Seconds()
@@ -157,7 +164,7 @@ func runSpec(ctx context.Context, s Spec) Result {
 		a := backend.Stats()
 		r.LLM = &a
 	}
-	if sm, ok := syn.(Summarizer); ok {
+	if sm, ok := syn.(methods.Summarizer); ok {
 		r.Synthor = sm.Result()
 	}
 	if trace.Len() > 0 {
@@ -174,8 +181,10 @@ func runSpec(ctx context.Context, s Spec) Result {
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
-	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed,
-		Overrides: SplitList(s.Method.Params["overrides"])}
+	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed}
+	if m.Param("overrides") != nil {
+		in.Overrides = params.Overrides("overrides")
+	}
 	// The utility group scores a derived label (ecommerce-bn's) computed on
 	// every side after generation: the synthesizer never saw it, and the
 	// other groups score the columns as they are.

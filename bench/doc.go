@@ -5,20 +5,17 @@
 //
 // # Methods
 //
-// The registry (Names, Lookup, New) holds every synthesizer by name:
-// llmsynthor and each baseline. An entry declares its params (LLMSynthor's
-// are the mapstructure keys of synthor.Config, so new Config fields become
-// params), its flags (MacroOnly, Groups, CopiesRecords, UsesLLM, Traces)
-// and builds the synthesizer from Options (params as strings, an
-// llm.Client where one is used). Unknown keys are errors listing the valid
-// ones, wherever they come from: LoadSettings reads a method's settings
-// from a YAML file, SYNTHOR_* variables and --set for synthor synth;
-// LoadLLMConfig reads a backend. Macro-only methods are TargetFitters.
+// Methods are found in the one registry, package methods: a config's
+// method entries name them, and their params are decoded by the entry
+// (methods.Method.Decode) into typed values carried to each cell as JSON
+// (MethodRef.Params) and decoded again by the same parser in the child.
 //
 // # A run
 //
-//	LoadConfig(file)           YAML through viper; every key checked with its path
-//	  └ Config.Validate        defaults, methods, params, backends, metric groups, limits
+//	LoadConfig(file, sets)     one YAML document, --set laid over it (settings.Overlay),
+//	                           decoded strictly into typed values; every key checked with
+//	                           its path, every error naming the file and line or the --set
+//	  └ Config.Validate        defaults, names, methods, params, backends, metric groups, limits
 //	Run(ctx, cfg, opts)
 //	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.gob
 //	  ├ tasks                  the matrix in order; cell id = hash(data, method, params,

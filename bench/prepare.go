@@ -83,7 +83,7 @@ func (c *Config) readDataset(d DatasetConfig) (*table.Table, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		return headRecords(t, d.Rows), d.Target, nil
+		return headRecords(t, int(d.Rows)), d.Target, nil
 	}
 	ds, err := datasets.Lookup(d.Name)
 	if err != nil {
@@ -98,13 +98,13 @@ func (c *Config) readDataset(d DatasetConfig) (*table.Table, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		return headRecords(t, d.Rows), target, nil
+		return headRecords(t, int(d.Rows)), target, nil
 	}
-	n := d.Rows
+	n := int(d.Rows)
 	if n == 0 {
 		n = ds.DefaultRows
 	}
-	t, err := ds.Generate(n, d.Seed)
+	t, err := ds.Generate(n, d.seed())
 	return t, target, err
 }
 
@@ -160,7 +160,7 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 		if derived, _ := datasets.Derive(t, target); target != "" && derived.Col(target) == nil {
 			return nil, fmt.Errorf("datasets[%d].target: %q is not a column of %s", i, target, d.Name)
 		}
-		train, hold, err := split(t, d.Holdout, d.Seed)
+		train, hold, err := split(t, d.Holdout, d.seed())
 		if err != nil {
 			return nil, fmt.Errorf("datasets[%d] %s: %w", i, d.Name, err)
 		}

@@ -36,8 +36,9 @@ type MethodRef struct {
 	Backend string `json:"backend,omitempty"`
 	// Model is the backend's model name.
 	Model string `json:"model,omitempty"`
-	// Params are the method's settings as given, by key.
-	Params map[string]string `json:"params,omitempty"`
+	// Params are the method's settings as given, by key, as JSON values
+	// (methods.Values.JSON): numbers, true/false, text, lists.
+	Params map[string]any `json:"params,omitempty"`
 }
 
 // Timings are the seconds each stage of a cell took.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/synthor/synthor/rules"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -41,11 +42,10 @@ type Input struct {
 	// tables; nil picks rules/paper/population.queries when the synthetic
 	// table has its columns.
 	Queries *rules.Set
-	// Overrides are the what-if target overrides ("var=category:share")
-	// the synthetic table was made under; the adaptability group scores
-	// how close the output is to them and how far the rest drifted from
-	// the real table.
-	Overrides []string
+	// Overrides are the what-if target overrides the synthetic table was
+	// made under; the adaptability group scores how close the output is to
+	// them and how far the rest drifted from the real table.
+	Overrides settings.Overrides
 	// Target names the label column of the utility group (from --target or
 	// the dataset catalog); empty: the group reports why it has no score.
 	Target string

@@ -239,15 +239,11 @@ func (s *Synthesizer) chooseDeps(ctx context.Context, rec, mem *macro.Targets) (
 
 func (s *Synthesizer) applyOverrides() error {
 	for _, o := range s.Config.Overrides {
-		v, cat, share, err := parseOverride(o)
-		if err != nil {
-			return fmt.Errorf("overrides: %w", err)
-		}
 		tg := s.rec
-		if s.rec.Space.Var(v) == nil && s.mem != nil {
+		if s.rec.Space.Var(o.Var) == nil && s.mem != nil {
 			tg = s.mem
 		}
-		if err := tg.Override(v, cat, share); err != nil {
+		if err := tg.Override(o.Var, o.Category, o.Share); err != nil {
 			return err
 		}
 	}

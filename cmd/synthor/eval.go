@@ -8,12 +8,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/reports"
 	"github.com/synthor/synthor/rules"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -23,15 +23,15 @@ type evalOptions struct {
 	synths          []string
 	schema, targets string
 	groups          string
-	joints          string
+	joints          settings.Joints
 	bins            int
 	format          string
 	pairFilter      string
-	seed            uint64
+	seed            settings.Seed
 	c2stRows        int
 	rules           string
 	target, truth   string
-	overrides       []string
+	overrides       settings.Overrides
 }
 
 func newEvalCmd() *cobra.Command {
@@ -66,40 +66,17 @@ and prints one comparison with a value column per file.`,
 	f.StringVar(&o.schema, "schema", "", "schema `FILE` (YAML or JSON) applied to every table; kinds are inferred without it")
 	f.StringVar(&o.targets, "targets", "", "macro aggregates `FILE`: scores over a targeted marginal or joint are marked targeted")
 	f.StringVar(&o.groups, "metrics", "fidelity", "comma-separated metric `GROUPS` ("+strings.Join(metrics.GroupNames(), ", ")+")")
-	f.StringVar(&o.joints, "joints", "", `column groups scored as contingency tables, e.g. "a,b,c;c,x" (default: all pairs)`)
+	f.Var(&o.joints, "joints", `column groups scored as contingency tables, e.g. "a,b,c;c,x" (default: all pairs)`)
 	f.IntVar(&o.bins, "bins", macro.DefaultBins, "quantile bins per numeric column in frequency tables")
 	f.StringVar(&o.format, "format", "table", "output format: table, markdown, json or csv")
 	f.StringVar(&o.pairFilter, "pair-filter", metrics.PairFilterSDMetrics, "SDMetrics pair convention: sdmetrics or all")
-	f.Uint64Var(&o.seed, "seed", 0, "seed of the classifier test's subsample and split")
+	f.Var(&o.seed, "seed", "seed of the classifier test's subsample and split (default 0)")
 	f.IntVar(&o.c2stRows, "c2st-rows", metrics.DefaultC2STRows, "rows drawn from each side for the classifier test (0 skips it)")
 	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
 	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
 	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
-	f.StringArrayVar(&o.overrides, "overrides", nil, "what-if overrides `var=category:share` the synthetic table was made under, comma-separated or repeated (adaptability group)")
+	f.Var(&o.overrides, "overrides", "what-if overrides `var=category:share` the synthetic table was made under, comma-separated or repeated (adaptability group)")
 	return cmd
-}
-
-// parseJoints parses "a,b,c;c,x" into column groups.
-func parseJoints(s string) ([][]string, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out [][]string
-	for g := range strings.SplitSeq(s, ";") {
-		var cols []string
-		for c := range strings.SplitSeq(g, ",") {
-			c = strings.TrimSpace(c)
-			if c == "" {
-				return nil, fmt.Errorf("--joints: empty column name in group %q", g)
-			}
-			cols = append(cols, c)
-		}
-		if len(cols) < 2 {
-			return nil, fmt.Errorf("--joints: group %q needs at least two columns", g)
-		}
-		out = append(out, cols)
-	}
-	return out, nil
 }
 
 // validate checks the flags; its errors are usage errors.
@@ -132,16 +109,7 @@ func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
 		}
 		groups, names = append(groups, g), append(names, n)
 	}
-	joints, err := parseJoints(o.joints)
-	if err != nil {
-		return nil, nil, nil, usagef("eval: %w", err)
-	}
-	for _, ov := range o.overrideList() {
-		if _, err := metrics.ParseOverride(ov); err != nil {
-			return nil, nil, nil, usagef("eval: --overrides: %w", err)
-		}
-	}
-	return groups, names, joints, nil
+	return groups, names, o.joints, nil
 }
 
 func runEval(cmd *cobra.Command, o evalOptions) error {
@@ -201,13 +169,13 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	}
 	in := metrics.Input{
 		Real: real, Holdout: holdout,
-		Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: o.seed,
+		Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: uint64(o.seed),
 		C2STRows: o.c2stRows,
 	}
 	if o.c2stRows == 0 {
 		in.C2STRows = -1
 	}
-	in.Overrides = o.overrideList()
+	in.Overrides = o.overrides
 	if o.rules != "" {
 		if in.Rules, err = rules.ParseFile(o.rules); err != nil {
 			return fmt.Errorf("eval: --rules: %w", err)
@@ -215,6 +183,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	}
 	if err := utilityInputs(&in, o, names, read); err != nil {
 		return err
+	}
+	if o.target != "" && in.Real.Col(o.target) == nil {
+		return usagef("eval: --target %s is not a column of %s (columns: %s)", settings.Quote(o.target), o.real, strings.Join(in.Real.Names(), ", "))
 	}
 	if o.targets != "" {
 		tg, err := macro.LoadTargets(o.targets)
@@ -397,13 +368,4 @@ func prefetch(read func(string) (*table.Table, error), paths ...string) func(str
 		r := <-ch
 		return r.t, r.err
 	}
-}
-
-// overrideList returns the --overrides values, comma-separated ones split.
-func (o evalOptions) overrideList() []string {
-	var out []string
-	for _, v := range o.overrides {
-		out = append(out, bench.SplitList(v)...)
-	}
-	return out
 }

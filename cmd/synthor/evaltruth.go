@@ -67,7 +67,7 @@ func readTruth(o evalOptions, gen *datasets.Dataset, real *table.Table, read fun
 		if gen == nil {
 			return nil, usagef("eval: --truth %d: the columns of %s are not those of a catalog generator; give a truth file", n, o.real)
 		}
-		t, err := gen.Generate(n, o.seed^truthStream)
+		t, err := gen.Generate(n, uint64(o.seed)^truthStream)
 		if err != nil {
 			return nil, fmt.Errorf("eval: --truth: %w", err)
 		}

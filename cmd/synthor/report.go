@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/synthor/synthor/reports"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -115,12 +116,22 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	return nil
 }
 
-// readReal reads the --real tables into run.Real.
+// readReal reads the --real tables into run.Real; a dataset the run did
+// not use is a usage error naming those it did.
 func readReal(run *reports.Run, specs []string) error {
+	var names []string
+	for _, r := range run.Results {
+		if !slices.Contains(names, r.Dataset) {
+			names = append(names, r.Dataset)
+		}
+	}
 	for _, spec := range specs {
 		name, file, ok := strings.Cut(spec, "=")
 		if !ok || name == "" || file == "" {
 			return usagef("report: --real %q is not DATASET=FILE", spec)
+		}
+		if !slices.Contains(names, name) {
+			return usagef("report: --real %s: no dataset %q in the results (datasets: %s)", settings.Quote(spec), name, strings.Join(names, ", "))
 		}
 		t, err := table.ReadFile(file, table.ReadOptions{})
 		if err != nil {

@@ -117,7 +117,8 @@ func TestReportUsage(t *testing.T) {
 		{[]string{"report", reportRun, "--tolerance-sd", "-1", "--baseline", reportRun}, 2, "negative"},
 		{[]string{"report", "no/such/dir"}, 1, "no/such/dir"},
 		{[]string{"report", reportRun, "--real", "ecommerce-bn"}, 2, "not DATASET=FILE"},
-		{[]string{"report", reportRun, "--real", "x=no/such.csv"}, 1, "no/such.csv"},
+		{[]string{"report", reportRun, "--real", "ecommerce-bn=no/such.csv"}, 1, "no/such.csv"},
+		{[]string{"report", reportRun, "--real", "nosuch=" + reportRun + "/results.jsonl"}, 2, `no dataset "nosuch" in the results (datasets: ecommerce-bn)`},
 	} {
 		_, _, code, err := runCLI(t, c.args...)
 		if code != c.code || err == nil || !strings.Contains(err.Error(), c.want) {

@@ -68,9 +68,12 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if f.workers < 0 {
 		return usagef("run: --workers must be positive, got %d", f.workers)
 	}
+	if err := checkRunOut(f.out); err != nil {
+		return err
+	}
 	cfg, err := bench.LoadConfig(file, f.sets)
 	if err != nil {
-		return settingsUsage(err)
+		return err
 	}
 	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, Version: version, Command: cellCommand}
 	if f.shard != "" {
@@ -89,7 +92,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if !f.quiet {
 		o.Progress = newProgress(cmd.ErrOrStderr(), workers)
 	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	sum, err := bench.Run(ctx, cfg, o)
 	if sum == nil {
@@ -112,6 +115,18 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
 	_, err = cmd.OutOrStdout().Write(b.Bytes())
 	return err
+}
+
+// checkRunOut refuses a --out that names an existing file: a run
+// directory holds many files.
+func checkRunOut(out string) error {
+	if out == "" {
+		return nil
+	}
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return usagef("run: --out %s is a file, not a directory (a run writes results.jsonl, reports and cells into it)", out)
+	}
+	return nil
 }
 
 // newProgress draws a bar on a terminal and plain lines otherwise.
@@ -150,6 +165,9 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
   synthor merge out/sharded --same-as out/single`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
+			if err := checkRunOut(out); err != nil {
+				return fmt.Errorf("merge: %w", err)
+			}
 			rs, err := bench.Merge(dirs...)
 			if err != nil {
 				return err

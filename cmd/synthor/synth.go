@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,17 +13,20 @@ import (
 
 	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/methods"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
 type synthFlags struct {
 	data, dataset, split, method, targets, schema, out, trace, config string
-	rows                                                              int
-	seed                                                              uint64
+	rows                                                              settings.Rows
+	seed                                                              settings.Seed
 	sets                                                              []string
-	maxMemory                                                         string
+	maxMemory                                                         guard.Limit
 	flat                                                              bool
 }
 
@@ -38,9 +40,12 @@ aggregates (--targets, LLMSynthor and ipf), samples --rows records (groups, for 
 table) with --seed, and writes them to --out (.csv, .jsonl or .parquet). LLMSynthor's planner is
 "stat" (no LLM) unless --set planner=llm and an llm backend are configured.
 
-Settings come from --config (YAML), SYNTHOR_* environment variables and --set key=value,
-in increasing precedence; each method takes the keys it declares (an unknown key is an
-error listing the valid ones). LLMSynthor keys: ` + strings.Join(mustMethod("llmsynthor").Keys(), ", ") + `;
+Settings come from --config (YAML: the method's keys at the top level, the backend's
+under llm:), environment variables and --set key=value, in increasing precedence. Each
+method takes the keys it declares (an unknown key in --config or --set is an error
+listing the valid ones); a variable SYNTHOR_KEY is read only for a key of the method
+run (SYNTHOR_ITERATIONS for llmsynthor), and SYNTHOR_LLM_KEY only for a method that
+calls an LLM. LLMSynthor keys: ` + strings.Join(mustMethod("llmsynthor").Keys(), ", ") + `;
 joints as "a,b,c;c,x"; overrides as "var=category:share" (comma-separated). LLM keys:
 llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 		Example: `  synthor synth --dataset ecommerce-bn --method llmsynthor --rows 2000 --seed 1 --out synth.csv
@@ -56,14 +61,15 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 	fl.StringVar(&f.split, "split", "", "the dataset's split (real datasets)")
 	fl.StringVar(&f.targets, "targets", "", "target aggregates file (JSON or YAML) instead of a table")
 	fl.StringVar(&f.schema, "schema", "", "schema file (YAML or JSON) for --data or --targets")
-	fl.StringVar(&f.method, "method", "llmsynthor", "method ("+strings.Join(bench.Names(), ", ")+")")
-	fl.IntVar(&f.rows, "rows", 0, "records (groups) to synthesize; 0: as many as the training table has")
-	fl.Uint64Var(&f.seed, "seed", 1, "random seed")
+	fl.StringVar(&f.method, "method", "llmsynthor", "method ("+strings.Join(methods.Names(), ", ")+")")
+	fl.Var(&f.rows, "rows", "records (groups) to synthesize; 0: as many as the training table has")
+	f.seed = 1
+	fl.Var(&f.seed, "seed", "random seed (a whole number >= 0)")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a key: key=value (repeatable)")
 	fl.StringVar(&f.config, "config", "", "YAML config with method settings and an llm: section")
 	fl.StringVar(&f.out, "out", "", "output file (.csv, .jsonl or .parquet, optionally .gz)")
 	fl.StringVar(&f.trace, "trace", "", "LLMSynthor: write one JSON line per iteration to this file")
-	fl.StringVar(&f.maxMemory, "max-memory", "", "refuse a synthesis estimated above this memory (8GiB, 500MB, 75%; default: half the physical memory)")
+	fl.Var(&f.maxMemory, "max-memory", "refuse a synthesis estimated above this memory (8GiB, 500MB, 75%; default: half the physical memory)")
 	fl.BoolVar(&f.flat, "flat", false, "treat the rows of a grouped table as independent records")
 	return cmd
 }
@@ -83,22 +89,20 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 		return usagef("synth: give --data or --dataset, not both")
 	case f.out == "":
 		return usagef("synth: --out FILE is required")
-	case f.rows < 0:
-		return usagef("synth: --rows must be positive, got %d", f.rows)
 	}
-	m, err := bench.Lookup(f.method)
+	m, err := methods.Lookup(f.method)
 	if err != nil {
 		return usageError{fmt.Errorf("synth: %w", err)}
 	}
 	if f.trace != "" && !m.Traces {
 		return usagef("synth: --trace is for methods with an iteration trace (llmsynthor), not %s", m.Name)
 	}
-	if err := checkSynthFlags(f); err != nil {
+	if err := checkSynthFlags(f, m); err != nil {
 		return err
 	}
-	st, err := bench.LoadSettings(m, f.config, f.sets, os.Environ())
+	st, err := methods.LoadSettings(m, f.config, f.sets, os.Environ())
 	if err != nil {
-		return settingsUsage(err)
+		return fmt.Errorf("synth: %w", err)
 	}
 	var schema *table.Schema
 	if f.schema != "" {
@@ -113,7 +117,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 			return err
 		}
 	case f.dataset != "":
-		if train, err = loadDataset(f.dataset, f.split, f.seed); err != nil {
+		if train, err = loadDataset(f.dataset, f.split, uint64(f.seed)); err != nil {
 			return err
 		}
 	}
@@ -123,7 +127,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 			return err
 		}
 	}
-	n := f.rows
+	n := int(f.rows)
 	if n == 0 {
 		switch {
 		case train != nil && train.GroupKey != "":
@@ -141,7 +145,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	if n <= 0 {
 		return usagef("synth: give --rows N (the targets do not say how many records they describe)")
 	}
-	if err := checkSynthInput(f, train, targets, n); err != nil {
+	if err := checkSynthInput(f, m, st, train, targets, n); err != nil {
 		return err
 	}
 
@@ -160,8 +164,8 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 // synthesize builds method m from its settings, fits it to train (or to
 // targets, for a TargetFitter) and samples n records with f.seed. It
 // returns the records, the label and the summary note of the run.
-func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Settings, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
-	opts := bench.Options{Params: st.Params}
+func synthesize(ctx context.Context, f synthFlags, m *methods.Method, st methods.Settings, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
+	var opts methods.Options
 	var backend *llm.Backend
 	if st.UsesLLM {
 		b, err := llm.Open(st.LLM, llm.WithLogger(slog.New(slog.NewTextHandler(logw, nil))))
@@ -176,12 +180,12 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 	if f.trace != "" {
 		opts.Trace = trace
 	}
-	s, err := m.New(opts)
+	s, err := m.New(st.Values, opts)
 	if err != nil {
-		return nil, "", "", usageError{fmt.Errorf("synth: %w", err)} // a bad --set value for the method
+		return nil, "", "", usageError{fmt.Errorf("synth: %w", err)} // settings the method cannot build with
 	}
 	if targets != nil {
-		ft, ok := s.(bench.TargetFitter)
+		ft, ok := s.(methods.TargetFitter)
 		if !ok {
 			return nil, "", "", fmt.Errorf("synth: method %s needs micro-data (--data or --dataset), not --targets", m.Name)
 		}
@@ -192,19 +196,19 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 	if err != nil {
 		return nil, "", "", err
 	}
-	out, err := s.Sample(ctx, n, f.seed)
+	out, err := s.Sample(ctx, n, uint64(f.seed))
 	if werr := trace.Close(); werr != nil && err == nil {
 		err = werr
 	}
 	if err != nil {
 		return nil, "", "", err
 	}
-	label := m.Name + " [" + bench.Describe(m, s) + "]"
+	label := m.Name + " [" + methods.Describe(m, s) + "]"
 	if m.CopiesRecords {
 		label += " (copies real records)"
 	}
 	var note string
-	if sm, ok := s.(bench.Summarizer); ok && sm.Result() != nil {
+	if sm, ok := s.(methods.Summarizer); ok && sm.Result() != nil {
 		note = " (" + bench.SummaryNote(sm.Result())
 		if backend != nil {
 			note += "; " + bench.AccountingNote(backend.Config().Model, backend.Stats())
@@ -214,18 +218,9 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 	return out, label, note, nil
 }
 
-// settingsUsage marks a bad settings key or value as a usage error.
-func settingsUsage(err error) error {
-	var se bench.SettingsError
-	if errors.As(err, &se) {
-		return usageError{err}
-	}
-	return err
-}
-
 // mustMethod returns a registered method (for help texts).
-func mustMethod(name string) bench.Method {
-	m, err := bench.Lookup(name)
+func mustMethod(name string) *methods.Method {
+	m, err := methods.Lookup(name)
 	if err != nil {
 		panic(err)
 	}

@@ -20,8 +20,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
@@ -123,11 +123,11 @@ func synthesize(ctx context.Context, method string, ref *table.Table, n int, see
 		}
 		return s.Sample(ctx, n, seed)
 	}
-	params := map[string]string{}
+	params := map[string]any{}
 	if method == "ipf" {
 		params["joints"] = "user_age,user_gender,product_category;product_category,price;user_location_tier,payment_method"
 	}
-	s, err := baselines.New(method, baselines.Options{Params: params})
+	s, err := methods.New(method, params, methods.Options{})
 	if err != nil {
 		return nil, err
 	}

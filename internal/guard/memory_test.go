@@ -7,21 +7,21 @@ import (
 	"testing"
 )
 
-func TestParseSize(t *testing.T) {
+func TestParseLimit(t *testing.T) {
 	cases := []struct {
 		in   string
 		want uint64
 		ok   bool
 	}{
-		{"1024", 1024, true},
 		{"8GiB", 8 << 30, true},
 		{"8 GiB", 8 << 30, true},
-		{"8g", 8 << 30, true},
 		{"500MB", 500_000_000, true},
 		{"1.5GB", 1_500_000_000, true},
 		{"2KiB", 2048, true},
 		{"1TB", 1_000_000_000_000, true},
-		{"0", 0, false},
+		{"1024", 0, false}, // a size needs its unit
+		{"8g", 0, false},   // GiB or GB: say which
+		{"0B", 0, false},
 		{"-5GB", 0, false},
 		{"lots", 0, false},
 		{"5XB", 0, false},
@@ -31,31 +31,35 @@ func TestParseSize(t *testing.T) {
 		{"101%", 0, false},
 	}
 	for _, c := range cases {
-		got, err := ParseSize(c.in)
-		if (err == nil) != c.ok || (c.ok && got != c.want) {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d (ok %v)", c.in, got, err, c.want, c.ok)
+		got, err := ParseLimit(c.in)
+		if (err == nil) != c.ok || (c.ok && got.Bytes() != c.want) {
+			t.Errorf("ParseLimit(%q) = %d, %v; want %d (ok %v)", c.in, got.Bytes(), err, c.want, c.ok)
 		}
 	}
 	if physicalMemory() > 0 {
-		half, err := ParseSize("50%")
-		if err != nil || half != uint64(float64(physicalMemory())*0.5) {
-			t.Errorf("ParseSize(50%%) = %d, %v; want half of %d", half, err, physicalMemory())
+		half, err := ParseLimit("50%")
+		if err != nil || half.Bytes() != uint64(float64(physicalMemory())*0.5) || half.String() != "50%" {
+			t.Errorf("ParseLimit(50%%) = %d, %v; want half of %d", half.Bytes(), err, physicalMemory())
 		}
+	}
+	var unset Limit
+	if unset.IsSet() || unset.Bytes() != DefaultLimit() {
+		t.Errorf("the zero Limit is %d, want DefaultLimit", unset.Bytes())
 	}
 }
 
 // TestNeed checks the estimate against a hand computation: 1,000 training
 // rows and 9,000 output rows of 5 columns are 50,000 cells of 8 bytes,
-// times llmsynthor's factor 4, plus the base.
+// times a factor 4 (llmsynthor's), plus the base.
 func TestNeed(t *testing.T) {
-	if got, want := Need("llmsynthor", 1000, 9000, 5), float64(BaseBytes+50_000*8*4); got != want {
-		t.Errorf("Need(llmsynthor) = %v, want %v", got, want)
+	if got, want := Need(4, 1000, 9000, 5), float64(BaseBytes+50_000*8*4); got != want {
+		t.Errorf("Need(factor 4) = %v, want %v", got, want)
 	}
-	if got, want := Need("uniform", 0, 10, 0), float64(BaseBytes+10*8); got != want {
-		t.Errorf("Need(uniform, no columns) = %v, want %v", got, want)
+	if got, want := Need(0, 0, 10, 0), float64(BaseBytes+10*8); got != want {
+		t.Errorf("Need(no factor, no columns) = %v, want %v", got, want)
 	}
 	// 1e12 records do not overflow.
-	if got := Need("cart", 0, 1e12, 6); !(got > 1e13) {
+	if got := Need(1.5, 0, 1e12, 6); !(got > 1e13) {
 		t.Errorf("Need(1e12 rows) = %v", got)
 	}
 }
@@ -87,16 +91,16 @@ func TestFormatSize(t *testing.T) {
 	}
 }
 
-// FuzzParseSize: any input parses to a positive size or fails; never a
+// FuzzParseLimit: any input parses to a positive limit or fails; never a
 // panic.
-func FuzzParseSize(f *testing.F) {
-	for _, s := range []string{"8GiB", "500MB", "75%", "1.5 g", "-1", "", "%", "1e309", "9999999999999999999999TB", ".", "0.0001"} {
+func FuzzParseLimit(f *testing.F) {
+	for _, s := range []string{"8GiB", "500MB", "75%", "1.5 GiB", "-1", "", "%", "1e309", "9999999999999999999999TB", ".", "0.0001%"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := ParseSize(s)
-		if err == nil && n == 0 {
-			t.Errorf("ParseSize(%q) = 0 without error", s)
+		l, err := ParseLimit(s)
+		if err == nil && !l.IsSet() {
+			t.Errorf("ParseLimit(%q) = 0 without error", s)
 		}
 	})
 }
