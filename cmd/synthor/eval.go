@@ -160,7 +160,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	for _, g := range joints {
 		for _, c := range g {
 			if real.Col(c) == nil {
-				return fmt.Errorf("eval: --joints: column %q is not in %s", c, o.real)
+				return usagef("eval: --joints: column %q is not in %s", c, o.real)
 			}
 		}
 	}

@@ -233,7 +233,7 @@ func TestEvalErrors(t *testing.T) {
 		{"joint twice a column", []string{"eval", "--real", real, "--synth", synth, "--joints", "age,age"}, 2, `--joints" flag: group 1 names column "age" twice`},
 		{"unknown target", []string{"eval", "--real", real, "--synth", synth, "--target", "nosuch"}, 2, `--target "nosuch" is not a column of`},
 		{"unknown flag", []string{"eval", "--real", real, "--synth", synth, "--nope"}, 2, "unknown flag"},
-		{"joint column", []string{"eval", "--real", real, "--synth", synth, "--joints", "age,zip"}, 1, `column "zip" is not in`},
+		{"joint column", []string{"eval", "--real", real, "--synth", synth, "--joints", "age,zip"}, 2, `column "zip" is not in`},
 		{"missing column", []string{"eval", "--real", real, "--synth", evalData + "synth_nocol.csv"}, 1, `column "price" of testdata/eval/real.csv is missing from testdata/eval/synth_nocol.csv`},
 		{"extra column", []string{"eval", "--real", evalData + "synth_nocol.csv", "--synth", synth}, 1, `column "price" of testdata/eval/synth.csv is not in`},
 		{"kind", []string{"eval", "--real", real, "--synth", evalData + "synth_kind.csv"}, 1, `column "age" is integer in testdata/eval/real.csv but text in testdata/eval/synth_kind.csv`},
