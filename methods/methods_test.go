@@ -294,3 +294,57 @@ func TestREADMEListsEveryParam(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValues: any key and value, given as YAML text, decode to values of
+// the param's kind in its range, or to one bounded error line naming the
+// method and the key; never a panic.
+func FuzzValues(f *testing.F) {
+	for _, s := range [][2]string{
+		{"iterations", "50"}, {"tolerance", "NaN"}, {"joints", "a,b;c,a"}, {"joints", "[[a, b], [a]]"},
+		{"overrides", "x=y:0.5,x=z:0.7"}, {"batch", "0"}, {"removal", "maybe"}, {"point_share", "-0"}, {"k", "1e3"},
+		{"timeout", "5"}, {"dp_seed", "-1"}, {"cp", "1e-400"}, {"nope", "1"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, key, text string) {
+		var val any
+		if yaml.Unmarshal([]byte(text), &val) != nil {
+			val = text
+		}
+		for _, m := range All() {
+			v, err := m.Values(map[string]any{key: val})
+			if err != nil {
+				if msg := err.Error(); strings.Contains(msg, "\n") && !strings.Contains(key, "\n") || len(msg) > 400+len(key) || !strings.HasPrefix(msg, m.Name+": ") {
+					t.Fatalf("%s: error %q", m.Name, msg)
+				}
+				continue
+			}
+			p := m.Param(key)
+			if p == nil {
+				if v.Len() > 0 {
+					t.Fatalf("%s: accepted unknown key %q", m.Name, key)
+				}
+				continue
+			}
+			if !v.Has(key) {
+				continue // "auto" joints
+			}
+			switch p.Kind {
+			case Int:
+				if x := float64(v.Int(key)); p.inRange(x) != nil {
+					t.Fatalf("%s.%s = %v out of range", m.Name, key, x)
+				}
+			case Float:
+				if x := v.Float(key); math.IsNaN(x) || math.IsInf(x, 0) || p.inRange(x) != nil {
+					t.Fatalf("%s.%s = %v out of range", m.Name, key, x)
+				}
+			case Joints:
+				for _, g := range v.Joints(key) {
+					if len(g) < 2 {
+						t.Fatalf("%s.%s: group %v", m.Name, key, g)
+					}
+				}
+			}
+		}
+	})
+}
