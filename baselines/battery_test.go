@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/synthor"
@@ -141,9 +140,9 @@ func rowJSON(t *table.Table, i int) []byte {
 
 // methodsFor returns every method of the registry (LLMSynthor and the
 // baselines) configured to run on train.
-func methodsFor(t *testing.T, train *table.Table) map[string]baselines.Synthesizer {
+func methodsFor(t *testing.T, train *table.Table) map[string]methods.Synthesizer {
 	t.Helper()
-	out := map[string]baselines.Synthesizer{}
+	out := map[string]methods.Synthesizer{}
 	for _, name := range methods.Names() {
 		var opts methods.Options
 		var params map[string]any
@@ -223,7 +222,7 @@ func csvBytes(t *testing.T, tb *table.Table) []byte {
 
 // battery checks one fitted method's output against the training table.
 // missingTol is the allowed gap in each column's missing share.
-func battery(t *testing.T, s baselines.Synthesizer, train *table.Table, n int, missingTol float64) {
+func battery(t *testing.T, s methods.Synthesizer, train *table.Table, n int, missingTol float64) {
 	t.Helper()
 	ctx := context.Background()
 	out, err := s.Sample(ctx, n, 42)

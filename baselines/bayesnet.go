@@ -122,8 +122,6 @@ type bnNode struct {
 	kind   table.Kind
 }
 
-var _ Synthesizer = (*BayesNet)(nil)
-
 // NewBayesNet returns an unfitted BayesNet.
 func NewBayesNet(c BayesNetConfig) (*BayesNet, error) {
 	if err := c.Validate(); err != nil {

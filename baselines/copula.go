@@ -82,8 +82,6 @@ type copulaCol struct {
 	off     []float64 // one-hot: calibrated offsets (index 0 unused)
 }
 
-var _ Synthesizer = (*GaussianCopula)(nil)
-
 // NewGaussianCopula returns an unfitted GaussianCopula.
 func NewGaussianCopula() *GaussianCopula { return &GaussianCopula{} }
 

@@ -1,7 +1,8 @@
-// Package baselines holds the synthesizers LLMSynthor is measured against,
-// each behind the small interface Synthesizer. The registry that finds
-// them by name, with their params, is the methods package: this package
-// only implements them.
+// Package baselines holds the synthesizers LLMSynthor is measured against.
+// It only implements them: the interface they satisfy (Synthesizer, with
+// its contract, and the optional TargetFitter and Labeler) and the
+// registry that finds them by name with their params are the methods
+// package's, where the compile-time checks of every type stand.
 //
 // Data flows through every method in the same three steps:
 //

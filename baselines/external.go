@@ -74,8 +74,6 @@ type External struct {
 	dicts  map[string][]string
 }
 
-var _ Synthesizer = (*External)(nil)
-
 // NewExternal returns an unfitted External.
 func NewExternal(c ExternalConfig) (*External, error) {
 	if err := c.Validate(); err != nil {

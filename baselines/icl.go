@@ -122,8 +122,6 @@ type iclField struct {
 	codes  map[string]int32
 }
 
-var _ Synthesizer = (*ICL)(nil)
-
 // NewICL returns an unfitted ICL calling client.
 func NewICL(client llm.Client, c ICLConfig) (*ICL, error) {
 	if client == nil {

@@ -89,8 +89,6 @@ type IPF struct {
 	MaxError  float64
 }
 
-var _ Synthesizer = (*IPF)(nil)
-
 // maxPool caps the candidate pool (unless n itself is larger).
 const maxPool = 1 << 21
 

@@ -70,8 +70,6 @@ type cartCol struct {
 	all    []int32
 }
 
-var _ Synthesizer = (*CART)(nil)
-
 // NewCART returns an unfitted CART.
 func NewCART(c CARTConfig) (*CART, error) {
 	if err := c.Validate(); err != nil {

@@ -24,8 +24,6 @@ type Bootstrap struct {
 	plan  *groupPlan
 }
 
-var _ Synthesizer = (*Bootstrap)(nil)
-
 // NewBootstrap returns an unfitted Bootstrap.
 func NewBootstrap() *Bootstrap { return &Bootstrap{} }
 
@@ -124,8 +122,6 @@ type uniformCol struct {
 	strs    []string // text: distinct observed strings, sorted
 	empty   bool
 }
-
-var _ Synthesizer = (*Uniform)(nil)
 
 // NewUniform returns an unfitted Uniform.
 func NewUniform() *Uniform { return &Uniform{} }
@@ -236,8 +232,6 @@ type Independent struct {
 	plan  *groupPlan
 	gmarg []*marginal // grouped: marginals of group-level columns over groups
 }
-
-var _ Synthesizer = (*Independent)(nil)
 
 // NewIndependent returns an unfitted Independent.
 func NewIndependent() *Independent { return &Independent{} }

@@ -113,7 +113,7 @@ func (p *Param) decode(n *yaml.Node) (v any, skip bool, err error) {
 		return o, false, settings.DecodeNode(n, &o)
 	}
 	if n.Kind != yaml.ScalarNode {
-		return nil, false, &settings.NodeError{Node: n, Err: fmt.Errorf("want %s, got a %s", p.want(), kindWord(n))}
+		return nil, false, &settings.NodeError{Node: n, Err: fmt.Errorf("want %s, got %s", p.want(), settings.KindName(n))}
 	}
 	s := strings.TrimSpace(n.Value)
 	bad := func(format string, a ...any) (any, bool, error) {
@@ -201,14 +201,4 @@ func (p *Param) defaultNote() string {
 		return ""
 	}
 	return ", " + p.Default
-}
-
-func kindWord(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.MappingNode:
-		return "section of keys"
-	}
-	return "value"
 }

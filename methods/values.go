@@ -127,58 +127,42 @@ func (v Values) get(key string, kind Kind) any {
 	return x
 }
 
-// Int returns an Int param's value (0 when unset without a default).
-func (v Values) Int(key string) int {
-	x, _ := v.get(key, Int).(int)
+// value returns key's value as a T (its zero when unset without a
+// default).
+func value[T any](v Values, key string, kind Kind) T {
+	x, _ := v.get(key, kind).(T)
 	return x
 }
+
+// Int returns an Int param's value (0 when unset without a default).
+func (v Values) Int(key string) int { return value[int](v, key, Int) }
 
 // Float returns a Float param's value.
-func (v Values) Float(key string) float64 {
-	x, _ := v.get(key, Float).(float64)
-	return x
-}
+func (v Values) Float(key string) float64 { return value[float64](v, key, Float) }
 
 // Bool returns a Bool param's value.
-func (v Values) Bool(key string) bool {
-	x, _ := v.get(key, Bool).(bool)
-	return x
-}
+func (v Values) Bool(key string) bool { return value[bool](v, key, Bool) }
 
 // Text returns a Text param's value.
-func (v Values) Text(key string) string {
-	x, _ := v.get(key, Text).(string)
-	return x
-}
+func (v Values) Text(key string) string { return value[string](v, key, Text) }
 
 // Choice returns a Choice param's value.
-func (v Values) Choice(key string) string {
-	x, _ := v.get(key, Choice).(string)
-	return x
-}
+func (v Values) Choice(key string) string { return value[string](v, key, Choice) }
 
 // Duration returns a Duration param's value.
 func (v Values) Duration(key string) time.Duration {
-	x, _ := v.get(key, Duration).(settings.Duration)
-	return x.D()
+	return value[settings.Duration](v, key, Duration).D()
 }
 
 // Seed returns a Seed param's value.
-func (v Values) Seed(key string) uint64 {
-	x, _ := v.get(key, Seed).(uint64)
-	return x
-}
+func (v Values) Seed(key string) uint64 { return value[uint64](v, key, Seed) }
 
 // Joints returns a Joints param's value (nil when unset).
-func (v Values) Joints(key string) settings.Joints {
-	x, _ := v.get(key, Joints).(settings.Joints)
-	return x
-}
+func (v Values) Joints(key string) settings.Joints { return value[settings.Joints](v, key, Joints) }
 
 // Overrides returns an Overrides param's value (nil when unset).
 func (v Values) Overrides(key string) settings.Overrides {
-	x, _ := v.get(key, Overrides).(settings.Overrides)
-	return x
+	return value[settings.Overrides](v, key, Overrides)
 }
 
 // JSON returns the values given as JSON values (numbers, true/false,

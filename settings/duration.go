@@ -40,14 +40,7 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 func (d Duration) String() string { return time.Duration(d).String() }
 
 // Set parses s as the flag's value.
-func (d *Duration) Set(s string) error {
-	v, err := ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (d *Duration) Set(s string) error { return set(d, ParseDuration, s) }
 
 // Type names the flag's value in help texts.
 func (*Duration) Type() string { return "duration" }
@@ -55,15 +48,7 @@ func (*Duration) Type() string { return "duration" }
 // UnmarshalYAML reads the text form; a bare number (timeout: 5) is an
 // error, not 5 nanoseconds.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return typeError(n, errors.New("want a duration such as 90s or 10m"))
-	}
-	v, err := ParseDuration(n.Value)
-	if err != nil {
-		return typeError(n, err)
-	}
-	*d = v
-	return nil
+	return scalar(n, d, ParseDuration, "a duration such as 90s or 10m")
 }
 
 // MarshalText writes the text form (JSON carries it as a string).

@@ -89,14 +89,7 @@ func (j Joints) String() string {
 }
 
 // Set parses s as the flag's value.
-func (j *Joints) Set(s string) error {
-	v, err := ParseJoints(s)
-	if err != nil {
-		return err
-	}
-	*j = v
-	return nil
-}
+func (j *Joints) Set(s string) error { return set(j, ParseJoints, s) }
 
 // Type names the flag's value in help texts.
 func (*Joints) Type() string { return "joints" }
@@ -104,35 +97,26 @@ func (*Joints) Type() string { return "joints" }
 // UnmarshalYAML reads the text form, a list of lists or a list of "a,b"
 // strings.
 func (j *Joints) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.SequenceNode {
+		return scalar(n, j, ParseJoints, `groups as "a,b,c;c,x" or a list of lists`)
+	}
 	var out Joints
-	switch n.Kind {
-	case yaml.ScalarNode:
-		v, err := ParseJoints(n.Value)
-		if err != nil {
-			return typeError(n, err)
-		}
-		*j = v
-		return nil
-	case yaml.SequenceNode:
-		for _, g := range n.Content {
-			switch g.Kind {
-			case yaml.ScalarNode:
-				out = append(out, splitNames(g.Value))
-			case yaml.SequenceNode:
-				var names []string
-				for _, c := range g.Content {
-					if c.Kind != yaml.ScalarNode {
-						return typeError(c, errors.New("a column name must be a string"))
-					}
-					names = append(names, strings.TrimSpace(c.Value))
+	for _, g := range n.Content {
+		switch g.Kind {
+		case yaml.ScalarNode:
+			out = append(out, splitNames(g.Value))
+		case yaml.SequenceNode:
+			var names []string
+			for _, c := range g.Content {
+				if c.Kind != yaml.ScalarNode {
+					return typeError(c, errors.New("a column name must be a string"))
 				}
-				out = append(out, names)
-			default:
-				return typeError(g, errors.New(`a group must be a list of columns or "a,b"`))
+				names = append(names, strings.TrimSpace(c.Value))
 			}
+			out = append(out, names)
+		default:
+			return typeError(g, errors.New(`a group must be a list of columns or "a,b"`))
 		}
-	default:
-		return typeError(n, errors.New(`want groups as "a,b,c;c,x" or a list of lists`))
 	}
 	if err := out.check(); err != nil {
 		return typeError(n, err)

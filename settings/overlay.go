@@ -92,7 +92,7 @@ func Parse(b []byte, name string) (*Overlay, error) {
 	case root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null":
 		return nil, &Error{Where: where, Err: errors.New("is empty: give at least one key, or no config")}
 	case root.Kind != yaml.MappingNode:
-		return nil, &Error{Where: fmt.Sprintf("%s:%d", where, root.Line), Err: fmt.Errorf("want keys (key: value), got %s", kindName(root))}
+		return nil, &Error{Where: fmt.Sprintf("%s:%d", where, root.Line), Err: fmt.Errorf("want keys (key: value), got %s", KindName(root))}
 	}
 	o := &Overlay{file: name, root: root, origin: map[*yaml.Node]origin{}}
 	if err := o.check(root, ""); err != nil {
@@ -121,7 +121,7 @@ func (o *Overlay) check(n *yaml.Node, path string) error {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
-				return o.errorf(k, path, "a key must be a name, not %s", kindName(k))
+				return o.errorf(k, path, "a key must be a name, not %s", KindName(k))
 			}
 			p := join(path, k.Value)
 			if line, dup := seen[k.Value]; dup {
@@ -154,18 +154,6 @@ func (o *Overlay) checkValue(v *yaml.Node, path string) error {
 		return o.errorf(v, path, "empty %s given (leave the key out for its default)", noun)
 	}
 	return o.check(v, path)
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return "a section of keys"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "a value"
 }
 
 func join(path, key string) string {

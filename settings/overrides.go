@@ -114,33 +114,22 @@ func (*Overrides) Type() string { return "overrides" }
 // UnmarshalYAML reads the comma-separated text form or a list of
 // overrides.
 func (os *Overrides) UnmarshalYAML(n *yaml.Node) error {
-	switch n.Kind {
-	case yaml.ScalarNode:
-		v, err := ParseOverrides(n.Value)
-		if err != nil {
-			return typeError(n, err)
-		}
-		*os = v
-		return nil
-	case yaml.SequenceNode:
-		var out Overrides
-		for _, c := range n.Content {
-			if c.Kind != yaml.ScalarNode {
-				return typeError(c, errors.New("want var=category:share"))
-			}
-			o, err := ParseOverride(c.Value)
-			if err != nil {
-				return typeError(c, err)
-			}
-			out = append(out, o)
-		}
-		if err := out.check(); err != nil {
-			return typeError(n, err)
-		}
-		*os = out
-		return nil
+	if n.Kind != yaml.SequenceNode {
+		return scalar(n, os, ParseOverrides, "var=category:share, comma-separated, or a list of them")
 	}
-	return typeError(n, errors.New("want var=category:share, comma-separated, or a list of them"))
+	var out Overrides
+	for _, c := range n.Content {
+		var o Override
+		if err := scalar(c, &o, ParseOverride, "var=category:share"); err != nil {
+			return err
+		}
+		out = append(out, o)
+	}
+	if err := out.check(); err != nil {
+		return typeError(n, err)
+	}
+	*os = out
+	return nil
 }
 
 // MarshalJSON writes the list of text forms.

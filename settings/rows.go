@@ -1,7 +1,6 @@
 package settings
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,27 +30,12 @@ func ParseRows(s string) (Rows, error) {
 func (r Rows) String() string { return strconv.Itoa(int(r)) }
 
 // Set parses s as the flag's value.
-func (r *Rows) Set(s string) error {
-	v, err := ParseRows(s)
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *Rows) Set(s string) error { return set(r, ParseRows, s) }
 
 // Type names the flag's value in help texts.
 func (*Rows) Type() string { return "rows" }
 
 // UnmarshalYAML reads a number of records.
 func (r *Rows) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return typeError(n, errors.New("want a whole number of records"))
-	}
-	v, err := ParseRows(n.Value)
-	if err != nil {
-		return typeError(n, err)
-	}
-	*r = v
-	return nil
+	return scalar(n, r, ParseRows, "a whole number of records")
 }

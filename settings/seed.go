@@ -31,29 +31,14 @@ func ParseSeed(s string) (Seed, error) {
 func (s Seed) String() string { return strconv.FormatUint(uint64(s), 10) }
 
 // Set parses v as the flag's value.
-func (s *Seed) Set(v string) error {
-	x, err := ParseSeed(v)
-	if err != nil {
-		return err
-	}
-	*s = x
-	return nil
-}
+func (s *Seed) Set(v string) error { return set(s, ParseSeed, v) }
 
 // Type names the flag's value in help texts.
 func (*Seed) Type() string { return "seed" }
 
 // UnmarshalYAML reads a seed.
 func (s *Seed) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return typeError(n, errors.New("want a seed: a whole number >= 0"))
-	}
-	x, err := ParseSeed(n.Value)
-	if err != nil {
-		return typeError(n, err)
-	}
-	*s = x
-	return nil
+	return scalar(n, s, ParseSeed, "a seed: a whole number >= 0")
 }
 
 // Seeds are distinct seeds, at least one. The text form is comma-separated
@@ -97,39 +82,23 @@ func (ss Seeds) String() string {
 }
 
 // Set parses v as the flag's value.
-func (ss *Seeds) Set(v string) error {
-	x, err := ParseSeeds(v)
-	if err != nil {
-		return err
-	}
-	*ss = x
-	return nil
-}
+func (ss *Seeds) Set(v string) error { return set(ss, ParseSeeds, v) }
 
 // Type names the flag's value in help texts.
 func (*Seeds) Type() string { return "seeds" }
 
 // UnmarshalYAML reads a list of seeds or the comma-separated form.
 func (ss *Seeds) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.SequenceNode {
+		return scalar(n, ss, ParseSeeds, "a list of seeds")
+	}
 	var out Seeds
-	switch n.Kind {
-	case yaml.ScalarNode:
-		v, err := ParseSeeds(n.Value)
-		if err != nil {
-			return typeError(n, err)
+	for _, c := range n.Content {
+		var s Seed
+		if err := s.UnmarshalYAML(c); err != nil {
+			return err
 		}
-		*ss = v
-		return nil
-	case yaml.SequenceNode:
-		for _, c := range n.Content {
-			var s Seed
-			if err := s.UnmarshalYAML(c); err != nil {
-				return err
-			}
-			out = append(out, uint64(s))
-		}
-	default:
-		return typeError(n, errors.New("want a list of seeds"))
+		out = append(out, uint64(s))
 	}
 	if err := out.check(); err != nil {
 		return typeError(n, err)

@@ -1,7 +1,6 @@
 package settings
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -81,29 +80,14 @@ func (z Size) String() string {
 func (z Size) Bytes() int64 { return int64(z) }
 
 // Set parses s as the flag's value.
-func (z *Size) Set(s string) error {
-	v, err := ParseSize(s)
-	if err != nil {
-		return err
-	}
-	*z = v
-	return nil
-}
+func (z *Size) Set(s string) error { return set(z, ParseSize, s) }
 
 // Type names the flag's value in help texts.
 func (*Size) Type() string { return "size" }
 
 // UnmarshalYAML reads the text form; a bare number is an error.
 func (z *Size) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return typeError(n, errors.New("want a size such as 512MiB or 2GiB"))
-	}
-	v, err := ParseSize(n.Value)
-	if err != nil {
-		return typeError(n, err)
-	}
-	*z = v
-	return nil
+	return scalar(n, z, ParseSize, "a size such as 512MiB or 2GiB")
 }
 
 // MarshalText writes the text form (JSON carries it as a string).

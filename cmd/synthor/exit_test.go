@@ -12,13 +12,7 @@ import (
 // TestSignals).
 func TestExitStatusBySubcommand(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writeFile(t, name, body) }
 	data := filepath.Join(dir, "ref.csv")
 	if _, _, code, err := runCLI(t, "datasets", "export", "ecommerce-bn", "--rows", "100", "--out", data); code != 0 {
 		t.Fatal(err)

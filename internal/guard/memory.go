@@ -103,11 +103,8 @@ func (l Limit) String() string { return l.text }
 // Set parses s as the flag's value.
 func (l *Limit) Set(s string) error {
 	v, err := ParseLimit(s)
-	if err != nil {
-		return err
-	}
 	*l = v
-	return nil
+	return err
 }
 
 // Type names the flag's value in help texts.
