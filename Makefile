@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 FUZZTIME ?= 10s
-FUZZ_PKGS := ./baselines ./bench ./cart ./cmd/synthor ./datasets ./internal/guard ./llm ./macro ./metrics ./reports ./rules ./synthor ./table ./table/arff ./table/rdata
+FUZZ_PKGS := ./baselines ./bench ./cart ./cmd/synthor ./datasets ./internal/guard ./llm ./macro ./methods ./metrics ./reports ./rules ./settings ./synthor ./table ./table/arff ./table/rdata
 
 .PHONY: build run test test-slurm bench bench-sdmetrics lint fuzz clean
 

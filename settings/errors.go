@@ -27,7 +27,7 @@ func (e *Error) Error() string {
 		if b.Len() > 0 {
 			b.WriteString(": ")
 		}
-		b.WriteString(e.Key)
+		b.WriteString(keyText(e.Key))
 	}
 	if b.Len() > 0 {
 		b.WriteString(": ")
@@ -87,4 +87,13 @@ func Quote(s string) string {
 		}
 	}
 	return `""...`
+}
+
+// keyText is a key path as an error shows it: as written when short and
+// printable, else quoted and cut (a key is the user's text too).
+func keyText(k string) string {
+	if len(k) <= 100 && strconv.Quote(k) == `"`+k+`"` {
+		return k
+	}
+	return Quote(k)
 }

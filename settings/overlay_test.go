@@ -43,6 +43,7 @@ func TestParseFile(t *testing.T) {
 		{"null item", "items: [{name: a}, ~]\n", "config c.yaml:1: items[1]: no value given"},
 		{"key twice", "name: a\nname: b\n", "config c.yaml:2: name: given twice (first on line 1)"},
 		{"list key", "[a]: 1\n", "a key must be a name"},
+		{"odd key", "\"a\\nb\": 1\n\"a\\nb\": 2\n", `config c.yaml:2: "a\nb": given twice`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse([]byte(c.doc), "c.yaml")
