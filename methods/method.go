@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/synthor/synthor/llm"
@@ -146,11 +145,4 @@ func validList(keys []string) string {
 		return "none"
 	}
 	return strings.Join(keys, ", ")
-}
-
-// sortedCopy returns the keys sorted.
-func sortedCopy(keys []string) []string {
-	out := slices.Clone(keys)
-	slices.Sort(out)
-	return out
 }
