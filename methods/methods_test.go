@@ -34,6 +34,14 @@ func TestLookup(t *testing.T) {
 			t.Errorf("%s: label %q, build %v", m.Name, m.Label, m.Build != nil)
 		}
 	}
+	for _, m := range All() {
+		for _, p := range m.Params {
+			// SYNTHOR_CACHE and SYNTHOR_LLM_* mean other things.
+			if p.Key == "cache" || strings.HasPrefix(p.Key, "llm") || p.Key != strings.ToLower(p.Key) {
+				t.Errorf("%s: param key %q would read a variable meant for something else", m.Name, p.Key)
+			}
+		}
+	}
 	m, _ := Lookup("llmsynthor")
 	if m.MemoryFactor() != 4 || !m.MacroOnly || !m.Groups || !m.Traces {
 		t.Errorf("llmsynthor capabilities %+v", m)
