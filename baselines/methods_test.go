@@ -22,7 +22,7 @@ import (
 )
 
 func TestRegistry(t *testing.T) {
-	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "llm-icl", "uniform"}
+	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "ipu", "llm-icl", "uniform"}
 	if got := baselines.Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
@@ -44,7 +44,7 @@ func TestRegistry(t *testing.T) {
 		opts   baselines.Options
 		want   string
 	}{
-		{"unknown method", "ctgan", baselines.Options{}, `unknown method "ctgan" (valid: bayes-net, bootstrap, cart, external, gaussian-copula, independent, ipf, llm-icl, uniform)`},
+		{"unknown method", "ctgan", baselines.Options{}, `unknown method "ctgan" (valid: bayes-net, bootstrap, cart, external, gaussian-copula, independent, ipf, ipu, llm-icl, uniform)`},
 		{"unknown param", "bayes-net", baselines.Options{Params: map[string]string{"degree": "3"}}, `bayes-net: unknown param "degree" (valid: k, bins, epsilon, max_levels, dp_seed)`},
 		{"param of a method without params", "uniform", baselines.Options{Params: map[string]string{"k": "1"}}, `uniform: unknown param "k" (valid: none)`},
 		{"bad integer", "bayes-net", baselines.Options{Params: map[string]string{"k": "two"}}, `bayes-net: param "k": "two" is not an integer`},
@@ -469,7 +469,7 @@ func ExampleNew() {
 	_, err := baselines.New("gan", baselines.Options{})
 	fmt.Println(err)
 	// Output:
-	// unknown method "gan" (valid: bayes-net, bootstrap, cart, external, gaussian-copula, independent, ipf, llm-icl, uniform)
+	// unknown method "gan" (valid: bayes-net, bootstrap, cart, external, gaussian-copula, independent, ipf, ipu, llm-icl, uniform)
 }
 
 // TestFitBadInput checks that every method rejects a malformed training

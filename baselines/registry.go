@@ -64,6 +64,7 @@ var registry = []*Method{
 	{Name: "bayes-net", Label: labelBayesNet, Params: bayesNetParams, make: newBayesNetFromParams},
 	{Name: "cart", Label: labelCART, Params: cartParams, make: newCARTFromParams},
 	{Name: "ipf", Label: labelIPF, MacroOnly: true, Params: ipfParams, make: newIPFFromParams},
+	{Name: "ipu", Label: labelIPU, CopiesRecords: true, Groups: true, Params: ipuParams, make: newIPUFromParams},
 	{Name: "llm-icl", Label: labelICL, Params: iclParams, make: newICLFromParams},
 	{Name: "external", Label: labelExternal, Groups: true, Params: externalParams, make: newExternalFromParams},
 }
