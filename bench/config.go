@@ -58,6 +58,12 @@ type DatasetConfig struct {
 	// Target is the label column for utility metrics (default the
 	// catalog's).
 	Target string `mapstructure:"target" json:"target,omitempty"`
+	// Sample, when set, is the share of households drawn with Seed as the
+	// seed sample every method is fitted to, with Controls, aggregates of
+	// the whole dataset, as the control totals; cells are scored against
+	// the whole dataset (sample.go).
+	Sample   float64        `mapstructure:"sample" json:"sample,omitempty"`
+	Controls ControlsConfig `mapstructure:"controls" json:"controls,omitzero"`
 }
 
 // MethodConfig is one entry of the method list.
@@ -265,6 +271,9 @@ func (c *Config) Validate() error {
 		}
 		if d.Seed == 0 {
 			d.Seed = 1
+		}
+		if err := d.validateSample(p); err != nil {
+			return SettingsError{err}
 		}
 		if names[d.Name] {
 			return bad("%s.name: %q appears twice", p, d.Name)

@@ -210,19 +210,26 @@ type fileTable struct {
 // WriteJSON writes the targets in the aggregates file format (see
 // LoadTargets), counts including the missing cells.
 func (tg *Targets) WriteJSON(path string) error {
+	b, err := tg.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	return table.WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// MarshalJSON returns the targets in the aggregates file format (see
+// LoadTargets), indented, with a final newline.
+func (tg *Targets) MarshalJSON() ([]byte, error) {
 	f := file{Size: tg.Size, Fine: tg.Fine, Variables: tg.Space.Vars}
 	f.Marginals, f.Joints = fileTables(tg)
 	if tg.Members != nil {
 		f = tg.groupedFile()
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
-	return table.WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
+	return append(b, '\n'), err
 }
 
 // LoadTargets reads an aggregates file (JSON or YAML):

@@ -22,7 +22,8 @@ const (
 // et al. 2009 report the same per control). For each control table (a
 // marginal or joint of either level, and the composition) it reports
 // control_rmse_pct, the percentage root mean square error over the
-// table's cells:
+// table's cells (the composition's columns are the group key and the
+// member variable):
 //
 //	%RMSE = 100 · sqrt( (1/K) Σ_k (s_k − t_k)² ) / ( (1/K) Σ_k t_k )
 //
@@ -98,7 +99,8 @@ func Controls(ctx context.Context, in Input) ([]Score, error) {
 		}
 		if li == 0 && tg.Grouping != nil && tg.Grouping.Composition != nil {
 			comp := tg.Grouping.Composition
-			add(Score{}, []string{comp.Member}, "groups", comp.Key(), func(cc *controlCounter) ([]float64, []float64, error) {
+			cols := []string{tg.Grouping.Key, comp.Member} // the member's values within each group
+			add(Score{}, cols, "groups", comp.Key(), func(cc *controlCounter) ([]float64, []float64, error) {
 				return cc.composition(comp)
 			})
 		}

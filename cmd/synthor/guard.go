@@ -54,7 +54,10 @@ func checkSynthFlags(f synthFlags) error {
 	case f.flat && f.targets != "":
 		return usagef("synth: --flat is for --data or --dataset")
 	}
-	if m, err := bench.Lookup(f.method); err == nil && f.targets != "" && !m.MacroOnly {
+	if err := checkSampleFlags(f); err != nil {
+		return err
+	}
+	if m, err := bench.Lookup(f.method); err == nil && f.targets != "" && f.sample == "" && !m.MacroOnly {
 		return usagef("synth: method %s needs micro-data (--data or --dataset), not --targets (with --targets: %s)", f.method, strings.Join(macroMethods(), ", "))
 	}
 	if f.maxMemory != "" {
@@ -63,7 +66,7 @@ func checkSynthFlags(f synthFlags) error {
 		}
 	}
 	err := checkPaths(
-		[]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}},
+		[]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}, {Flag: "--sample", Name: f.sample}},
 		[]guard.Path{{Flag: "--out", Name: f.out}, {Flag: "--trace", Name: f.trace}},
 	)
 	if err != nil {
@@ -74,7 +77,7 @@ func checkSynthFlags(f synthFlags) error {
 		return err
 	}
 	limit, source := memoryLimit(f.maxMemory)
-	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data)
+	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data, f.sample)
 }
 
 // checkSynthInput checks what synth has read before it fits: the training
@@ -100,7 +103,9 @@ func checkSynthInput(f synthFlags, train *table.Table, targets *macro.Targets, n
 			}
 		}
 	case targets != nil:
-		cols = len(targets.Space.Vars)
+		var perRecord float64
+		cols, perRecord = targetsShape(targets)
+		outRows *= perRecord
 	}
 	limit, source := memoryLimit(f.maxMemory)
 	need := guard.Need(f.method, float64(trainRows), outRows, cols)

@@ -21,6 +21,7 @@ import (
 
 type synthFlags struct {
 	data, dataset, split, method, targets, schema, out, trace, config string
+	sample                                                            string
 	rows                                                              int
 	seed                                                              uint64
 	sets                                                              []string
@@ -31,7 +32,7 @@ type synthFlags struct {
 func newSynthCmd() *cobra.Command {
 	var f synthFlags
 	cmd := &cobra.Command{
-		Use:   "synth (--data FILE | --dataset NAME | --targets FILE) --method NAME --out FILE",
+		Use:   "synth (--data FILE | --dataset NAME | --targets FILE [--sample FILE]) --method NAME --out FILE",
 		Short: "Synthesize a table with LLMSynthor or a baseline",
 		Long: `synth fits a method to a table (a file, or a dataset from the catalog) or to target
 aggregates (--targets, LLMSynthor and ipf), samples --rows records (groups, for a grouped
@@ -46,6 +47,7 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 		Example: `  synthor synth --dataset ecommerce-bn --method llmsynthor --rows 2000 --seed 1 --out synth.csv
   synthor synth --data ref.csv --method llmsynthor --set joints="user_age,user_gender,product_category;product_category,price" --out s.csv --trace trace.jsonl
   synthor synth --data ref.csv --method bayes-net --set k=2 --out bn.csv
+  synthor synth --targets controls.yaml --sample seed.csv --method ipu --out population.csv
   synthor synth --data ref.csv --method llmsynthor --set planner=llm --set llm.base_url=http://localhost:8000/v1 --set llm.model=Qwen/Qwen2.5-7B-Instruct --out s.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSynth(cmd, f) },
@@ -56,6 +58,7 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 	fl.StringVar(&f.split, "split", "", "the dataset's split (real datasets)")
 	fl.StringVar(&f.targets, "targets", "", "target aggregates file (JSON or YAML) instead of a table")
 	fl.StringVar(&f.schema, "schema", "", "schema file (YAML or JSON) for --data or --targets")
+	fl.StringVar(&f.sample, "sample", "", "seed sample of households (a grouped table) for grouped --targets: ipu weights it, llmsynthor takes it as its prior")
 	fl.StringVar(&f.method, "method", "llmsynthor", "method ("+strings.Join(bench.Names(), ", ")+")")
 	fl.IntVar(&f.rows, "rows", 0, "records (groups) to synthesize; 0: as many as the training table has")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed")
@@ -118,8 +121,14 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 		}
 	}
 	var targets *macro.Targets
+	var sample *table.Table
 	if f.targets != "" {
 		if targets, err = macro.LoadTargets(f.targets); err != nil {
+			return err
+		}
+	}
+	if f.sample != "" {
+		if sample, err = readSample(f.sample, schema, targets); err != nil {
 			return err
 		}
 	}
@@ -146,7 +155,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	}
 
 	start := time.Now()
-	out, label, note, err := synthesize(ctx, f, m, st, train, targets, schema, n, cmd.ErrOrStderr())
+	out, label, note, err := synthesize(ctx, f, m, st, train, targets, sample, schema, n, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
@@ -158,9 +167,10 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 }
 
 // synthesize builds method m from its settings, fits it to train (or to
-// targets, for a TargetFitter) and samples n records with f.seed. It
-// returns the records, the label and the summary note of the run.
-func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Settings, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
+// targets, for a TargetFitter; to targets and a seed sample, bench.FitSample)
+// and samples n records with f.seed. It returns the records, the label and
+// the summary note of the run.
+func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Settings, train *table.Table, targets *macro.Targets, sample *table.Table, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
 	opts := bench.Options{Params: st.Params}
 	var backend *llm.Backend
 	if st.UsesLLM {
@@ -180,7 +190,10 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 	if err != nil {
 		return nil, "", "", usageError{fmt.Errorf("synth: %w", err)} // a bad --set value for the method
 	}
-	if targets != nil {
+	var how string
+	if sample != nil {
+		how, err = bench.FitSample(ctx, s, sample, targets)
+	} else if targets != nil {
 		ft, ok := s.(bench.TargetFitter)
 		if !ok {
 			return nil, "", "", fmt.Errorf("synth: method %s needs micro-data (--data or --dataset), not --targets", m.Name)
@@ -200,6 +213,9 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 		return nil, "", "", err
 	}
 	label := m.Name + " [" + bench.Describe(m, s) + "]"
+	if how != "" {
+		label += " (" + how + ")"
+	}
 	if m.CopiesRecords {
 		label += " (copies real records)"
 	}
