@@ -143,7 +143,7 @@ type controlCounter struct {
 
 func newControlCounter(t *table.Table, tg *macro.Targets) (*controlCounter, error) {
 	if tg.Members != nil && t.GroupKey == "" {
-		return nil, fmt.Errorf("controls: the controls are grouped (groups: and members:) but the table is flat")
+		return nil, fmt.Errorf("controls: the controls are grouped (groups: and members:) but the table is flat (read it with its group key: a schema with group_key)")
 	}
 	groups, err := t.Groups()
 	if err != nil {
