@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -301,4 +302,30 @@ func csvOf(t *testing.T, tb *table.Table) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// BenchmarkIPU weights a 5% seed of the population generator to the
+// controls of configs/population-sample.yaml (the composition with cuts 18
+// and 65, the harder case) and expands it to the population's households,
+// for two population sizes.
+func BenchmarkIPU(b *testing.B) {
+	ctx := context.Background()
+	for _, households := range []int{20000, 100000} {
+		full, seed := popSeed(households, 20)
+		tg, err := macro.ControlsFromTable(full, popSpec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("households=%d", households), func(b *testing.B) {
+			for b.Loop() {
+				s, _ := NewIPU(IPUConfig{})
+				if err := s.FitSample(ctx, seed, tg); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Sample(ctx, households, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
