@@ -228,7 +228,7 @@ func (cf *compositionFile) build(tg, mem *Targets) (*Composition, error) {
 	case cf.Member == "":
 		return nil, fmt.Errorf("member: name a member-level numeric variable (age)")
 	case v == nil:
-		return nil, fmt.Errorf("member %q is not a variable of members:", cf.Member)
+		return nil, fmt.Errorf("member %q is not a variable of the members: level", cf.Member)
 	case !v.Numeric():
 		return nil, fmt.Errorf("member %q is %s: a composition bands a numeric variable", cf.Member, v.Kind)
 	case len(cf.Cuts) == 0:
@@ -344,7 +344,7 @@ func (tg *Targets) checkGroupSize() error {
 		if tg.Members.Space.Var(tg.Grouping.GroupSize) != nil {
 			return fmt.Errorf("is a member-level variable; it must be a group-level one")
 		}
-		return fmt.Errorf("is not a variable of groups:")
+		return fmt.Errorf("is not a variable of the groups: level")
 	case v.Kind != table.Integer:
 		return fmt.Errorf("is %s, expected an integer variable", v.Kind)
 	case len(v.Bins.Edges) > 0 || len(v.Bins.Points) == 0:

@@ -98,7 +98,7 @@ func TestGroupedTargetsErrors(t *testing.T) {
 		{"variable on both levels", r("    - {name: age, kind: integer, bins: {edges: [0, 18, 65, 100]}}", "    - {name: age, kind: integer, bins: {edges: [0, 18, 65, 100]}}\n    - {name: num_persons, kind: categorical, categories: [x]}\n  joints:\n    - {vars: [num_persons, age], shares: [0.184, 0.632, 0.184]}"),
 			`variable "num_persons" is on both levels`},
 		{"group size unknown", r("group_size: num_persons", "group_size: nope"),
-			`groups: group_size "nope": is not a variable of groups:`},
+			`groups: group_size "nope": is not a variable of the groups: level`},
 		{"group size on members", r("group_size: num_persons", "group_size: age"),
 			`group_size "age": is a member-level variable`},
 		{"group size with edges", r("bins: {points: [1, 2, 3]}", "bins: {edges: [1, 2, 3, 4]}"),
@@ -120,7 +120,7 @@ func TestGroupedTargetsErrors(t *testing.T) {
 		{"composition off size", r("count: 150}", "count: 50}"),
 			"cells: counts sum to 900, not the groups' size 1000"},
 		{"member not numeric", r("member: age", "member: nope"),
-			`member "nope" is not a variable of members:`},
+			`member "nope" is not a variable of the members: level`},
 		// 150 groups of 3 members move to 2 members: sizes disagree.
 		{"composition against group size", r("{members: [1, 2], count: 200}", "{members: [1, 1], count: 200}"),
 			"cell 4 of 4: members [1 1] repeat cell 3"},
