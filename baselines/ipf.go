@@ -143,6 +143,9 @@ func (s *IPF) FitTargets(ctx context.Context, schema *table.Schema, targets *mac
 	if targets == nil || targets.Space == nil || len(targets.Space.Vars) == 0 {
 		return errors.New("ipf: fit targets: no target variables")
 	}
+	if targets.Members != nil {
+		return fmt.Errorf("ipf: fit targets: grouped targets (groups: and members:): %w (llmsynthor fits them; ipu with a seed sample)", ErrGrouped)
+	}
 	tp := &template{}
 	for _, v := range targets.Space.Vars {
 		c := &table.Column{Field: table.Field{Name: v.Name, Kind: v.Kind}}

@@ -30,7 +30,7 @@ func baselineNames() []string {
 // TestEveryBaselineBuilds: each baseline of the registry builds with its
 // defaults, names itself, says what it is, and refuses to sample unfitted.
 func TestEveryBaselineBuilds(t *testing.T) {
-	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "llm-icl", "uniform"}
+	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "ipu", "llm-icl", "uniform"}
 	if got := baselineNames(); !slices.Equal(got, want) {
 		t.Fatalf("baselines %v, want %v", got, want)
 	}

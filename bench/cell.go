@@ -31,10 +31,14 @@ type Spec struct {
 	// Rows is the number of records (groups) to synthesize.
 	Rows int `json:"rows"`
 	// Train and Holdout are prepared tables (LoadTable), absolute paths.
-	Train   string   `json:"train"`
-	Holdout string   `json:"holdout,omitempty"`
-	Target  string   `json:"target,omitempty"`
-	Metrics []string `json:"metrics"`
+	Train   string `json:"train"`
+	Holdout string `json:"holdout,omitempty"`
+	// Real and Controls, for a seed-sample dataset, are the whole dataset
+	// (scored against) and its control totals; Train is the seed sample.
+	Real     string   `json:"real,omitempty"`
+	Controls string   `json:"controls,omitempty"`
+	Target   string   `json:"target,omitempty"`
+	Metrics  []string `json:"metrics"`
 	// LLM is the backend of a method that calls one.
 	LLM *llm.Config `json:"llm,omitempty"`
 	// Dir is the cell's output directory (absolute).
@@ -121,6 +125,10 @@ func runSpec(ctx context.Context, s Spec) Result {
 			return fail("load: %v", err)
 		}
 	}
+	real, controls, err := loadSampleRun(s, train)
+	if err != nil {
+		return fail("load: %v", err)
+	}
 	m, err := methods.Lookup(s.Method.Name)
 	if err != nil {
 		return fail("%v", err)
@@ -152,7 +160,13 @@ func runSpec(ctx context.Context, s Spec) Result {
 	}
 	r.Method.Description = methods.Describe(m, syn)
 	t0 := time.Now()
-	err = syn.Fit(ctx, train)
+	if controls != nil {
+		var note string
+		note, err = methods.FitSample(ctx, syn, train, controls)
+		r.Method.Description = methods.Describe(m, syn) + "; " + note
+	} else {
+		err = syn.Fit(ctx, train)
+	}
 	r.Timings.FitS = time.Since(t0).Seconds()
 	if err != nil {
 		return fail("fit: %v", err)
@@ -181,9 +195,12 @@ func runSpec(ctx context.Context, s Spec) Result {
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
-	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed}
+	in := metrics.Input{Real: real, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed, Controls: controls}
 	if m.Param("overrides") != nil {
 		in.Overrides = params.Overrides("overrides")
+	}
+	if controls != nil {
+		in.Targeted = TargetedKeys(controls)
 	}
 	// The utility group scores a derived label (ecommerce-bn's) computed on
 	// every side after generation: the synthesizer never saw it, and the

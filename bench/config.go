@@ -63,6 +63,12 @@ type DatasetConfig struct {
 	// Target is the label column for utility metrics (default the
 	// catalog's).
 	Target string `yaml:"target" json:"target,omitempty"`
+	// Sample, when set, is the share of households drawn with Seed as the
+	// seed sample every method is fitted to, with Controls, aggregates of
+	// the whole dataset, as the control totals; cells are scored against
+	// the whole dataset (sample.go).
+	Sample   float64        `yaml:"sample" json:"sample,omitempty"`
+	Controls ControlsConfig `yaml:"controls" json:"controls,omitzero"`
 }
 
 // seed is the dataset's seed, 1 when unset.
@@ -300,6 +306,9 @@ func (c *Config) validateDatasets() error {
 		}
 		if !(d.Holdout >= 0 && d.Holdout < 0.9) {
 			return bad(p+".holdout", "must be in [0, 0.9), got %g", d.Holdout)
+		}
+		if err := d.validateSample(p); err != nil {
+			return err
 		}
 		if names[d.Name] {
 			return bad(p+".name", "%q appears twice", d.Name)

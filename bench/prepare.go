@@ -33,6 +33,10 @@ type Prepared struct {
 	Target string
 	// GroupKey is the grouped table's key column; empty for a flat table.
 	GroupKey string
+	// Real and Controls, for a seed-sample dataset (DatasetConfig.Sample),
+	// are the whole dataset (what cells are scored against; Train is the
+	// seed sample) and its control totals (a targets file).
+	Real, Controls string
 }
 
 // frame is the stored form of a table.
@@ -160,17 +164,30 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 		if derived, _ := datasets.Derive(t, target); target != "" && derived.Col(target) == nil {
 			return nil, fmt.Errorf("datasets[%d].target: %q is not a column of %s", i, target, d.Name)
 		}
+		full, controls, rows := (*table.Table)(nil), []byte(nil), 0
+		if d.Sample > 0 {
+			if full, t, controls, rows, err = prepareSample(t, d); err != nil {
+				return nil, fmt.Errorf("datasets[%d] %s: %w", i, d.Name, err)
+			}
+		}
 		train, hold, err := split(t, d.Holdout, d.seed())
 		if err != nil {
 			return nil, fmt.Errorf("datasets[%d] %s: %w", i, d.Name, err)
 		}
 		h := sha256.New()
 		p := Prepared{Name: d.Name, Target: target, GroupKey: train.GroupKey}
+		if controls != nil {
+			h.Write(controls)
+			p.Controls = filepath.Join("data", fmt.Sprintf("%02d-%s.controls.json", i, safeName(d.Name)))
+			if err := writeBytes(filepath.Join(dir, p.Controls), controls); err != nil {
+				return nil, err
+			}
+		}
 		for _, part := range []struct {
 			t    *table.Table
 			name string
 			dst  *string
-		}{{train, "train", &p.Train}, {hold, "holdout", &p.Holdout}} {
+		}{{train, "train", &p.Train}, {hold, "holdout", &p.Holdout}, {full, "full", &p.Real}} {
 			if part.t == nil {
 				continue
 			}
@@ -195,6 +212,9 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 			return nil, err
 		}
 		p.Rows = len(g)
+		if rows > 0 {
+			p.Rows = rows
+		}
 		out[i] = p
 	}
 	return out, nil

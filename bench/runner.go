@@ -422,6 +422,9 @@ func (c *Config) tasks(dir string, o RunOptions) ([]task, error) {
 				if p.Holdout != "" {
 					s.Holdout = filepath.Join(dir, p.Holdout)
 				}
+				if p.Controls != "" {
+					s.Real, s.Controls = filepath.Join(dir, p.Real), filepath.Join(dir, p.Controls)
+				}
 				if b := backends[mi].cfg; b != nil {
 					cp := *b
 					s.LLM, s.Method.Model = &cp, b.Model

@@ -81,6 +81,20 @@ var ipfMethod = &Method{
 	},
 }
 
+var ipuMethod = &Method{
+	Name: "ipu", Label: baselines.LabelIPU, CopiesRecords: true, Groups: true, SampleOnly: true,
+	Params: []Param{
+		{Key: "iterations", Kind: Int, Default: "1000", Min: 0, Max: 1_000_000, Doc: "most IPU sweeps over the controls (0: no weighting, every seed household weighs the same)"},
+		{Key: "tolerance", Kind: Float, Default: "1e-6", Min: 0, Max: 1, Doc: "stop when the mean relative control error falls below this"},
+		{Key: "integerise", Kind: Choice, Default: baselines.IntegeriseTRS, Choices: []string{baselines.IntegeriseTRS, baselines.IntegeriseBucket},
+			Doc: "how weights become household counts: trs (truncate, replicate, sample) or bucket (cumulative rounding, no randomness)"},
+	},
+	Build: func(v Values, _ Options) (Synthesizer, error) {
+		it := v.Int("iterations")
+		return baselines.NewIPU(baselines.IPUConfig{Iterations: it, Uniform: it == 0, Tolerance: v.Float("tolerance"), Integerise: v.Choice("integerise")})
+	},
+}
+
 var iclMethod = &Method{
 	Name: "llm-icl", Label: baselines.LabelICL,
 	Memory: 1.5,

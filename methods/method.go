@@ -75,6 +75,9 @@ type Method struct {
 	CopiesRecords bool
 	// Traces: the method writes an iteration trace to Options.Trace.
 	Traces bool
+	// SampleOnly: the method is fitted to a seed sample and control totals
+	// only (a SampleFitter that refuses a table alone: ipu).
+	SampleOnly bool
 	// LLM reports whether the method calls an LLM with these values; nil
 	// means never.
 	LLM func(Values) bool

@@ -21,7 +21,7 @@ import (
 )
 
 func TestLookup(t *testing.T) {
-	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "llm-icl", "llmsynthor", "uniform"}
+	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "ipu", "llm-icl", "llmsynthor", "uniform"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
@@ -243,8 +243,8 @@ func TestEveryMethodSamples(t *testing.T) {
 		table.NewInteger("n", []int64{1, 2, 3, 4, 5, 6}, nil),
 	)
 	for _, m := range All() {
-		if m.UsesLLM(Values{m: m}) || m.Name == "external" {
-			continue // their own tests use a fake server and a script
+		if m.UsesLLM(Values{m: m}) || m.Name == "external" || m.SampleOnly {
+			continue // their own tests use a fake server, a script, a seed sample with controls
 		}
 		t.Run(m.Name, func(t *testing.T) {
 			s, err := New(m.Name, nil, Options{})

@@ -19,6 +19,8 @@ var (
 	_ Synthesizer  = (*baselines.BayesNet)(nil)
 	_ Synthesizer  = (*baselines.CART)(nil)
 	_ Synthesizer  = (*baselines.IPF)(nil)
+	_ Synthesizer  = (*baselines.IPU)(nil)
+	_ SampleFitter = (*baselines.IPU)(nil)
 	_ Synthesizer  = (*baselines.ICL)(nil)
 	_ Synthesizer  = (*baselines.External)(nil)
 	_ TargetFitter = (*baselines.IPF)(nil)
@@ -35,6 +37,7 @@ var registry = []*Method{
 	bayesNetMethod,
 	cartMethod,
 	ipfMethod,
+	ipuMethod,
 	iclMethod,
 	externalMethod,
 }

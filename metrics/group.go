@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/rules"
 	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
@@ -52,6 +53,9 @@ type Input struct {
 	// Truth, when set, is a large fresh sample of the generator of a
 	// controlled dataset: TruthScores scores against it as well.
 	Truth *table.Table
+	// Controls, when set, are the control totals (a targets file, grouped
+	// or flat) the controls group scores the synthetic table against.
+	Controls *macro.Targets
 }
 
 // Group computes the scores of one metric group.
@@ -75,6 +79,7 @@ var groups = map[string]Group{
 	"plausibility": GroupFunc(Plausibility),
 	"queries":      GroupFunc(Queries),
 	"adaptability": GroupFunc(Adaptability),
+	"controls":     GroupFunc(Controls),
 }
 
 // Lookup returns the named group, or an error listing the valid names.

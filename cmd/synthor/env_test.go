@@ -75,10 +75,13 @@ func TestSynthEnvironmentIsAmbient(t *testing.T) {
 	t.Setenv("SYNTHOR_OPENAI_KEY", "sk-ambient-0123")
 	t.Setenv("SYNTHOR_ITERATIONS", "50")
 	t.Setenv("SYNTHOR_LLM_MODEL", "fake-model")
+	controls, seed := sampleFiles(t, dir)
 	synth := func(t *testing.T, method string) (string, int, error) {
 		t.Helper()
 		args := []string{"synth", "--data", data, "--method", method, "--rows", "60", "--seed", "1", "--out", filepath.Join(t.TempDir(), "s.csv")}
 		switch method {
+		case "ipu": // weights a seed sample of households to controls
+			args = []string{"synth", "--targets", controls, "--sample", seed, "--method", method, "--rows", "60", "--seed", "1", "--out", filepath.Join(t.TempDir(), "s.csv")}
 		case "llm-icl":
 			args = append(args, "--set", "llm.base_url="+srv.URL, "--set", "llm.retries=0")
 		case "external":
@@ -100,7 +103,11 @@ func TestSynthEnvironmentIsAmbient(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %v", code, err)
 			}
-			if !strings.Contains(stderr, ": 60 rows in ") {
+			want := ": 60 rows in "
+			if name == "ipu" {
+				want = " rows in " // 60 households of persons
+			}
+			if !strings.Contains(stderr, want) {
 				t.Errorf("stderr %q", stderr)
 			}
 			if name == "llmsynthor" && !strings.Contains(stderr, "50 iterations") {

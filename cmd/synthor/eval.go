@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
@@ -195,7 +196,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if err := checkEvalTargets(o.targets, tg, real); err != nil {
 			return err
 		}
-		in.Targeted = targetKeys(tg)
+		in.Targeted, in.Controls = targetKeys(tg), tg
 	}
 	var runs [][]metrics.Score
 	for _, path := range o.synths {
@@ -313,15 +314,10 @@ func sameColumns(a, b *table.Table, aName, bName string) error {
 }
 
 // targetKeys returns the Input.Targeted keys of targets: each marginal's
-// and joint's columns, sorted and comma-joined.
+// and joint's columns (both levels of grouped targets), sorted and
+// comma-joined.
 func targetKeys(tg *macro.Targets) map[string]bool {
-	out := make(map[string]bool)
-	for _, c := range tg.Tables() {
-		names := c.Names()
-		slices.Sort(names)
-		out[strings.Join(names, ",")] = true
-	}
-	return out
+	return bench.TargetedKeys(tg)
 }
 
 // writeSummary appends the SDMetrics quality summary of the sdmetrics

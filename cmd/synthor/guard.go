@@ -54,11 +54,15 @@ func checkSynthFlags(f synthFlags, m *methods.Method) error {
 		return usagef("synth: --split is for --dataset")
 	case f.flat && f.targets != "":
 		return usagef("synth: --flat is for --data or --dataset")
-	case f.targets != "" && !m.MacroOnly:
+	}
+	if err := checkSampleFlags(f, m); err != nil {
+		return err
+	}
+	if f.targets != "" && f.sample == "" && !m.MacroOnly {
 		return usagef("synth: method %s needs micro-data (--data or --dataset), not --targets (with --targets: %s)", m.Name, strings.Join(macroMethods(), ", "))
 	}
 	err := checkPaths(
-		[]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}},
+		[]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}, {Flag: "--sample", Name: f.sample}},
 		[]guard.Path{{Flag: "--out", Name: f.out}, {Flag: "--trace", Name: f.trace}},
 	)
 	if err != nil {
@@ -69,7 +73,7 @@ func checkSynthFlags(f synthFlags, m *methods.Method) error {
 		return err
 	}
 	limit, source := memoryLimit(f.maxMemory)
-	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data)
+	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data, f.sample)
 }
 
 // checkSynthInput checks what synth has read before it fits: the training
@@ -98,7 +102,9 @@ func checkSynthInput(f synthFlags, m *methods.Method, st methods.Settings, train
 			}
 		}
 	case targets != nil:
-		cols = len(targets.Space.Vars)
+		var perRecord float64
+		cols, perRecord = targetsShape(targets)
+		outRows *= perRecord
 	}
 	limit, source := memoryLimit(f.maxMemory)
 	need := guard.Need(m.MemoryFactor(), float64(trainRows), outRows, cols)

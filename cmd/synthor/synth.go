@@ -23,6 +23,7 @@ import (
 
 type synthFlags struct {
 	data, dataset, split, method, targets, schema, out, trace, config string
+	sample                                                            string
 	rows                                                              settings.Rows
 	seed                                                              settings.Seed
 	sets                                                              []string
@@ -33,7 +34,7 @@ type synthFlags struct {
 func newSynthCmd() *cobra.Command {
 	var f synthFlags
 	cmd := &cobra.Command{
-		Use:   "synth (--data FILE | --dataset NAME | --targets FILE) --method NAME --out FILE",
+		Use:   "synth (--data FILE | --dataset NAME | --targets FILE [--sample FILE]) --method NAME --out FILE",
 		Short: "Synthesize a table with LLMSynthor or a baseline",
 		Long: `synth fits a method to a table (a file, or a dataset from the catalog) or to target
 aggregates (--targets, LLMSynthor and ipf), samples --rows records (groups, for a grouped
@@ -51,6 +52,7 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 		Example: `  synthor synth --dataset ecommerce-bn --method llmsynthor --rows 2000 --seed 1 --out synth.csv
   synthor synth --data ref.csv --method llmsynthor --set joints="user_age,user_gender,product_category;product_category,price" --out s.csv --trace trace.jsonl
   synthor synth --data ref.csv --method bayes-net --set k=2 --out bn.csv
+  synthor synth --targets controls.yaml --sample seed.csv --method ipu --out population.csv
   synthor synth --data ref.csv --method llmsynthor --set planner=llm --set llm.base_url=http://localhost:8000/v1 --set llm.model=Qwen/Qwen2.5-7B-Instruct --out s.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSynth(cmd, f) },
@@ -61,6 +63,7 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 	fl.StringVar(&f.split, "split", "", "the dataset's split (real datasets)")
 	fl.StringVar(&f.targets, "targets", "", "target aggregates file (JSON or YAML) instead of a table")
 	fl.StringVar(&f.schema, "schema", "", "schema file (YAML or JSON) for --data or --targets")
+	fl.StringVar(&f.sample, "sample", "", "seed sample of households (a grouped table) for grouped --targets: ipu weights it, llmsynthor takes it as its prior")
 	fl.StringVar(&f.method, "method", "llmsynthor", "method ("+strings.Join(methods.Names(), ", ")+")")
 	fl.Var(&f.rows, "rows", "records (groups) to synthesize; 0: as many as the training table has")
 	f.seed = 1
@@ -122,8 +125,14 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 		}
 	}
 	var targets *macro.Targets
+	var sample *table.Table
 	if f.targets != "" {
 		if targets, err = macro.LoadTargets(f.targets); err != nil {
+			return err
+		}
+	}
+	if f.sample != "" {
+		if sample, err = readSample(f.sample, schema, targets); err != nil {
 			return err
 		}
 	}
@@ -150,7 +159,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	}
 
 	start := time.Now()
-	out, label, note, err := synthesize(ctx, f, m, st, train, targets, schema, n, cmd.ErrOrStderr())
+	out, label, note, err := synthesize(ctx, f, m, st, train, targets, sample, schema, n, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
@@ -162,9 +171,10 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 }
 
 // synthesize builds method m from its settings, fits it to train (or to
-// targets, for a TargetFitter) and samples n records with f.seed. It
-// returns the records, the label and the summary note of the run.
-func synthesize(ctx context.Context, f synthFlags, m *methods.Method, st methods.Settings, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
+// targets, for a TargetFitter; to targets and a seed sample, bench.FitSample)
+// and samples n records with f.seed. It returns the records, the label and
+// the summary note of the run.
+func synthesize(ctx context.Context, f synthFlags, m *methods.Method, st methods.Settings, train *table.Table, targets *macro.Targets, sample *table.Table, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
 	var opts methods.Options
 	var backend *llm.Backend
 	if st.UsesLLM {
@@ -184,7 +194,10 @@ func synthesize(ctx context.Context, f synthFlags, m *methods.Method, st methods
 	if err != nil {
 		return nil, "", "", usageError{fmt.Errorf("synth: %w", err)} // settings the method cannot build with
 	}
-	if targets != nil {
+	var how string
+	if sample != nil {
+		how, err = methods.FitSample(ctx, s, sample, targets)
+	} else if targets != nil {
 		ft, ok := s.(methods.TargetFitter)
 		if !ok {
 			return nil, "", "", fmt.Errorf("synth: method %s needs micro-data (--data or --dataset), not --targets", m.Name)
@@ -204,6 +217,9 @@ func synthesize(ctx context.Context, f synthFlags, m *methods.Method, st methods
 		return nil, "", "", err
 	}
 	label := m.Name + " [" + methods.Describe(m, s) + "]"
+	if how != "" {
+		label += " (" + how + ")"
+	}
 	if m.CopiesRecords {
 		label += " (copies real records)"
 	}
