@@ -174,35 +174,28 @@ func runSpec(ctx context.Context, s Spec) Result {
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
-	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed,
-		Overrides: SplitList(s.Method.Params["overrides"])}
-	// The utility group scores a derived label (ecommerce-bn's) computed on
-	// every side after generation: the synthesizer never saw it, and the
-	// other groups score the columns as they are.
-	for _, name := range s.Metrics {
-		g, err := metrics.Lookup(name)
-		if err != nil {
-			return fail("%v", err)
-		}
-		gin := in
-		if name == "utility" {
-			for _, t := range []**table.Table{&gin.Real, &gin.Synth, &gin.Holdout} {
-				if *t == nil {
-					continue
-				}
-				if *t, err = datasets.Derive(*t, s.Target); err != nil {
-					return fail("target %s: %v", s.Target, err)
-				}
-			}
-		}
-		scores, err := g.Scores(ctx, gin)
-		if err != nil {
-			return fail("metrics %s: %v", name, err)
-		}
-		r.Metrics = append(r.Metrics, scores...)
+	scores, err := metrics.Evaluate(ctx, s.Request(train, out, holdout))
+	if err != nil {
+		return fail("metrics: %v", err)
 	}
+	r.Metrics = append(r.Metrics, scores...)
 	r.Timings.EvalS = time.Since(t2).Seconds()
 	return r
+}
+
+// Request is what the cell scores: the synthetic table against the
+// training table (Real) with the holdout, the dataset's target (derived
+// labels for the utility group only), the cell's seed and the method's
+// what-if overrides. synthor eval given the cell's files and flags makes
+// the same request.
+func (s Spec) Request(train, synth, holdout *table.Table) metrics.Request {
+	return metrics.Request{
+		Input: metrics.Input{Real: train, Synth: synth, Holdout: holdout, Target: s.Target, Seed: s.Seed,
+			Overrides: SplitList(s.Method.Params["overrides"])},
+		Groups: s.Metrics,
+		Label:  datasets.Derive,
+		Names:  metrics.TableNames{Real: "the training table", Synth: "the synthetic table", Holdout: "the holdout table"},
+	}
 }
 
 func writeBytes(path string, b []byte) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/reports"
@@ -32,6 +34,7 @@ type evalOptions struct {
 	rules           string
 	target, truth   string
 	overrides       []string
+	maxMemory       string
 }
 
 func newEvalCmd() *cobra.Command {
@@ -75,6 +78,7 @@ and prints one comparison with a value column per file.`,
 	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
 	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
 	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
+	f.StringVar(&o.maxMemory, "max-memory", "", "refuse, before scoring, tables whose scores would need more memory than `SIZE` (e.g. 8GiB, 75%; default: half the physical memory)")
 	f.StringArrayVar(&o.overrides, "overrides", nil, "what-if overrides `var=category:share` the synthetic table was made under, comma-separated or repeated (adaptability group)")
 	return cmd
 }
@@ -119,6 +123,11 @@ func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
 	if o.c2stRows < 0 {
 		return nil, nil, nil, usagef("eval: --c2st-rows %d is negative", o.c2stRows)
 	}
+	if o.maxMemory != "" {
+		if _, err := guard.ParseSize(o.maxMemory); err != nil {
+			return nil, nil, nil, usagef("eval: --max-memory: %v", err)
+		}
+	}
 	var groups []metrics.Group
 	var names []string
 	for n := range strings.SplitSeq(o.groups, ",") {
@@ -145,7 +154,7 @@ func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
 }
 
 func runEval(cmd *cobra.Command, o evalOptions) error {
-	groups, names, joints, err := o.validate()
+	_, names, joints, err := o.validate()
 	if err != nil {
 		return err
 	}
@@ -183,37 +192,28 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err != nil {
 		return err
 	}
-	if holdout != nil {
-		alignMissing(real, holdout)
-		if err := sameColumns(real, holdout, o.real, o.holdout); err != nil {
-			return err
-		}
-	}
-	for _, g := range joints {
-		for _, c := range g {
-			if real.Col(c) == nil {
-				return fmt.Errorf("eval: --joints: column %q is not in %s", c, o.real)
-			}
-		}
-	}
-	if err := checkEvalSize(real, o.bins, joints); err != nil {
-		return err
-	}
-	in := metrics.Input{
-		Real: real, Holdout: holdout,
-		Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: o.seed,
-		C2STRows: o.c2stRows,
+	req := metrics.Request{
+		Input: metrics.Input{
+			Real: real, Holdout: holdout,
+			Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: o.seed,
+			C2STRows: o.c2stRows, Overrides: o.overrideList(),
+		},
+		Groups: names,
+		Label:  datasets.Derive,
+		Names:  metrics.TableNames{Real: o.real, Holdout: o.holdout, Truth: o.truth},
 	}
 	if o.c2stRows == 0 {
-		in.C2STRows = -1
+		req.C2STRows = -1
 	}
-	in.Overrides = o.overrideList()
+	if err := checkEvalSize(o, real, joints); err != nil {
+		return err
+	}
 	if o.rules != "" {
-		if in.Rules, err = rules.ParseFile(o.rules); err != nil {
+		if req.Rules, err = rules.ParseFile(o.rules); err != nil {
 			return fmt.Errorf("eval: --rules: %w", err)
 		}
 	}
-	if err := utilityInputs(&in, o, names, read); err != nil {
+	if err := utilityInputs(&req.Input, o, names, read); err != nil {
 		return err
 	}
 	if o.targets != "" {
@@ -224,49 +224,37 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if err := checkEvalTargets(o.targets, tg, real); err != nil {
 			return err
 		}
-		in.Targeted = targetKeys(tg)
+		req.Targets = tg
 	}
 	var runs [][]metrics.Score
 	for _, path := range o.synths {
-		synth, err := read(path)
+		if req.Synth, err = read(path); err != nil {
+			return err
+		}
+		req.Names.Synth = path
+		scores, err := metrics.Evaluate(cmd.Context(), req)
 		if err != nil {
-			return err
-		}
-		alignMissing(real, synth)
-		if err := sameColumns(real, synth, o.real, path); err != nil {
-			return err
-		}
-		if in.Synth, err = datasets.Derive(synth, in.Target); err != nil {
 			return fmt.Errorf("eval: %s: %w", path, err)
-		}
-		var scores []metrics.Score
-		for i, g := range groups {
-			s, err := g.Scores(cmd.Context(), in)
-			if err != nil {
-				return fmt.Errorf("eval: %s: %s: %w", path, names[i], err)
-			}
-			scores = append(scores, s...)
-			t, err := metrics.TruthScores(cmd.Context(), names[i], g, in)
-			if err != nil {
-				return fmt.Errorf("eval: %s: %s against the truth: %w", path, names[i], err)
-			}
-			scores = append(scores, t...)
 		}
 		runs = append(runs, scores)
 	}
+	return writeEval(cmd.OutOrStdout(), o, names, runs)
+}
+
+// writeEval renders the score lists: a comparison for several synthetic
+// files, else one list (in the terminal table the sdmetrics group as its
+// summary: overall, properties, worst five columns and pairs). It renders
+// to a buffer first: a failure never leaves half a report.
+func writeEval(w io.Writer, o evalOptions, names []string, runs [][]metrics.Score) error {
+	var buf bytes.Buffer
 	if len(runs) > 1 {
-		var buf bytes.Buffer
 		if err := reports.WriteComparison(&buf, o.format, o.synths, runs); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
-		_, err = cmd.OutOrStdout().Write(buf.Bytes())
+		_, err := w.Write(buf.Bytes())
 		return err
 	}
 	scores := runs[0]
-	// Render to a buffer first: a failure never leaves half a report.
-	// In the terminal table the sdmetrics group is shown as its summary
-	// (overall, properties, worst five columns and pairs), not row by row.
-	var buf bytes.Buffer
 	shown := scores
 	summary := o.format == "table" && slices.Contains(names, "sdmetrics")
 	if summary {
@@ -282,75 +270,8 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 			return fmt.Errorf("eval: %w", err)
 		}
 	}
-	_, err = cmd.OutOrStdout().Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// compatible reports whether a column kind in one file can be scored
-// against another: the same kind, or integer against float.
-func compatible(a, b table.Kind) bool {
-	num := func(k table.Kind) bool { return k == table.Integer || k == table.Float }
-	return a == b || (num(a) && num(b))
-}
-
-// alignMissing gives a column that is missing in every row of one table
-// the kind of its namesake in the other: a reader cannot infer the kind of
-// a column with no values, and such a column must be scored (with reasons),
-// not rejected as a kind mismatch.
-func alignMissing(a, b *table.Table) {
-	for _, c := range a.Cols {
-		d := b.Col(c.Name)
-		if d == nil || compatible(c.Kind, d.Kind) {
-			continue
-		}
-		switch {
-		case d.NullCount() == d.Len():
-			replaceColumn(b, table.NewNull(c.Field, d.Len()))
-		case c.NullCount() == c.Len():
-			replaceColumn(a, table.NewNull(d.Field, c.Len()))
-		}
-	}
-}
-
-// replaceColumn swaps in c for the column of t with the same name.
-func replaceColumn(t *table.Table, c *table.Column) {
-	for i, old := range t.Cols {
-		if old.Name == c.Name {
-			t.Cols[i] = c
-		}
-	}
-}
-
-// sameColumns checks that b has exactly a's columns with compatible kinds,
-// naming the first column that disagrees.
-func sameColumns(a, b *table.Table, aName, bName string) error {
-	for _, c := range a.Cols {
-		d := b.Col(c.Name)
-		if d == nil {
-			return fmt.Errorf("eval: column %q of %s is missing from %s", c.Name, aName, bName)
-		}
-		if !compatible(c.Kind, d.Kind) {
-			return fmt.Errorf("eval: column %q is %s in %s but %s in %s", c.Name, c.Kind, aName, d.Kind, bName)
-		}
-	}
-	for _, d := range b.Cols {
-		if a.Col(d.Name) == nil {
-			return fmt.Errorf("eval: column %q of %s is not in %s", d.Name, bName, aName)
-		}
-	}
-	return nil
-}
-
-// targetKeys returns the Input.Targeted keys of targets: each marginal's
-// and joint's columns, sorted and comma-joined.
-func targetKeys(tg *macro.Targets) map[string]bool {
-	out := make(map[string]bool)
-	for _, c := range tg.Tables() {
-		names := c.Names()
-		slices.Sort(names)
-		out[strings.Join(names, ",")] = true
-	}
-	return out
 }
 
 // writeSummary appends the SDMetrics quality summary of the sdmetrics

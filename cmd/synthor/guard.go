@@ -222,14 +222,16 @@ func checkExportOut(out string) error {
 	return checkTableOut("--out", out)
 }
 
-// checkEvalSize refuses --bins and --joints whose frequency tables would
-// not fit in memory (half the physical memory), before any metric runs.
-func checkEvalSize(real *table.Table, bins int, joints [][]string) error {
-	need := guard.EvalNeed(real, bins, joints, runtime.GOMAXPROCS(0))
-	what := fmt.Sprintf("eval: frequency tables of --bins %d", bins)
+// checkEvalSize refuses, before any metric runs, a table whose scoring
+// (the score list over every pair, or --joints, and the frequency tables
+// being counted at once) would need more memory than --max-memory allows.
+func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) error {
+	limit, source := memoryLimit(o.maxMemory)
+	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0))
+	what := fmt.Sprintf("eval: scoring %d columns × %d rows", real.NumCols(), real.NumRows())
 	if len(joints) > 0 {
-		what += " over --joints"
+		what += fmt.Sprintf(" over %d --joints groups with --bins %d", len(joints), o.bins)
 	}
-	return guard.CheckMemory(what, need, guard.DefaultLimit(), "half the physical memory",
-		"lower --bins, or use fewer columns in --joints")
+	return guard.CheckMemory(what, need, limit, source,
+		"score fewer columns, name the pairs with --joints, lower --bins, or raise --max-memory")
 }
