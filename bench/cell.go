@@ -73,7 +73,7 @@ func cellID(s Spec) string {
 const (
 	specFile   = "cell.json"
 	resultFile = "result.json"
-	synthFile  = "synth.csv"
+	synthFile  = "synth" + DataExt
 	traceFile  = "trace.jsonl"
 	stderrFile = "stderr.log"
 )
@@ -169,7 +169,7 @@ func runSpec(ctx context.Context, s Spec) Result {
 		return fail("sample: %v", err)
 	}
 	r.Rows = s.Rows
-	if err := table.WriteFile(filepath.Join(s.Dir, synthFile), out); err != nil {
+	if err := writeTable(filepath.Join(s.Dir, synthFile), out); err != nil {
 		return fail("write: %v", err)
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
@@ -196,6 +196,11 @@ func (s Spec) Request(train, synth, holdout *table.Table) metrics.Request {
 		Label:  datasets.Derive,
 		Names:  metrics.TableNames{Real: "the training table", Synth: "the synthetic table", Holdout: "the holdout table"},
 	}
+}
+
+// writeTable writes t as Parquet at path, atomically.
+func writeTable(path string, t *table.Table) error {
+	return table.WriteAtomic(path, func(w io.Writer) error { return table.WriteParquet(w, t) })
 }
 
 func writeBytes(path string, b []byte) error {

@@ -20,7 +20,7 @@
 //	LoadConfig(file)           YAML through viper; every key checked with its path
 //	  └ Config.Validate        defaults, methods, params, backends, metric groups, limits
 //	Run(ctx, cfg, opts)
-//	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.gob
+//	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.parquet
 //	  ├ tasks                  the matrix in order; cell id = hash(data, method, params,
 //	  │                        backend, seed, rows, metric groups, versions); the shard's part;
 //	  │                        LLM cells without their API key variable are skipped
@@ -31,7 +31,7 @@
 //	                           timeout, reads its peak RSS, classifies timeout/oom/crash,
 //	                           and appends the row to results.jsonl (one write + fsync)
 //
-// A child fits, samples (synth.csv, and LLMSynthor's trace.jsonl) and
+// A child fits, samples (synth.parquet, and LLMSynthor's trace.jsonl) and
 // scores the cell with the metric groups of the config (metrics.Lookup,
 // metrics.Input with the holdout), under a memory limit it sets itself
 // (RLIMIT_DATA on Linux). Only the parent writes results.jsonl, so a
