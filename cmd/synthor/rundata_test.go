@@ -20,7 +20,7 @@ func TestOldRunDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, b := range map[string][]byte{
-		"results.jsonl":                 results,
+		"results.jsonl":                  results,
 		"data/00-ecommerce-bn.train.gob": []byte("a gob-encoded table"),
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
