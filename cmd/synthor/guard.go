@@ -228,9 +228,9 @@ func checkExportOut(out string) error {
 func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) error {
 	limit, source := memoryLimit(o.maxMemory)
 	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0))
-	what := fmt.Sprintf("eval: scoring %d columns × %d rows", real.NumCols(), real.NumRows())
+	what := fmt.Sprintf("eval: scoring %d columns × %d rows with --bins %d", real.NumCols(), real.NumRows(), o.bins)
 	if len(joints) > 0 {
-		what += fmt.Sprintf(" over %d --joints groups with --bins %d", len(joints), o.bins)
+		what += fmt.Sprintf(" over --joints (%d groups)", len(joints))
 	}
 	return guard.CheckMemory(what, need, limit, source,
 		"score fewer columns, name the pairs with --joints, lower --bins, or raise --max-memory")
