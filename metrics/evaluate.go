@@ -96,7 +96,11 @@ func Evaluate(ctx context.Context, r Request) ([]Score, error) {
 				return nil, err
 			}
 		}
-		out = append(out, scores...)
+		if out == nil {
+			out = scores // no copy: a wide table's list is large
+		} else {
+			out = append(out, scores...)
+		}
 	}
 	return out, nil
 }
@@ -136,6 +140,9 @@ func (r Request) scoreGroup(ctx context.Context, g namedGroup, in Input) ([]Scor
 	truth, err := TruthScores(ctx, g.name, g.g, in)
 	if err != nil {
 		return nil, fmt.Errorf("%s against the truth: %w", g.name, err)
+	}
+	if len(truth) == 0 {
+		return scores, nil // no copy: a wide table's list is large
 	}
 	return append(scores, truth...), nil
 }

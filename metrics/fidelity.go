@@ -41,7 +41,13 @@ var summaryNames = []string{NameKSComplement, NameTVComplement, NameColumnShapes
 // ks_complement, tv_complement, column_shapes and column_pair_trends, taken
 // from SDMetrics and relabelled with the group "fidelity".
 func Fidelity(ctx context.Context, in Input) ([]Score, error) {
-	scores, err := Distributions(ctx, in)
+	// Room for the C2ST and summary scores, so that the list (1.9 million
+	// scores on 1,000 columns) is not copied to append them.
+	extra := 2 + len(summaryNames)
+	if in.Real != nil {
+		extra += in.Real.NumCols()
+	}
+	scores, err := distributions(ctx, in, extra)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +58,13 @@ func Fidelity(ctx context.Context, in Input) ([]Score, error) {
 		}
 		scores = append(scores, c...)
 	}
-	sd, err := SDMetrics(ctx, in)
+	// Only the column and property scores are kept: the pair scores of
+	// the report are not built.
+	rep, err := NewQualityReport(ctx, in.Real, in.Synth, QualityConfig{PairFilter: in.PairFilter})
+	var sd []Score
+	if err == nil {
+		sd = append(rep.columnScores(), rep.propertyScores()...)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -110,6 +122,12 @@ func Fidelity(ctx context.Context, in Input) ([]Score, error) {
 // GOMAXPROCS goroutines, one task per column and per joint; the output order
 // (columns in the real table's order, then joints) does not depend on it.
 func Distributions(ctx context.Context, in Input) ([]Score, error) {
+	return distributions(ctx, in, 0)
+}
+
+// distributions is Distributions returning a list with room for extra
+// more scores.
+func distributions(ctx context.Context, in Input, extra int) ([]Score, error) {
 	if in.Real == nil || in.Synth == nil {
 		return nil, fmt.Errorf("fidelity: real and synthetic tables are required")
 	}
@@ -129,7 +147,7 @@ func Distributions(ctx context.Context, in Input) ([]Score, error) {
 	// per joint, each writing its scores at its own offset of one slice;
 	// a worker's frequency tables are reused from pair to pair, so memory
 	// holds the scores and one pair's tables per worker.
-	scores := make([]Score, total)
+	scores := make([]Score, total, total+extra)
 	scratch := make([]distScratch, min(runtime.GOMAXPROCS(0), max(len(tasks), 1)))
 	if err := parallel(ctx, len(tasks), func(w, i int) { d.run(tasks[i], &scratch[w], scores) }); err != nil {
 		return nil, err
@@ -176,10 +194,13 @@ type distCol struct {
 	v       *macro.Var
 	problem string // why the column cannot be compared, if it cannot
 
-	real, synth       []float64 // numeric: values, NaN where missing
-	rankR, rankS      []float64 // numeric without missing: average ranks
-	ks, w             Score     // numeric: filled by prepare
-	realNull, synNull bool
+	real, synth  []float64 // numeric: values, NaN where missing
+	rankR, rankS []float64 // numeric without missing: average ranks
+	// Centred values and ranks of a side without missing values, for the
+	// correlations of every pair (see centred); nil otherwise.
+	cenR, cenS, cenRankR, cenRankS *centred
+	ks, w                          Score // numeric: filled by prepare
+	realNull, synNull              bool
 }
 
 // dist holds the shared state of one Distributions call.
@@ -297,10 +318,60 @@ func (d *dist) prepare(i int) {
 	})
 	if !dc.realNull {
 		dc.rankR = rankWith(sr, dc.real)
+		dc.cenR, dc.cenRankR = newCentred(dc.real), newCentred(dc.rankR)
 	}
 	if !dc.synNull {
 		dc.rankS = rankWith(ss, dc.synth)
+		dc.cenS, dc.cenRankS = newCentred(dc.synth), newCentred(dc.rankS)
 	}
+}
+
+// centred holds a column's deviations from its mean and their sum of
+// squares, computed once so that the Pearson correlation of a pair of
+// complete columns is one pass: r = Σ dx·dy / √(Σdx² · Σdy²). The sums run
+// in pearsonScaled's order, so r is bit for bit what pearson gives.
+type centred struct {
+	dev []float64
+	ss  float64
+}
+
+// newCentred returns x's deviations, or nil when pearson would not take
+// its plain path on x (fewer than two values, a constant column, sums
+// that overflow): such pairs go through pearson itself.
+func newCentred(x []float64) *centred {
+	if len(x) < 2 {
+		return nil
+	}
+	var sx float64
+	for _, v := range x {
+		sx += v * 1
+	}
+	m := sx / float64(len(x))
+	c := &centred{dev: make([]float64, len(x))}
+	for i, v := range x {
+		c.dev[i] = v*1 - m
+		c.ss += c.dev[i] * c.dev[i]
+	}
+	if math.IsInf(c.ss, 0) || math.IsNaN(c.ss) || c.ss == 0 {
+		return nil
+	}
+	return c
+}
+
+// correlation is pearson(x, y), through the centred columns when both
+// have them.
+func correlation(x, y []float64, cx, cy *centred) (float64, error) {
+	if cx == nil || cy == nil {
+		return pearson(x, y)
+	}
+	var sxy float64
+	for i, d := range cx.dev {
+		sxy += d * cy.dev[i]
+	}
+	if math.IsInf(sxy, 0) || math.IsNaN(cx.ss+cy.ss+sxy) {
+		return pearson(x, y)
+	}
+	return max(-1, min(1, sxy/math.Sqrt(cx.ss*cy.ss))), nil
 }
 
 // emptySide names the side of a numeric column with no values.
@@ -585,7 +656,7 @@ func (d *dist) joint(group []*distCol, sc *distScratch, out []Score) int {
 	switch len(names) {
 	case 5:
 		out[3] = d.value(NamePearsonDiff, cols, Lower, nil, func() (float64, error) {
-			return diff(pearson, a.real, b.real, a.synth, b.synth)
+			return sides(correlation(a.real, b.real, a.cenR, b.cenR))(correlation(a.synth, b.synth, a.cenS, b.cenS))
 		})
 		out[4] = d.value(NameSpearmanDiff, cols, Lower, nil, func() (float64, error) { return d.spearmanDiff(a, b) })
 	case 4:
@@ -638,19 +709,25 @@ func diff(f func(x, y []float64) (float64, error), xr, yr, xs, ys []float64) (fl
 // spearmanDiff is |ρ_real − ρ_synth|, from the precomputed ranks where a
 // side has no missing values.
 func (d *dist) spearmanDiff(a, b *distCol) (float64, error) {
-	side := func(x, y, rx, ry []float64) (float64, error) {
+	side := func(x, y, rx, ry []float64, cx, cy *centred) (float64, error) {
 		if rx != nil && ry != nil {
-			return pearson(rx, ry)
+			return correlation(rx, ry, cx, cy)
 		}
 		return spearman(x, y)
 	}
-	r, err := side(a.real, b.real, a.rankR, b.rankR)
-	if err != nil {
-		return math.NaN(), fmt.Errorf("real: %w", err)
+	return sides(side(a.real, b.real, a.rankR, b.rankR, a.cenRankR, b.cenRankR))(side(a.synth, b.synth, a.rankS, b.rankS, a.cenRankS, b.cenRankS))
+}
+
+// sides returns a function of the synthetic side's statistic giving
+// |r − s|, naming the side whose statistic is undefined (as diff).
+func sides(r float64, rerr error) func(s float64, serr error) (float64, error) {
+	return func(s float64, serr error) (float64, error) {
+		if rerr != nil {
+			return math.NaN(), fmt.Errorf("real: %w", rerr)
+		}
+		if serr != nil {
+			return math.NaN(), fmt.Errorf("synthetic: %w", serr)
+		}
+		return math.Abs(r - s), nil
 	}
-	s, err := side(a.synth, b.synth, a.rankS, b.rankS)
-	if err != nil {
-		return math.NaN(), fmt.Errorf("synthetic: %w", err)
-	}
-	return math.Abs(r - s), nil
 }

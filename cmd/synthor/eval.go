@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -205,9 +207,12 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if o.c2stRows == 0 {
 		req.C2STRows = -1
 	}
-	if err := checkEvalSize(o, real, joints); err != nil {
+	need, err := checkEvalSize(o, real, joints)
+	if err != nil {
 		return err
 	}
+	// The garbage collector keeps the heap within the estimate.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(min(need, math.MaxInt64/2))))
 	if o.rules != "" {
 		if req.Rules, err = rules.ParseFile(o.rules); err != nil {
 			return fmt.Errorf("eval: --rules: %w", err)
@@ -260,10 +265,17 @@ func writeEval(w io.Writer, o evalOptions, names []string, runs [][]metrics.Scor
 	if summary {
 		shown = slices.DeleteFunc(slices.Clone(scores), func(s metrics.Score) bool { return s.Group == "sdmetrics" })
 	}
+	note := ""
+	if o.format == "table" || o.format == "markdown" {
+		shown, note = summarizeWide(shown)
+	}
 	if len(shown) > 0 || !summary {
 		if err := reports.WriteScores(&buf, o.format, shown); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
+	}
+	if note != "" {
+		fmt.Fprintf(&buf, "\n%s\n", note)
 	}
 	if summary {
 		if err := writeSummary(&buf, scores); err != nil {

@@ -225,13 +225,19 @@ func checkExportOut(out string) error {
 // checkEvalSize refuses, before any metric runs, a table whose scoring
 // (the score list over every pair, or --joints, and the frequency tables
 // being counted at once) would need more memory than --max-memory allows.
-func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) error {
+// It returns the estimate, which eval then sets as the runtime's soft
+// memory limit.
+func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) (float64, error) {
 	limit, source := memoryLimit(o.maxMemory)
-	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0))
+	copies := 1
+	if o.holdout != "" {
+		copies = 2
+	}
+	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0), copies)
 	what := fmt.Sprintf("eval: scoring %d columns × %d rows with --bins %d", real.NumCols(), real.NumRows(), o.bins)
 	if len(joints) > 0 {
 		what += fmt.Sprintf(" over --joints (%d groups)", len(joints))
 	}
-	return guard.CheckMemory(what, need, limit, source,
+	return need, guard.CheckMemory(what, need, limit, source,
 		"score fewer columns, name the pairs with --joints, lower --bins, or raise --max-memory")
 }
