@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthor/synthor/table"
 )
 
 func TestParseSize(t *testing.T) {
@@ -171,5 +173,27 @@ func TestReadNeed(t *testing.T) {
 	}
 	if got := ReadNeed(dir); got != 0 {
 		t.Errorf("ReadNeed(a directory) = %v", got)
+	}
+}
+
+// BenchmarkEvalNeed: the estimate is O(columns), so a table too wide to
+// score (100,000 columns: 5·10⁹ pairs) is refused at once.
+func BenchmarkEvalNeed(b *testing.B) {
+	for _, cols := range []int{100, 1000, 5000, 100000} {
+		cs := make([]*table.Column, cols)
+		for j := range cs {
+			cs[j] = table.NewInteger(fmt.Sprintf("c%d", j), []int64{1, 2, 3}, nil)
+		}
+		tb, err := table.New(cs...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("columns=%d", cols), func(b *testing.B) {
+			var need float64
+			for b.Loop() {
+				need = EvalNeed(tb, 6, nil, 2, 1)
+			}
+			b.ReportMetric(need/(1<<30), "GiB-estimate")
+		})
 	}
 }
