@@ -32,8 +32,10 @@
 //	                           and appends the row to results.jsonl (one write + fsync)
 //
 // A child fits, samples (synth.parquet, and LLMSynthor's trace.jsonl) and
-// scores the cell with the metric groups of the config (metrics.Lookup,
-// metrics.Input with the holdout), under a memory limit it sets itself
+// scores the cell with the metric groups of the config through
+// metrics.Evaluate (Spec.Request: the holdout gives every score its
+// reference; synthor eval makes the same request from the cell's files),
+// under a memory limit it sets itself
 // (RLIMIT_DATA on Linux). Only the parent writes results.jsonl, so a
 // crashing cell cannot corrupt it; a row cut by a killed parent is dropped
 // on the next read. With Resume, cells whose id is recorded are not run

@@ -223,3 +223,33 @@ func shuffleColumns(t *table.Table, seed uint64) *table.Table {
 	}
 	return out
 }
+
+// TestEvaluateGroupedReference: for a grouped table (households and their
+// persons) the holdout is subsampled by whole records.
+func TestEvaluateGroupedReference(t *testing.T) {
+	ds, err := datasets.Lookup("population")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := func(n int, seed uint64) *table.Table {
+		tb, err := ds.Generate(n, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tb
+	}
+	real, synth, hold := gen(60, 1), gen(40, 2), gen(90, 3)
+	if hold.GroupKey == "" {
+		t.Skip("population is not grouped")
+	}
+	req := metrics.Request{Input: metrics.Input{Real: real, Synth: synth, Holdout: hold, Seed: 1}, Groups: []string{"sdmetrics", "plausibility"}}
+	scores, err := metrics.Evaluate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range scores {
+		if s.ReferenceKind != metrics.ReferenceHoldout || strings.Contains(s.ReferenceReason, "whole holdout") {
+			t.Errorf("%s %s: kind %q reason %q", s.Group, s.Name, s.ReferenceKind, s.ReferenceReason)
+		}
+	}
+}
