@@ -103,7 +103,18 @@ func TestEvaluateReferences(t *testing.T) {
 			}
 		}
 	}
-	// Without a holdout, no reference.
+	// With NoReference, or without a holdout, no reference (dcr_share's
+	// fixed one aside, which comes with the holdout it needs).
+	req.NoReference = true
+	scores, err = metrics.Evaluate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range scores {
+		if s.ReferenceKind == metrics.ReferenceHoldout {
+			t.Errorf("%s %s: a holdout reference with NoReference", s.Group, s.Name)
+		}
+	}
 	req.Holdout = nil
 	scores, err = metrics.Evaluate(context.Background(), req)
 	if err != nil {
