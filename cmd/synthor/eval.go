@@ -53,8 +53,11 @@ pearson_diff, spearman_diff, cramers_v_diff), runs a classifier two-sample test
 cut into --bins quantile bins of the real data for frequency tables; missing
 values are a category of their own there and are dropped from ks, wasserstein
 and correlations. With --targets, each score says whether its columns were a
-target of the synthesizer. Given --synth more than once, eval scores each file
-and prints one comparison with a value column per file.`,
+target of the synthesizer. With --holdout, each score also carries its
+reference: the same metric with the holdout in the synthetic table's place, at
+the same size and seed (what unseen real data scores). Given --synth more than
+once, eval scores each file and prints one comparison with a value column per
+file. Scoring goes through metrics.Evaluate, as a run cell's does.`,
 		Example: `  synthor eval --real ref.csv --synth synth.csv
   synthor eval --real ref.csv --synth synth.csv --joints "age,gender,category;category,price" --format json
   synthor eval --real ref.csv --synth synth.csv --metrics fidelity,sdmetrics --targets targets.yaml

@@ -229,9 +229,11 @@ func checkExportOut(out string) error {
 // memory limit.
 func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) (float64, error) {
 	limit, source := memoryLimit(o.maxMemory)
-	copies := 1
+	// Each synthetic file's scores are kept for the comparison; the
+	// reference list of the one being scored is held beside them.
+	copies := len(o.synths)
 	if o.holdout != "" {
-		copies = 2
+		copies++
 	}
 	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0), copies)
 	what := fmt.Sprintf("eval: scoring %d columns × %d rows with --bins %d", real.NumCols(), real.NumRows(), o.bins)
