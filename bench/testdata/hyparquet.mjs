@@ -5,10 +5,10 @@
 // Usage: node hyparquet.mjs NODE_MODULES_DIR FILE
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-const require = createRequire(join(process.argv[2], 'index.js'))
+const require = createRequire(join(resolve(process.argv[2]), 'index.js'))
 const { parquetMetadata, parquetReadObjects, parquetSchema } = await import(pathToFileURL(require.resolve('hyparquet')).href)
 const buf = readFileSync(process.argv[3])
 const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)
