@@ -180,8 +180,8 @@ func TestEvaluateAlignErrors(t *testing.T) {
 // told from real data), while columns shuffled independently are told
 // apart.
 func TestEvaluateAdultDetectionReference(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: trains a detector on Adult twice")
+	if testing.Short() || metrics.RaceEnabled {
+		t.Skip("-short or -race: trains a detector on Adult twice (make test runs it in its plain pass)")
 	}
 	ds, err := datasets.Lookup("adult")
 	if err != nil {
