@@ -15,6 +15,7 @@ import (
 
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/table"
@@ -78,7 +79,7 @@ func cellID(s Spec) string {
 const (
 	specFile   = "cell.json"
 	resultFile = "result.json"
-	synthFile  = "synth.csv"
+	synthFile  = "synth" + DataExt
 	traceFile  = "trace.jsonl"
 	stderrFile = "stderr.log"
 )
@@ -190,45 +191,86 @@ func runSpec(ctx context.Context, s Spec) Result {
 		return fail("sample: %v", err)
 	}
 	r.Rows = s.Rows
-	if err := table.WriteFile(filepath.Join(s.Dir, synthFile), out); err != nil {
+	if err := writeTable(filepath.Join(s.Dir, synthFile), out); err != nil {
 		return fail("write: %v", err)
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
-	in := metrics.Input{Real: real, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed, Controls: controls}
-	if m.Param("overrides") != nil {
-		in.Overrides = params.Overrides("overrides")
-	}
 	if controls != nil {
-		in.Targeted = TargetedKeys(controls)
+		// A method fitted to the controls alone makes only the controlled
+		// variables: the whole dataset is scored on those, and the result
+		// says which columns it lacks.
+		if lack := lacking(real, out); len(lack) > 0 {
+			real = onlyColumns(real, out)
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the output lacks %d of the dataset's columns (%s): scored on the others", len(lack), strings.Join(lack, ", ")))
+		}
 	}
-	// The utility group scores a derived label (ecommerce-bn's) computed on
-	// every side after generation: the synthesizer never saw it, and the
-	// other groups score the columns as they are.
-	for _, name := range s.Metrics {
-		g, err := metrics.Lookup(name)
-		if err != nil {
-			return fail("%v", err)
-		}
-		gin := in
-		if name == "utility" {
-			for _, t := range []**table.Table{&gin.Real, &gin.Synth, &gin.Holdout} {
-				if *t == nil {
-					continue
-				}
-				if *t, err = datasets.Derive(*t, s.Target); err != nil {
-					return fail("target %s: %v", s.Target, err)
-				}
-			}
-		}
-		scores, err := g.Scores(ctx, gin)
-		if err != nil {
-			return fail("metrics %s: %v", name, err)
-		}
-		r.Metrics = append(r.Metrics, scores...)
+	req, err := s.Request(real, out, holdout, controls)
+	if err != nil {
+		return fail("metrics: %v", err)
 	}
+	scores, err := metrics.Evaluate(ctx, req)
+	if err != nil {
+		return fail("metrics: %v", err)
+	}
+	r.Metrics = append(r.Metrics, scores...)
 	r.Timings.EvalS = time.Since(t2).Seconds()
 	return r
+}
+
+// lacking returns the columns of a that b lacks.
+func lacking(a, b *table.Table) []string {
+	var out []string
+	for _, c := range a.Cols {
+		if b.Col(c.Name) == nil {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// onlyColumns returns a with only the columns b has (sharing a's data).
+func onlyColumns(a, b *table.Table) *table.Table {
+	var cols []*table.Column
+	for _, c := range a.Cols {
+		if b.Col(c.Name) != nil {
+			cols = append(cols, c)
+		}
+	}
+	t := table.MustNew(cols...) // a's columns: unique names, equal lengths
+	if t.Col(a.GroupKey) != nil {
+		t.GroupKey = a.GroupKey
+	}
+	return t
+}
+
+// Request is what the cell scores: the synthetic table against real (the
+// training table; for a seed-sample cell the whole dataset, with its
+// controls marking the targeted scores) with the holdout, the dataset's
+// target (derived labels for the utility group only), the cell's seed and
+// the method's what-if overrides. synthor eval given the cell's files and
+// flags makes the same request.
+func (s Spec) Request(real, synth, holdout *table.Table, controls *macro.Targets) (metrics.Request, error) {
+	in := metrics.Input{Real: real, Synth: synth, Holdout: holdout, Target: s.Target, Seed: s.Seed, Controls: controls}
+	if m, err := methods.Lookup(s.Method.Name); err == nil && m.Param("overrides") != nil {
+		v, err := m.Values(s.Method.Params)
+		if err != nil {
+			return metrics.Request{}, err
+		}
+		in.Overrides = v.Overrides("overrides")
+	}
+	return metrics.Request{
+		Input:   in,
+		Groups:  s.Metrics,
+		Targets: controls,
+		Label:   datasets.Derive,
+		Names:   metrics.TableNames{Real: "the training table", Synth: "the synthetic table", Holdout: "the holdout table"},
+	}, nil
+}
+
+// writeTable writes t as Parquet at path, atomically.
+func writeTable(path string, t *table.Table) error {
+	return table.WriteAtomic(path, func(w io.Writer) error { return table.WriteParquet(w, t) })
 }
 
 func writeBytes(path string, b []byte) error {

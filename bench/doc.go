@@ -17,7 +17,7 @@
 //	                           its path, every error naming the file and line or the --set
 //	  └ Config.Validate        defaults, names, methods, params, backends, metric groups, limits
 //	Run(ctx, cfg, opts)
-//	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.gob
+//	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.parquet
 //	  ├ tasks                  the matrix in order; cell id = hash(data, method, params,
 //	  │                        backend, seed, rows, metric groups, versions); the shard's part;
 //	  │                        LLM cells without their API key variable are skipped
@@ -28,9 +28,11 @@
 //	                           timeout, reads its peak RSS, classifies timeout/oom/crash,
 //	                           and appends the row to results.jsonl (one write + fsync)
 //
-// A child fits, samples (synth.csv, and LLMSynthor's trace.jsonl) and
-// scores the cell with the metric groups of the config (metrics.Lookup,
-// metrics.Input with the holdout), under a memory limit it sets itself
+// A child fits, samples (synth.parquet, and LLMSynthor's trace.jsonl) and
+// scores the cell with the metric groups of the config through
+// metrics.Evaluate (Spec.Request: the holdout gives every score its
+// reference; synthor eval makes the same request from the cell's files),
+// under a memory limit it sets itself
 // (RLIMIT_DATA on Linux). Only the parent writes results.jsonl, so a
 // crashing cell cannot corrupt it; a row cut by a killed parent is dropped
 // on the next read. With Resume, cells whose id is recorded are not run

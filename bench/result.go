@@ -96,6 +96,6 @@ type Result struct {
 	// Shard is "I/N" when the run was sharded.
 	Shard string `json:"shard,omitempty"`
 	// Files are the cell's outputs relative to the run directory
-	// ("cells/ID/synth.csv", "cells/ID/trace.jsonl").
+	// ("cells/ID/synth.parquet", "cells/ID/trace.jsonl").
 	Files []string `json:"files,omitempty"`
 }

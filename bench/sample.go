@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/settings"
@@ -110,18 +109,4 @@ func seedSample(t *table.Table, share float64, seed uint64) (*table.Table, error
 		}
 	}
 	return t.Take(rows), nil
-}
-
-// TargetedKeys returns the metrics.Input.Targeted keys of targets (both
-// levels of grouped ones): each table's columns, sorted and comma-joined.
-func TargetedKeys(tg *macro.Targets) map[string]bool {
-	out := map[string]bool{}
-	for _, l := range tg.Levels() {
-		for _, c := range l.Tables() {
-			names := c.Names()
-			slices.Sort(names)
-			out[strings.Join(names, ",")] = true
-		}
-	}
-	return out
 }

@@ -65,7 +65,7 @@ func TestSampleRun(t *testing.T) {
 	}
 	// The prepared seed is 10% of the households; the controls are the
 	// whole population's.
-	seed, err := LoadTable(filepath.Join(dir, "data", "00-population.train.gob"))
+	seed, err := LoadTable(filepath.Join(dir, "data", "00-population.train"+DataExt))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestSeedSampleAndTargetedKeys(t *testing.T) {
 	if g, _ := seed.Groups(); len(g) != 50 {
 		t.Fatalf("seed of %d households, want 50", len(g))
 	}
-	keys := TargetedKeys(tg)
+	keys := metrics.TargetKeys(tg)
 	if !keys["num_persons"] || !keys["age"] || len(keys) != 3 {
 		t.Fatalf("targeted keys %v", keys)
 	}

@@ -19,8 +19,8 @@ var ScoreFormats = []string{"table", "markdown", "json", "csv"}
 
 // WriteScores renders one list of scores (synthor eval with one synthetic
 // file) in format: a row per score in the table and Markdown formats
-// (value with SigValue significant digits; the targeted column only when
-// some score knows it), {"metrics": [...]} in JSON, and the columns of
+// (value with SigValue significant digits; the reference column only when
+// some score has one, the targeted column only when some score knows it), {"metrics": [...]} in JSON, and the columns of
 // ScoreCSVHeader in CSV.
 func WriteScores(w io.Writer, format string, scores []metrics.Score) error {
 	switch format {
@@ -50,7 +50,11 @@ func WriteScores(w io.Writer, format string, scores []metrics.Score) error {
 // scoreRows returns the cells of the table and Markdown formats.
 func scoreRows(scores []metrics.Score) (header []string, rows [][]string) {
 	targeted := slices.ContainsFunc(scores, func(s metrics.Score) bool { return s.Targeted != nil })
+	referenced := slices.ContainsFunc(scores, func(s metrics.Score) bool { return s.ReferenceKind != "" })
 	header = []string{"group", "metric", "columns", "value", "better"}
+	if referenced {
+		header = append(header, "reference")
+	}
 	if targeted {
 		header = append(header, "targeted")
 	}
@@ -58,6 +62,13 @@ func scoreRows(scores []metrics.Score) (header []string, rows [][]string) {
 	all := scoredColumns(scores)
 	for _, s := range scores {
 		r := []string{s.Group, s.Name, columnsLabel(s.Columns, all), FormatValue(s.Value), string(s.Better)}
+		if referenced {
+			ref := "n/a"
+			if s.HasReference() {
+				ref = FormatValue(s.Reference)
+			}
+			r = append(r, ref)
+		}
 		if targeted {
 			r = append(r, yesNo(s.Targeted))
 		}
@@ -102,8 +113,10 @@ func note(s metrics.Score) string {
 // ScoreCSVHeader are the CSV columns of one score: group, name, columns
 // (comma joined), value (shortest round-trip form, empty when undefined),
 // better, targeted (true, false or empty), reason, params (key=value, space
-// separated).
-var ScoreCSVHeader = []string{"group", "name", "columns", "value", "better", "targeted", "reason", "params"}
+// separated), reference (the value unseen real data scores, empty when
+// there is none), reference_kind (holdout, fixed or empty) and
+// reference_reason.
+var ScoreCSVHeader = []string{"group", "name", "columns", "value", "better", "targeted", "reason", "params", "reference", "reference_kind", "reference_reason"}
 
 // ScoreCSVRow is the CSV row of a score under ScoreCSVHeader.
 func ScoreCSVRow(s metrics.Score) []string {
@@ -114,7 +127,12 @@ func ScoreCSVRow(s metrics.Score) []string {
 	if s.Targeted != nil {
 		t = strconv.FormatBool(*s.Targeted)
 	}
-	return []string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, FormatParams(s.Params)}
+	ref := ""
+	if s.HasReference() {
+		ref = strconv.FormatFloat(s.Reference, 'g', -1, 64)
+	}
+	return []string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, FormatParams(s.Params),
+		ref, s.ReferenceKind, s.ReferenceReason}
 }
 
 // WriteComparison renders the scores of several synthetic files against

@@ -258,14 +258,24 @@ func checkExportOut(out string) error {
 	return checkTableOut("--out", out)
 }
 
-// checkEvalSize refuses --bins and --joints whose frequency tables would
-// not fit in memory (half the physical memory), before any metric runs.
-func checkEvalSize(real *table.Table, bins int, joints [][]string) error {
-	need := guard.EvalNeed(real, bins, joints, runtime.GOMAXPROCS(0))
-	what := fmt.Sprintf("eval: frequency tables of --bins %d", bins)
-	if len(joints) > 0 {
-		what += " over --joints"
+// checkEvalSize refuses, before any metric runs, a table whose scoring
+// (the score list over every pair, or --joints, and the frequency tables
+// being counted at once) would need more memory than --max-memory allows.
+// It returns the estimate, which eval then sets as the runtime's soft
+// memory limit.
+func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) (float64, error) {
+	limit, source := memoryLimit(o.maxMemory)
+	// Each synthetic file's scores are kept for the comparison; the
+	// reference list of the one being scored is held beside them.
+	copies := len(o.synths)
+	if o.holdout != "" {
+		copies++
 	}
-	return guard.CheckMemory(what, need, guard.DefaultLimit(), "half the physical memory",
-		"lower --bins, or use fewer columns in --joints")
+	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0), copies)
+	what := fmt.Sprintf("eval: scoring %d columns × %d rows with --bins %d", real.NumCols(), real.NumRows(), o.bins)
+	if len(joints) > 0 {
+		what += fmt.Sprintf(" over --joints (%d groups)", len(joints))
+	}
+	return need, guard.CheckMemory(what, need, limit, source,
+		"score fewer columns, name the pairs with --joints, lower --bins, or raise --max-memory")
 }

@@ -138,8 +138,10 @@ func synthesize(ctx context.Context, method string, ref *table.Table, n int, see
 }
 
 func score(ctx context.Context, real, synth *table.Table, seed uint64) ([]float64, error) {
-	in := metrics.Input{Real: real, Synth: synth, Joints: append(append([][]string{}, targeted...), untargeted...), Seed: seed}
-	scores, err := metrics.Fidelity(ctx, in)
+	scores, err := metrics.Evaluate(ctx, metrics.Request{
+		Input:  metrics.Input{Real: real, Synth: synth, Joints: append(append([][]string{}, targeted...), untargeted...), Seed: seed},
+		Groups: []string{"fidelity"},
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -152,26 +152,57 @@ func TableCells(t *table.Table, bins int, columns []string) float64 {
 	return cells
 }
 
-// EvalNeed estimates the bytes eval's frequency tables take: BaseBytes,
-// the tables' cells (t's rows × columns × BytesPerCell, both sides), and
-// the workers largest frequency tables over groups (the column groups
-// scored; every pair when groups is empty) at ContingencyBytesPerCell.
-func EvalNeed(t *table.Table, bins int, groups [][]string, workers int) float64 {
-	if len(groups) == 0 {
-		names := t.Names()
-		for i := range names {
-			for j := i + 1; j < len(names); j++ {
-				groups = append(groups, []string{names[i], names[j]})
+// Score memory of eval, measured as live heap per pair and per column on
+// 1,000 columns × 1,000 rows (BENCHMARKS.md, "Width"): a pair's fidelity
+// scores take 603 bytes and its sdmetrics score 605 (with its params), a
+// column's scores about a third of that; rounded up, so that the estimate
+// also leaves the garbage collector room.
+const (
+	PairScoreBytes   = 1300
+	ColumnScoreBytes = 1000
+)
+
+// EvalNeed estimates the bytes scoring t takes, in O(columns + groups)
+// without listing pairs: BaseBytes; the two tables and their encodings (4 ×
+// rows × columns × BytesPerCell); the score lists (ColumnScoreBytes per
+// column and PairScoreBytes per pair: every pair when groups is empty, else
+// one per group), times copies (2 when a holdout reference is scored
+// beside them); and the workers largest frequency tables being counted at
+// once (ContingencyBytesPerCell per cell; for all pairs, workers times the
+// product of the two largest columns' levels).
+func EvalNeed(t *table.Table, bins int, groups [][]string, workers, copies int) float64 {
+	n := float64(t.NumCols())
+	pairs := n * (n - 1) / 2
+	var sizes []float64
+	if len(groups) > 0 {
+		pairs = float64(len(groups))
+		sizes = make([]float64, len(groups))
+		for i, g := range groups {
+			sizes[i] = TableCells(t, bins, g)
+		}
+	} else {
+		var top [2]float64
+		for _, c := range t.Cols {
+			l := TableCells(t, bins, []string{c.Name})
+			switch {
+			case l > top[0]:
+				top[0], top[1] = l, top[0]
+			case l > top[1]:
+				top[1] = l
 			}
 		}
-	}
-	sizes := make([]float64, len(groups))
-	for i, g := range groups {
-		sizes[i] = TableCells(t, bins, g)
+		if t.NumCols() >= 2 {
+			sizes = []float64{top[0] * top[1]}
+		}
 	}
 	slices.Sort(sizes)
-	need := BaseBytes + 2*float64(t.NumRows())*float64(t.NumCols())*BytesPerCell
-	for i := len(sizes) - 1; i >= 0 && i >= len(sizes)-max(workers, 1); i-- {
+	need := BaseBytes + 4*float64(t.NumRows())*n*BytesPerCell +
+		(n*ColumnScoreBytes+pairs*PairScoreBytes)*float64(max(copies, 1))
+	k := max(workers, 1)
+	if len(groups) == 0 && len(sizes) == 1 {
+		need += float64(k) * sizes[0] * ContingencyBytesPerCell
+	}
+	for i := len(sizes) - 1; len(groups) > 0 && i >= 0 && i >= len(sizes)-k; i-- {
 		need += sizes[i] * ContingencyBytesPerCell
 	}
 	return need

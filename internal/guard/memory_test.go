@@ -1,10 +1,13 @@
 package guard
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthor/synthor/table"
 )
 
 func TestParseLimit(t *testing.T) {
@@ -106,20 +109,46 @@ func FuzzParseLimit(f *testing.F) {
 }
 
 // TestEvalNeed checks the estimate against a hand computation: a numeric
-// and a 3-category column at 10 bins make one pair of 11 × 4 = 44 cells.
+// and a 3-category column at 10 bins make one pair of 11 × 4 = 44 cells;
+// 3 rows × 2 columns; 2 columns and 1 pair of scores.
 func TestEvalNeed(t *testing.T) {
 	tb := read(t, "x,c\n1.5,a\n2.5,b\n3.5,c\n")
 	if got := TableCells(tb, 10, []string{"x", "c", "absent"}); got != 44 {
 		t.Errorf("TableCells = %v, want 44", got)
 	}
-	want := float64(BaseBytes + 2*3*2*BytesPerCell + 44*ContingencyBytesPerCell)
-	if got := EvalNeed(tb, 10, nil, 4); got != want {
+	tables := float64(4 * 3 * 2 * BytesPerCell)
+	scores := float64(2*ColumnScoreBytes + 1*PairScoreBytes)
+	// Every pair: each of 4 workers may hold a table of the largest pair's
+	// size (11 × 4).
+	want := BaseBytes + tables + scores + 4*44*ContingencyBytesPerCell
+	if got := EvalNeed(tb, 10, nil, 4, 1); got != want {
 		t.Errorf("EvalNeed = %v, want %v", got, want)
 	}
-	// Two workers hold the two largest tables: [x, x] 121 and [x, c] 44.
-	want = float64(BaseBytes + 2*3*2*BytesPerCell + (121+44)*ContingencyBytesPerCell)
-	if got := EvalNeed(tb, 10, [][]string{{"c", "c"}, {"x", "c"}, {"x", "x"}}, 2); got != want {
+	// With a reference the scores count twice.
+	if got := EvalNeed(tb, 10, nil, 4, 2); got != want+scores {
+		t.Errorf("EvalNeed(copies 2) = %v, want %v", got, want+scores)
+	}
+	// Joints: 3 score sets; two workers hold the two largest tables,
+	// [x, x] 121 and [x, c] 44.
+	want = BaseBytes + tables + float64(2*ColumnScoreBytes+3*PairScoreBytes) + (121+44)*ContingencyBytesPerCell
+	if got := EvalNeed(tb, 10, [][]string{{"c", "c"}, {"x", "c"}, {"x", "x"}}, 2, 1); got != want {
 		t.Errorf("EvalNeed(joints) = %v, want %v", got, want)
+	}
+}
+
+// TestEvalNeedWide: the estimate of 100,000 columns (5·10⁹ pairs) comes
+// without listing the pairs, and is terabytes.
+func TestEvalNeedWide(t *testing.T) {
+	cs := make([]*table.Column, 100000)
+	for j := range cs {
+		cs[j] = table.NewInteger(fmt.Sprintf("c%d", j), []int64{int64(j % 2)}, nil)
+	}
+	tb, err := table.New(cs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := EvalNeed(tb, 6, nil, 2, 1); got < 1e12 {
+		t.Errorf("EvalNeed(100,000 columns) = %v, want terabytes", got)
 	}
 }
 
@@ -141,5 +170,27 @@ func TestReadNeed(t *testing.T) {
 	}
 	if got := ReadNeed(dir); got != 0 {
 		t.Errorf("ReadNeed(a directory) = %v", got)
+	}
+}
+
+// BenchmarkEvalNeed: the estimate is O(columns), so a table too wide to
+// score (100,000 columns: 5·10⁹ pairs) is refused at once.
+func BenchmarkEvalNeed(b *testing.B) {
+	for _, cols := range []int{100, 1000, 5000, 100000} {
+		cs := make([]*table.Column, cols)
+		for j := range cs {
+			cs[j] = table.NewInteger(fmt.Sprintf("c%d", j), []int64{1, 2, 3}, nil)
+		}
+		tb, err := table.New(cs...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("columns=%d", cols), func(b *testing.B) {
+			var need float64
+			for b.Loop() {
+				need = EvalNeed(tb, 6, nil, 2, 1)
+			}
+			b.ReportMetric(need/(1<<30), "GiB-estimate")
+		})
 	}
 }
