@@ -93,15 +93,19 @@ func WriteHTML(w io.Writer, run *Run, m *Model) error {
 }
 
 func gridTable(d *Dataset) htmlTable {
-	header, rows := metricGrid(d, style{})
-	t := htmlTable{Header: header}
-	first := len(header) - len(d.Methods)
-	for j, row := range rows {
+	all := make([]int, len(d.Metrics))
+	for j := range all {
+		all[j] = j
+	}
+	g := byMetric(d, style{}, nil, all, true)
+	t := htmlTable{Header: g.header}
+	first := len(g.header) - len(d.Methods)
+	for j, row := range g.rows {
 		best := make([]bool, len(row))
 		for i := range d.Methods {
 			if c := d.Cells[i][j]; c.Best && len(d.Methods) > 1 {
 				best[first+i] = true
-				row[first+i] = formatCell(c, d.Metrics[j].Decimals, c.N != d.Methods[i].OK)
+				row[first+i] = formatCell(c, c.N != d.Methods[i].OK, nil)
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -136,9 +140,9 @@ func paperTable(b Beside) htmlTable {
 	for m, pm := range b.Published.Metrics {
 		diff := "—"
 		if v, ok := b.Diff(m); ok {
-			diff = signed(v, b.Decimals[m])
+			diff = signedSig(v)
 		}
-		t.Rows = append(t.Rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), FormatCell(b.Cells[m], b.Decimals[m]), diff, yesNo(b.Targeted[m])})
+		t.Rows = append(t.Rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), formatCell(b.Cells[m], false, nil), diff, yesNo(b.Targeted[m])})
 	}
 	return t
 }

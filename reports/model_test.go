@@ -100,17 +100,46 @@ func TestFormatValue(t *testing.T) {
 		want string
 	}{
 		{0, "0"},
-		{0.011, "0.01100"},
-		{2.88416e-05, "0.00002884"},
-		{13.2478, "13.25"},
-		{4.89667, "4.897"},
+		{0.011, "0.0110"},
+		{2.88416e-05, "2.88e-5"},
+		{0.0012345, "0.00123"},
+		{0.00099951, "1.00e-3"},
+		{13.2478, "13.2"},
+		{4.89667, "4.90"},
+		{0.99951, "1.00"},
 		{12345.6, "12346"},
-		{-0.5, "-0.5000"},
-		{3e-9, "3.000e-09"},
+		{2345678, "2.35e6"},
+		{-0.5, "-0.500"},
+		{3e-9, "3.00e-9"},
 		{math.NaN(), "n/a"},
 	} {
 		if got := FormatValue(c.v); got != c.want {
 			t.Errorf("FormatValue(%g) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
+
+func TestFormatStat(t *testing.T) {
+	// Sig = 3 significant digits of the mean; the sd with the mean's
+	// decimals, or 2 significant digits of the sd when the mean is 0 or
+	// shown with an exponent.
+	for _, c := range []struct {
+		s    Stat
+		want string
+	}{
+		{Stat{N: 3, Mean: 0.013333, SD: 0.0012}, "0.0133 ± 0.0012"},
+		{Stat{N: 3, Mean: 24.5949, SD: 9.5245}, "24.6 ± 9.5"},
+		{Stat{N: 3, Mean: 1234.6, SD: 10.26}, "1235 ± 10"},
+		{Stat{N: 3, Mean: 0.000012, SD: 0.0000134}, "1.20e-5 ± 1.3e-5"},
+		{Stat{N: 3, Mean: 0.000818, SD: 0.001417}, "8.18e-4 ± 1.4e-3"},
+		{Stat{N: 2, Mean: 0, SD: 0.00123}, "0.0000 ± 0.0012"},
+		{Stat{N: 2, Mean: 0, SD: 0.00002}, "0 ± 2.0e-5"},
+		{Stat{N: 2, Mean: 0, SD: 0}, "0 ± 0"},
+		{Stat{N: 1, Mean: 0.5}, "0.500"},
+		{Stat{N: 2, Mean: 0.002, SD: 0}, "0.00200 ± 0.00000"},
+	} {
+		if got := FormatStat(c.s); got != c.want {
+			t.Errorf("FormatStat(%+v) = %q, want %q", c.s, got, c.want)
 		}
 	}
 }

@@ -13,11 +13,17 @@ import (
 // Formats are the formats of Write.
 var Formats = []string{"table", "markdown", "html", "csv", "json"}
 
-// Write renders run in format.
+// Write renders run in format; the table format fits DefaultWidth columns.
 func Write(w io.Writer, format string, run *Run, m *Model) error {
+	return WriteWidth(w, format, run, m, DefaultWidth)
+}
+
+// WriteWidth is Write with the table format fitted to width columns (0:
+// every table whole, however wide).
+func WriteWidth(w io.Writer, format string, run *Run, m *Model, width int) error {
 	switch format {
 	case "table":
-		return WriteTable(w, m)
+		return WriteTableWidth(w, m, width)
 	case "markdown":
 		return WriteMarkdown(w, m)
 	case "html":

@@ -32,6 +32,7 @@ type evalOptions struct {
 	rules           string
 	target, truth   string
 	overrides       []string
+	wide            bool
 }
 
 func newEvalCmd() *cobra.Command {
@@ -75,6 +76,7 @@ and prints one comparison with a value column per file.`,
 	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
 	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
 	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
+	f.BoolVar(&o.wide, "wide", false, "table format: the whole table, however wide (default: fit 100 columns)")
 	f.StringArrayVar(&o.overrides, "overrides", nil, "what-if overrides `var=category:share` the synthetic table was made under, comma-separated or repeated (adaptability group)")
 	return cmd
 }
@@ -256,7 +258,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	}
 	if len(runs) > 1 {
 		var buf bytes.Buffer
-		if err := reports.WriteComparison(&buf, o.format, o.synths, runs); err != nil {
+		if err := reports.WriteComparisonWidth(&buf, o.format, o.synths, runs, tableWidth(o.wide)); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 		_, err = cmd.OutOrStdout().Write(buf.Bytes())
@@ -273,7 +275,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		shown = slices.DeleteFunc(slices.Clone(scores), func(s metrics.Score) bool { return s.Group == "sdmetrics" })
 	}
 	if len(shown) > 0 || !summary {
-		if err := reports.WriteScores(&buf, o.format, shown); err != nil {
+		if err := reports.WriteScoresWidth(&buf, o.format, shown, tableWidth(o.wide)); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 type reportOptions struct {
 	format, out, baseline string
 	failOnRegression      bool
+	wide                  bool
 	tol                   reports.Tolerance
 	real                  []string
 }
@@ -54,6 +55,7 @@ the full report only to --out. --fail-on-regression makes a regression exit 1.`,
 	f.BoolVar(&o.failOnRegression, "fail-on-regression", false, "exit 1 when a metric got worse than --baseline beyond the tolerance")
 	f.Float64Var(&o.tol.SD, "tolerance-sd", o.tol.SD, "allowed worsening in standard errors of the difference of seed means (`K`)")
 	f.Float64Var(&o.tol.Rel, "tolerance", o.tol.Rel, "allowed worsening as a share of the baseline mean (`REL`)")
+	f.BoolVar(&o.wide, "wide", false, "table format: every table whole, however wide (default: fit 100 columns)")
 	f.StringArrayVar(&o.real, "real", nil, "`DATASET=FILE`: the real table of a dataset, for the HTML report's marginals and heat maps; repeatable")
 	return cmd
 }
@@ -68,6 +70,9 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if o.failOnRegression && o.baseline == "" {
 		return usagef("report: --fail-on-regression needs --baseline")
 	}
+	if o.format == "html" && o.out == "" && o.baseline == "" && isTerminal(cmd.OutOrStdout()) {
+		return usagef("report: --format html writes a whole page; give --out report.html (or redirect stdout to a file)")
+	}
 	run, err := reports.Open(dirs...)
 	if err != nil {
 		return err
@@ -77,13 +82,14 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	}
 	m := reports.Build(run.Results)
 	stdout := cmd.OutOrStdout()
+	width := tableWidth(o.wide)
 	if o.out != "" {
-		if err := table.WriteAtomic(o.out, func(w io.Writer) error { return reports.Write(w, o.format, run, m) }); err != nil {
+		if err := table.WriteAtomic(o.out, func(w io.Writer) error { return reports.WriteWidth(w, o.format, run, m, width) }); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	} else if o.baseline == "" {
 		var buf bytes.Buffer
-		if err := reports.Write(&buf, o.format, run, m); err != nil {
+		if err := reports.WriteWidth(&buf, o.format, run, m, width); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		_, err := stdout.Write(buf.Bytes())
