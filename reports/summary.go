@@ -22,9 +22,9 @@ var headlineVariant = map[string]string{"utility": "forest", "plausibility": "al
 
 // Summary returns the model cut down to the Headline scores of each
 // dataset, for a one-screen view (the printout of synthor run); the ranking
-// stays the full model's.
+// and the published tables beside ours stay the full model's.
 func Summary(m *Model) *Model {
-	out := &Model{Ranking: m.Ranking}
+	out := &Model{Ranking: m.Ranking, full: m}
 	for _, d := range m.Datasets {
 		var keep []int
 		for _, name := range Headline {

@@ -103,7 +103,11 @@ func writeText(w io.Writer, m *Model, s style) error {
 			ew.printf("\n")
 		}
 		s.title(ew, 1, "Dataset "+d.Name)
-		textDataset(ew, d, s)
+		full := d
+		if m.full != nil {
+			full = m.full.Dataset(d.Name)
+		}
+		textDataset(ew, d, full, s)
 	}
 	if len(m.Datasets) > 1 {
 		ew.printf("\n")
@@ -163,7 +167,9 @@ func (s style) notesList(ew *errWriter, nt *notes) {
 	}
 }
 
-func textDataset(ew *errWriter, d *Dataset, s style) {
+// textDataset writes d's tables, and the published ones beside full's
+// scores (d's, unless d is cut down).
+func textDataset(ew *errWriter, d, full *Dataset, s style) {
 	s.grid(ew, textGrid{header: methodHeader, rows: methodRows(d), key: 2})
 	s.gap(ew)
 	nt := &notes{}
@@ -182,7 +188,7 @@ func textDataset(ew *errWriter, d *Dataset, s style) {
 		s.grid(ew, textGrid{header: []string{"method", "seed", "status", "reason"}, rows: f, key: 1, wrap: map[int]bool{3: true}})
 	}
 	textSplits(ew, d, s)
-	textPaper(ew, d, s)
+	textPaper(ew, full, s)
 }
 
 // scoresTitle says what the score cells show.

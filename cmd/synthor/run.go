@@ -110,8 +110,8 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if err := reports.WriteTableWidth(&b, reports.Summary(reports.Build(sum.Results)), tableWidth(f.wide)); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "\nEvery score of every cell: %s and %s.\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
-	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
+	fmt.Fprintf(&b, "\nEvery score of every cell:\n  %s\n  %s\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
+	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in\n  %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
 	_, err = cmd.OutOrStdout().Write(b.Bytes())
 	return err
 }
