@@ -67,13 +67,14 @@ func WriteHTML(w io.Writer, run *Run, m *Model) error {
 			hd.Fail = &htmlTable{Header: []string{"method", "seed", "status", "reason"}, Rows: f}
 		}
 		hd.Splits = splitTable(d)
-		var last *Published
-		for _, b := range PaperBeside(d) {
-			t := paperTable(b)
-			if b.Published != last {
-				t.Note, last = b.Published.Source+". Protocol: "+b.Published.Protocol, b.Published
+		for _, sec := range PaperSections(d) {
+			p := sec.Published
+			header, rows := sec.Table(d)
+			hd.Paper = append(hd.Paper, htmlTable{Title: "as published, with ours below", Header: header, Rows: rows,
+				Note: p.Source + ". Protocol: " + p.Protocol})
+			for _, b := range sec.Beside {
+				hd.Paper = append(hd.Paper, paperTable(b))
 			}
-			hd.Paper = append(hd.Paper, t)
 		}
 		hd.Plots = append(tracePlots(run, d), dataPlots(run, d)...)
 		for _, p := range []*Plot{columnBars(d), splitBars(d), costPlot(d)} {
@@ -135,16 +136,9 @@ func splitTable(d *Dataset) *htmlTable {
 }
 
 func paperTable(b Beside) htmlTable {
-	t := htmlTable{Title: "published " + b.Row.Method + " beside ours: " + OursLabel(b.Ours),
-		Header: []string{"metric", "published: " + b.Row.Method, "ours: " + b.Ours.Label, "ours − published", "targeted"}}
-	for m, pm := range b.Published.Metrics {
-		diff := "—"
-		if v, ok := b.Diff(m); ok {
-			diff = signedSig(v)
-		}
-		t.Rows = append(t.Rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), formatCell(b.Cells[m], false, nil), diff, yesNo(b.Targeted[m])})
-	}
-	return t
+	header, rows := paperRows(b)
+	header[2] = "ours: " + b.Ours.Label
+	return htmlTable{Title: "published " + b.Row.Method + " beside ours: " + OursLabel(b.Ours), Header: header, Rows: rows}
 }
 
 func llmTable(d *Dataset) *htmlTable {

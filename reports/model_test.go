@@ -272,3 +272,44 @@ func TestPaperBesideAdultUtility(t *testing.T) {
 		t.Errorf("protocol note: %s", real.Published.Protocol)
 	}
 }
+
+// Table 4's columns are one variant each of query_category_mre (the
+// category) and the rejection rates one level each: ours is matched by
+// variant, not by the first score of the name.
+func TestPaperBesidePopulation(t *testing.T) {
+	mre := func(cat string, v float64) metrics.Score {
+		return metrics.Score{Name: "query_category_mre", Group: "queries", Columns: []string{}, Value: v, Better: metrics.Lower,
+			Params: map[string]any{"category": cat, "queries": 2}}
+	}
+	rej := func(level string, v float64) metrics.Score {
+		return metrics.Score{Name: "rule_rejection_rate", Group: "plausibility", Columns: []string{}, Value: v, Better: metrics.Lower,
+			Params: map[string]any{"rule": "all", "level": level}}
+	}
+	r := result("p", "population", "llmsynthor-stat", 1, mre("Equity", 0.5), mre("Employment", 0.1), mre("Mobility", 0.3),
+		rej("record", 0.02), rej("group", 0.08))
+	r.Method.Name, r.Method.Planner = "llmsynthor", "stat"
+	secs := PaperSections(Build([]bench.Result{r}).Datasets[0])
+	if len(secs) != 2 || len(secs[0].Beside) != 1 || len(secs[1].Beside) != 1 {
+		t.Fatalf("sections %+v", secs)
+	}
+	// Published (LLMSYNTHOR.md §5.2): Employment 0.20, Equity 0.25, Mobility
+	// 0.35; household 13.3%, person 6.3%. Demographics has no score of ours.
+	want := map[string][2]float64{"Employment MRE": {0.1, 0.2}, "Equity MRE": {0.5, 0.25}, "Mobility MRE": {0.3, 0.35},
+		"household rejection": {0.08, 0.133}, "person rejection": {0.02, 0.063}}
+	for _, sec := range secs {
+		b := sec.Beside[0]
+		for k, pm := range sec.Published.Metrics {
+			w, ok := want[pm.Label]
+			d, has := b.Diff(k)
+			if ok != has || (ok && math.Abs(d-(w[0]-w[1])) > 1e-12) {
+				t.Errorf("%s: diff %v %v, want %v (%v)", pm.Label, d, has, w[0]-w[1], ok)
+			}
+		}
+	}
+	// The rejection table lists the methods the paper compares, without a
+	// person rate where it gives none.
+	header, rows := secs[1].Table(Build([]bench.Result{r}).Datasets[0])
+	if len(header) != 3 || rows[1][0] != "published: HMM" || rows[1][2] != "—" || rows[4][0] != "ours: llmsynthor-stat" {
+		t.Errorf("table %q %q", header, rows)
+	}
+}

@@ -255,20 +255,25 @@ func textSplits(ew *errWriter, d *Dataset, s style) {
 	s.grid(ew, textGrid{header: header, rows: rows, key: 2})
 }
 
-// textPaper sets the published numbers beside ours.
+// textPaper sets the published numbers beside ours: per published table
+// its source and protocol, the table as published with ours below, then
+// each published row beside our method that runs it, with the difference.
 func textPaper(ew *errWriter, d *Dataset, s style) {
-	bs := PaperBeside(d)
-	for k, b := range bs {
+	for k, sec := range PaperSections(d) {
 		if k == 0 {
 			s.gap(ew)
 			s.title(ew, 2, "Published numbers beside ours")
 		}
-		if k == 0 || b.Published != bs[k-1].Published {
-			s.gap(ew)
-			s.para(ew, b.Published.Source+". Protocol: "+b.Published.Protocol)
-		}
-		header, rows := paperRows(b)
+		p := sec.Published
+		s.gap(ew)
+		s.para(ew, p.Source+". Protocol: "+p.Protocol)
+		header, rows := sec.Table(d)
 		s.grid(ew, textGrid{header: header, rows: rows, key: 1, wrap: map[int]bool{0: true}})
+		for _, b := range sec.Beside {
+			header, rows := paperRows(b)
+			s.gap(ew)
+			s.grid(ew, textGrid{header: header, rows: rows, key: 1, wrap: map[int]bool{0: true}})
+		}
 	}
 }
 
@@ -281,7 +286,7 @@ func paperRows(b Beside) ([]string, [][]string) {
 		if v, ok := b.Diff(m); ok {
 			diff = signedSig(v)
 		}
-		rows = append(rows, []string{pm.Label, strconv.FormatFloat(b.Row.Values[m], 'g', -1, 64), formatCell(b.Cells[m], false, nil), diff, yesNo(b.Targeted[m])})
+		rows = append(rows, []string{pm.Label, publishedText(b.Row.Values[m]), formatCell(b.Cells[m], false, nil), diff, yesNo(b.Targeted[m])})
 	}
 	return header, rows
 }
