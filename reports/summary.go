@@ -49,10 +49,11 @@ func Summary(m *Model) *Model {
 	return out
 }
 
-// headlineScore reports whether mt is a whole-table score in the variant a
-// summary shows.
+// headlineScore reports whether mt is a whole-table score (over no column
+// or several: a C2ST over every column of the data, derived labels aside)
+// in the variant a summary shows.
 func headlineScore(mt *Metric) bool {
-	if len(mt.Columns) != 0 && mt.Label != "all columns" && mt.Group != "utility" {
+	if len(mt.Columns) == 1 && mt.Group != "utility" {
 		return false
 	}
 	want, ok := headlineVariant[mt.Group]

@@ -55,9 +55,11 @@ func WriteDir(dir string, rs []bench.Result) error {
 	return WriteRun(dir, run)
 }
 
-// WriteRun is WriteDir for a Run, whose Real tables (when set) add the
-// data plots to report.html.
+// WriteRun is WriteDir for a Run; report.html draws the data plots of
+// each dataset whose real table it has (Real, else the run's prepared
+// training data: LoadPrepared).
 func WriteRun(dir string, run *Run) error {
+	run.LoadPrepared()
 	m := Build(run.Results)
 	for _, f := range []struct{ name, format string }{{"report.md", "markdown"}, {"report.html", "html"}} {
 		err := table.WriteAtomic(filepath.Join(dir, f.name), func(w io.Writer) error { return Write(w, f.format, run, m) })

@@ -80,6 +80,9 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if err := readReal(run, o.real); err != nil {
 		return err
 	}
+	if o.format == "html" {
+		run.LoadPrepared()
+	}
 	m := reports.Build(run.Results)
 	stdout := cmd.OutOrStdout()
 	width := tableWidth(o.wide)
