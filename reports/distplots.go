@@ -95,12 +95,19 @@ func numericEdges(c *table.Column) ([]float64, string) {
 	if lo > vals[0] || hi < vals[len(vals)-1] {
 		note = "values beyond the real data's 0.5–99.5% range are counted in the edge bins"
 	}
-	if c.Kind == table.Integer && hi-lo+1 <= maxUnitBins {
-		edges := make([]float64, 0, int(hi-lo)+2)
-		for v := math.Floor(lo); v <= math.Ceil(hi)+1; v++ {
-			edges = append(edges, v-0.5)
+	if c.Kind == table.Integer {
+		// Bins of whole numbers of values: one value a bin for a short
+		// range, else the fewest values a bin that keeps histBins bins.
+		lo, hi := math.Floor(lo), math.Ceil(hi)
+		width := 1.0
+		if hi-lo+1 > maxUnitBins {
+			width = math.Ceil((hi - lo + 1) / histBins)
 		}
-		return edges, note
+		var edges []float64
+		for v := lo - 0.5; v < hi+0.5; v += width {
+			edges = append(edges, v)
+		}
+		return append(edges, edges[len(edges)-1]+width), note
 	}
 	if hi <= lo {
 		return []float64{lo - 0.5, lo + 0.5}, note

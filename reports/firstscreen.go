@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/synthor/synthor/metrics"
 )
@@ -107,6 +108,32 @@ func (d ScreenDataset) ByRole(role string, names ...string) string {
 // copying training records.
 const copyShare = 0.5
 
+// scoreCaptions are the headline scores' column captions.
+var scoreCaptions = map[string]string{
+	"sdmetrics_quality": "SDMetrics quality", "column_shapes": "column shapes", "column_pair_trends": "pair trends",
+	"c2st_auc": "detection AUC (C2ST)", "tstr_accuracy": "TSTR accuracy", "tstr_trtr_ratio": "TSTR / TRTR",
+	"tstr_r2": "TSTR R²", "dcr_share": "DCR share", "exact_match_rate": "exact-match rate",
+	"duplicate_rate": "duplicate rate", "rule_rejection_rate": "rejection rate", "membership_auc": "membership AUC",
+	"query_category_mre": "query error",
+}
+
+// caption is a scorecard column's caption: the score's, with the label
+// and variant of a utility score ("TSTR accuracy (income, forest)").
+func caption(mt *Metric) string {
+	c, ok := scoreCaptions[mt.Name]
+	if !ok {
+		c = mt.Name
+	}
+	if mt.Group == "utility" && len(mt.Columns) > 0 {
+		c += " (" + strings.Join(mt.Columns, ", ")
+		if mt.Variant != "" {
+			c += ", " + mt.Variant
+		}
+		c += ")"
+	}
+	return c
+}
+
 // scoreRoles are the roles of the headline scores that have one.
 var scoreRoles = map[string]string{
 	"sdmetrics_quality": RoleFidelity, "c2st_auc": RoleDetection,
@@ -130,11 +157,7 @@ func screenDataset(d *Dataset) ScreenDataset {
 	sd := ScreenDataset{Name: d.Name,
 		RankNote: "ranked by mean rank over these scores (cost aside); no test of significance"}
 	for _, mt := range d.Metrics {
-		label := mt.Name
-		if mt.Label != "" && mt.Label != "all columns" {
-			label += " (" + mt.Label + ")"
-		}
-		sd.Scores = append(sd.Scores, ScreenScore{Name: mt.Name, Label: label, Better: mt.Better, Role: scoreRoles[mt.Name]})
+		sd.Scores = append(sd.Scores, ScreenScore{Name: mt.Name, Label: caption(mt), Better: mt.Better, Role: scoreRoles[mt.Name]})
 	}
 	llm := false
 	for _, me := range d.Methods {

@@ -85,6 +85,15 @@ func decimals(d *Dataset, j int) int {
 	return out
 }
 
+// sdText is the standard deviation as FormatStat shows it.
+func sdText(s Stat) string {
+	t := FormatStat(s)
+	if i := strings.Index(t, " ± "); i >= 0 {
+		return t[i+len(" ± "):]
+	}
+	return FormatValue(s.SD)
+}
+
 // FormatStat renders a mean and its sample standard deviation: "0.0133 ±
 // 0.0012", the mean with Sig significant digits and the sd with the mean's
 // decimals (with 2 significant digits of the sd when the mean is 0); the

@@ -47,6 +47,7 @@ func (t *htmlTable) wrapColumns(cols ...int) {
 // htmlFirst is the first screen: the scorecards and the trade-off.
 type htmlFirst struct {
 	Note     string
+	Legend   []legendItem
 	Cards    []htmlCard
 	TradeOff *Plot
 	CD       []Plot
@@ -186,6 +187,15 @@ func pageColors(m *Model) func(string) color.Color {
 // picture, and a critical-difference diagram where the ranking has one.
 func firstScreenHTML(fs FirstScreen, colorOf func(string) color.Color) htmlFirst {
 	out := htmlFirst{Note: fs.Note, TradeOff: tradeOffPlot(fs, colorOf)}
+	seen := map[string]bool{}
+	for _, d := range fs.Datasets {
+		for _, r := range d.Rows {
+			if !seen[r.Method] {
+				seen[r.Method] = true
+				out.Legend = append(out.Legend, legendItem{Label: r.Method, Color: cssColor(colorOf(r.Method))})
+			}
+		}
+	}
 	for _, d := range fs.Datasets {
 		c := htmlCard{Name: d.Name, RankNote: d.RankNote}
 		for _, s := range d.Scores {
@@ -226,7 +236,7 @@ func screenValue(v ScreenValue) htmlValue {
 	case v.CI:
 		out.Sub = "[" + FormatValue(v.Lo) + ", " + FormatValue(v.Hi) + "]"
 	case v.N > 1:
-		out.Sub = "± " + FormatValue(v.SD)
+		out.Sub = "± " + sdText(v.Stat)
 	}
 	if v.HasRef {
 		out.Sub += " ref " + FormatValue(v.Ref)

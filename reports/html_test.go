@@ -62,7 +62,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	for _, want := range []string{"Published numbers beside ours", "published: LLMSynthor", "ours: llmsynthor-stat",
 		"killed after the cell timeout of 30s", "Targeted and untargeted", "LLM accounting",
 		"<h2>Scorecard: ecommerce-bn</h2>", "Distributions: real against synthetic", "<h4>price <span",
-		"bayes-net (seed 1) · TVD", "Pair associations", "real: association", "<summary>fidelity (49 scores)</summary>",
+		"bayes-net (seed 1) · TVD", "Pair associations", "association: |r| or V", "<summary>fidelity (49 scores)</summary>",
 		"Targeted joint [product_category, price], llmsynthor-stat (seed 1)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -171,7 +172,7 @@ func pairPanel(title string, names []string, m [][]float64, pal palette.Palette,
 		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: texts})
 		if err == nil {
 			for k := range lb.TextStyle {
-				lb.TextStyle[k].Font.Size = vg.Points(tickSize)
+				lb.TextStyle[k].Font = font.From(plotFont, tickSize)
 				lb.TextStyle[k].XAlign, lb.TextStyle[k].YAlign = draw.XCenter, draw.YCenter
 			}
 			p.Add(lb)
@@ -222,9 +223,9 @@ func pairPlots(real *table.Table, space *macro.Space, encReal *macro.Encoded, la
 		}
 	}
 	top = math.Min(top, 1)
-	out := []Plot{pairPanel("real: association (|r| or V)", names, rm, assocRamp, 1, true)}
+	out := []Plot{pairPanel("real (training split)\nassociation: |r| or V", names, rm, assocRamp, 1, true)}
 	for k := range synths {
-		title := fmt.Sprintf("%s · |real − synthetic|, mean %s", labels[k], FormatValue(meanDefined(diffs[k])))
+		title := fmt.Sprintf("%s\n|real − synthetic|, mean %s", labels[k], FormatValue(meanDefined(diffs[k])))
 		out = append(out, pairPanel(title, names, diffs[k], diffRamp, top, false))
 	}
 	return out, note

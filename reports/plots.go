@@ -12,12 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -54,8 +56,25 @@ func newPlot() *plot.Plot {
 		a.Tick.Label.Font = font.From(plotFont, tickSize)
 	}
 	p.Legend.TextStyle.Font = font.From(plotFont, tickSize)
+	p.X.Tick.Marker, p.Y.Tick.Marker = plainTicks{}, plainTicks{}
 	return p
 }
+
+// plainTicks are gonum's default ticks labelled with as few digits as
+// they need (25, not 25.00).
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+		}
+	}
+	return ts
+}
+
+var _ plot.Ticker = plainTicks{}
 
 // palette are the methods' colours (Okabe and Ito's colour-blind safe set,
 // yellow left out: it does not show on white), then gonum's.
@@ -358,10 +377,10 @@ func zeroNaN(v float64) float64 {
 
 // axisCaption says what a trade-off axis shows and where its ideal is.
 var axisCaption = map[string]string{
-	"sdmetrics_quality": "SDMetrics quality (1 = the real data's) ↑",
-	"c2st_auc":          "detection: C2ST AUC (0.5 = indistinguishable) ↓",
-	"membership_auc":    "membership-attack AUC (0.5 = no leak) ↓",
-	"dcr_share":         "DCR share (0.5 = no nearer the training rows) ↓",
+	"sdmetrics_quality": "SDMetrics quality (1 = real) ↑",
+	"c2st_auc":          "C2ST AUC (0.5 = like real) ↓",
+	"membership_auc":    "membership AUC (0.5 = no leak) ↓",
+	"dcr_share":         "DCR share (0.5 = no copying) ↓",
 }
 
 // tradeOffPlot draws, one panel a dataset of fs, each method at its
@@ -461,23 +480,78 @@ func tradeOffPanel(d ScreenDataset, x, y string, colorOf func(string) color.Colo
 		return "", err
 	}
 	xb.LineStyle.Color, yb.LineStyle.Color = color.Gray{Y: 90}, color.Gray{Y: 90}
-	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: names})
-	if err != nil {
-		return "", err
-	}
-	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font = font.From(plotFont, tickSize)
-		lb.TextStyle[i].XAlign = draw.XLeft
-	}
-	lb.Offset = vg.Point{X: vg.Points(9), Y: vg.Points(3)}
-	p.Add(xb, yb, sc, lb)
+	p.Add(xb, yb, sc)
 	pad := func(lo, hi float64) (float64, float64) {
 		w := max(hi-lo, 0.02)
 		return lo - 0.12*w, hi + 0.3*w
 	}
 	p.X.Min, p.X.Max = pad(p.X.Min, p.X.Max)
 	p.Y.Min, p.Y.Max = pad(p.Y.Min, p.Y.Max)
-	return svg(p, 11*vg.Centimeter, 8.5*vg.Centimeter)
+	radius := make([]float64, len(pts))
+	for i := range pts {
+		radius[i] = sc.GlyphStyleFunc(i).Radius.Points()
+	}
+	// The plotting area is about 7.8 × 5.4 cm (222 × 153 pt) of the panel.
+	place := labelPlaces(pts, radius, names, 222/(p.X.Max-p.X.Min), 153/(p.Y.Max-p.Y.Min))
+	for i, pl := range place {
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts[i : i+1], Labels: names[i : i+1]})
+		if err != nil {
+			return "", err
+		}
+		lb.TextStyle[0].Font = font.From(plotFont, tickSize)
+		lb.TextStyle[0].XAlign = pl.align
+		lb.Offset = vg.Point{X: vg.Points(pl.dx), Y: vg.Points(pl.dy)}
+		p.Add(lb)
+	}
+	return svg(p, 10*vg.Centimeter, 7.5*vg.Centimeter)
+}
+
+// labelPlace is where a point's label goes: an offset in points from the
+// point and the label's horizontal alignment.
+type labelPlace struct {
+	dx, dy float64
+	align  text.XAlignment
+}
+
+// labelPlaces puts each point's label, in order, at the first of a few
+// places around it (right, lower right, left, lower left, above, below)
+// that overlaps no label placed before and no point, else at the first;
+// sx and sy convert data units to points, the label's size is estimated
+// from its length (a 9-point sans character is about 5 points wide).
+func labelPlaces(pts plotter.XYs, radius []float64, names []string, sx, sy float64) []labelPlace {
+	type box struct{ x0, y0, x1, y1 float64 }
+	overlap := func(a, b box) bool { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1 }
+	var taken []box
+	for i, p := range pts {
+		r := radius[i] * 0.8
+		taken = append(taken, box{p.X*sx - r, p.Y*sy - r, p.X*sx + r, p.Y*sy + r})
+	}
+	out := make([]labelPlace, len(pts))
+	for i, p := range pts {
+		w, h, r := 5*float64(len([]rune(names[i]))), 10.0, radius[i]+2
+		cands := []labelPlace{{r, 1, draw.XLeft}, {r, -h, draw.XLeft}, {-r, 1, draw.XRight}, {-r, -h, draw.XRight},
+			{0, r, draw.XCenter}, {0, -r - h, draw.XCenter}}
+		out[i] = cands[0]
+		for _, c := range cands {
+			x0 := p.X*sx + c.dx + float64(c.align)*w
+			b := box{x0, p.Y*sy + c.dy, x0 + w, p.Y*sy + c.dy + h}
+			free := true
+			for k, t := range taken {
+				if k != i && overlap(b, t) {
+					free = false
+					break
+				}
+			}
+			if free {
+				out[i] = c
+				break
+			}
+		}
+		c := out[i]
+		x0 := p.X*sx + c.dx + float64(c.align)*w
+		taken = append(taken, box{x0, p.Y*sy + c.dy, x0 + w, p.Y*sy + c.dy + h})
+	}
+	return out
 }
 
 // cdPlot is the critical-difference diagram of a ranking (Demšar 2006,
