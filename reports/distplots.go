@@ -71,6 +71,10 @@ func newDistribution(real *table.Column, synths []*table.Column) distribution {
 		return d
 	}
 	d.labels, d.note = topCategories(real)
+	if !slices.Contains(d.labels, "other") && slices.ContainsFunc(synths, func(c *table.Column) bool { return unlabelled(c, d.labels) }) {
+		d.labels = append(d.labels, "other")
+		d.note = joinNotes(d.note, "synthetic categories the real data lacks are counted as other")
+	}
 	for k, c := range cols {
 		sh := categoryShares(c, d.labels)
 		if k == 0 {
@@ -172,6 +176,19 @@ func topCategories(c *table.Column) ([]string, string) {
 		strconv.Itoa(rest) + " rarer real categories, and synthetic ones the real data lacks, are counted as other"
 }
 
+// unlabelled reports whether c has a value none of labels names.
+func unlabelled(c *table.Column, labels []string) bool {
+	if c == nil {
+		return false
+	}
+	for i := range c.Len() {
+		if !c.IsNull(i) && !slices.Contains(labels, c.String(i)) {
+			return true
+		}
+	}
+	return false
+}
+
 // categoryShares is the share of c's non-missing values of each label, the
 // values without a label of their own counted as the last label when it is
 // "other" (else left out); nil for a nil column.
@@ -184,7 +201,7 @@ func categoryShares(c *table.Column, labels []string) []float64 {
 		index[l] = k
 	}
 	other := -1
-	if n := len(labels); n > maxCategories-1 && labels[n-1] == "other" {
+	if n := len(labels); n > 0 && labels[n-1] == "other" {
 		other = n - 1
 		delete(index, "other")
 	}

@@ -68,6 +68,16 @@ func TestHTMLSelfContained(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+	// With a privacy score, the first screen draws the trade-off.
+	priv := openWithReal(t)
+	withPrivacy(priv)
+	var tb bytes.Buffer
+	if err := WriteHTML(&tb, priv, Build(priv.Results)); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(tb.String(), "<svg"); n != fixturePlots+1 || !strings.Contains(tb.String(), "Trade-off: detection") {
+		t.Errorf("with a privacy score: %d svg plots, want %d with the trade-off", n, fixturePlots+1)
+	}
 	// The same run renders to the same bytes.
 	var again bytes.Buffer
 	if err := WriteHTML(&again, run, Build(run.Results)); err != nil || again.String() != page {

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -60,15 +59,15 @@ func newPlot() *plot.Plot {
 	return p
 }
 
-// plainTicks are gonum's default ticks labelled with as few digits as
-// they need (25, not 25.00).
+// plainTicks are gonum's default ticks without trailing zeros (25, not
+// 25.00; 0.6, not 0.60).
 type plainTicks struct{}
 
 func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 	ts := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+		if l := ts[i].Label; strings.Contains(l, ".") && !strings.ContainsAny(l, "eE") {
+			ts[i].Label = strings.TrimRight(strings.TrimRight(l, "0"), ".")
 		}
 	}
 	return ts
