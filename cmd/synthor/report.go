@@ -31,9 +31,11 @@ func newReportCmd() *cobra.Command {
 directory or results file given, merges them (a cell id appears once), and renders
 per dataset the methods (label, planner, backend), the mean ± sd over seeds of every
 metric with the best marked, the cells that failed or timed out with their reason,
-and a ranking by mean rank; no cell is run. --format html writes one self-contained
-page with plots (no network at view time); --real DATASET=FILE adds real against
-synthetic marginals and heat maps of the targeted joints.
+and a ranking by mean rank; no cell is run. The table format fits 100 columns
+(--wide prints every table whole). --format html writes one self-contained page with
+plots (no network at view time), to --out or a redirected stdout (to a terminal it is
+refused); it draws real against synthetic data from the run's training split, or from
+--real DATASET=FILE.
 
 With --baseline OLD, report compares each metric's seed mean with OLD's and lists
 those that got worse by more than max(K standard errors, REL × |baseline|); it

@@ -101,7 +101,7 @@ func TestReportFormatsAndOut(t *testing.T) {
 		t.Fatalf("--out: %v", err)
 	}
 	b, err := os.ReadFile(file)
-	if err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") || !strings.Contains(string(b), "Marginal of price: real and synthetic") {
+	if err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") || !strings.Contains(string(b), "<h4>price <span") {
 		t.Fatalf("--out file: %v", err)
 	}
 }
