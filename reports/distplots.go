@@ -30,6 +30,10 @@ const (
 	maxCategories = 12
 )
 
+// maxDistColumns is the most columns whose distributions the page draws
+// (the first ones), which bounds its size: about 10 KB a panel.
+const maxDistColumns = 40
+
 // distribution is one column's shares of its non-missing values over bins
 // shared by the real and every synthetic table.
 type distribution struct {
@@ -330,6 +334,10 @@ func distRows(real *table.Table, labels []string, synths []*table.Table, colors 
 	for _, c := range real.Cols {
 		if c.Name == real.GroupKey {
 			continue
+		}
+		if len(out) == maxDistColumns {
+			out = append(out, distRow{Column: "…", Note: fmt.Sprintf("the first %d of %d columns are drawn", maxDistColumns, real.NumCols())})
+			break
 		}
 		cols := make([]*table.Column, len(synths))
 		for k, s := range synths {
