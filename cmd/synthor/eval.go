@@ -37,6 +37,7 @@ type evalOptions struct {
 	target, truth   string
 	overrides       settings.Overrides
 	maxMemory       guard.Limit
+	wide            bool
 }
 
 func newEvalCmd() *cobra.Command {
@@ -84,6 +85,7 @@ file. Scoring goes through metrics.Evaluate, as a run cell's does.`,
 	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
 	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
 	f.Var(&o.maxMemory, "max-memory", "refuse, before scoring, tables whose scores would need more memory than `SIZE` (e.g. 8GiB, 75%; default: half the physical memory)")
+	f.BoolVar(&o.wide, "wide", false, "table format: the whole table, however wide (default: fit 100 columns)")
 	f.Var(&o.overrides, "overrides", "what-if overrides `var=category:share` the synthetic table was made under, comma-separated or repeated (adaptability group)")
 	return cmd
 }
@@ -229,7 +231,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 func writeEval(w io.Writer, o evalOptions, names []string, runs [][]metrics.Score) error {
 	var buf bytes.Buffer
 	if len(runs) > 1 {
-		if err := reports.WriteComparison(&buf, o.format, o.synths, runs); err != nil {
+		if err := reports.WriteComparisonWidth(&buf, o.format, o.synths, runs, tableWidth(o.wide)); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 		_, err := w.Write(buf.Bytes())
@@ -246,7 +248,7 @@ func writeEval(w io.Writer, o evalOptions, names []string, runs [][]metrics.Scor
 		shown, note = summarizeWide(shown)
 	}
 	if len(shown) > 0 || !summary {
-		if err := reports.WriteScores(&buf, o.format, shown); err != nil {
+		if err := reports.WriteScoresWidth(&buf, o.format, shown, tableWidth(o.wide)); err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
 	}

@@ -30,6 +30,7 @@ type runFlags struct {
 	out, shard    string
 	workers       int
 	resume, quiet bool
+	wide          bool
 	sets          []string
 }
 
@@ -60,6 +61,7 @@ DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
 	fl.StringVar(&f.shard, "shard", "", "run shard I of N (I/N)")
 	fl.BoolVar(&f.resume, "resume", false, "skip the cells whose results are recorded")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
+	fl.BoolVar(&f.wide, "wide", false, "print the summary whole, however wide (default: fit 100 columns)")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a config key: key=value (repeatable), e.g. limits.workers=2")
 	return cmd
 }
@@ -108,11 +110,11 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		return fmt.Errorf("run: report: %w", err)
 	}
 	var b bytes.Buffer
-	if err := reports.WriteTable(&b, reports.Summary(reports.Build(sum.Results))); err != nil {
+	if err := reports.WriteTableWidth(&b, reports.Summary(reports.Build(sum.Results)), tableWidth(f.wide)); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "\nEvery score of every cell: %s and %s.\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
-	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
+	fmt.Fprintf(&b, "\nEvery score of every cell:\n  %s\n  %s\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
+	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in\n  %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
 	_, err = cmd.OutOrStdout().Write(b.Bytes())
 	return err
 }
@@ -134,10 +136,25 @@ func newProgress(w io.Writer, workers int) bench.Progress {
 	if workers <= 0 {
 		workers = bench.DefaultWorkers()
 	}
-	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+	if isTerminal(w) {
 		return bench.BarProgress(w, workers)
 	}
 	return bench.LineProgress(w, workers)
+}
+
+// tableWidth is the columns a terminal table may take: all it needs with
+// --wide, else reports.DefaultWidth.
+func tableWidth(wide bool) int {
+	if wide {
+		return 0
+	}
+	return reports.DefaultWidth
+}
+
+// isTerminal reports whether w is a terminal.
+var isTerminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
 }
 
 func newCellCmd() *cobra.Command {
@@ -152,6 +169,7 @@ func newCellCmd() *cobra.Command {
 
 func newMergeCmd() *cobra.Command {
 	var out, same string
+	var wide bool
 	cmd := &cobra.Command{
 		Use:   "merge DIR... [--out DIR]",
 		Short: "Merge the results of run directories (the shards of a run) and print the summary",
@@ -181,7 +199,7 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
 				}
 			}
 			var b bytes.Buffer
-			if err := reports.WriteTable(&b, reports.Summary(reports.Build(rs))); err != nil {
+			if err := reports.WriteTableWidth(&b, reports.Summary(reports.Build(rs)), tableWidth(wide)); err != nil {
 				return err
 			}
 			if _, err = cmd.OutOrStdout().Write(b.Bytes()); err != nil {
@@ -202,6 +220,7 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write the merged rows to OUT/results.jsonl")
+	cmd.Flags().BoolVar(&wide, "wide", false, "print the summary whole, however wide (default: fit 100 columns)")
 	cmd.Flags().StringVar(&same, "same-as", "", "fail unless the merged results equal those of this run directory (timings aside)")
 	return cmd
 }
