@@ -1,0 +1,537 @@
+package cart
+
+import (
+	"container/heap"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// minHessianToSplit is the least hessian sum a child may hold
+// (scikit-learn's min_hessian_to_split).
+const minHessianToSplit = 1e-3
+
+// minCatSupport is the hessian mass a category needs to take part in a
+// categorical split, and the smoothing added to its hessian sum when the
+// categories are ordered (scikit-learn's MIN_CAT_SUPPORT, LightGBM's
+// cat_smooth).
+const minCatSupport = 10.0
+
+// hgbBins is a bit set over the bins of one feature (at most 256).
+type hgbBins [4]uint64
+
+func (s *hgbBins) set(b int)         { s[b>>6] |= 1 << (b & 63) }
+func (s *hgbBins) has(b uint8) bool  { return s[b>>6]>>(b&63)&1 != 0 }
+func (s *hgbBins) unset(b int)       { s[b>>6] &^= 1 << (b & 63) }
+func (s *hgbBins) hasInt(b int) bool { return s[b>>6]>>(b&63)&1 != 0 }
+func (s *hgbBins) setTo(b int, v bool) {
+	if v {
+		s.set(b)
+	} else {
+		s.unset(b)
+	}
+}
+
+// hgbNode is one node of a boosted tree. An inner node sends a row left
+// when the bin of its feature is in left (the missing bin included when
+// missing values go left); a leaf holds its (shrunk) value.
+type hgbNode struct {
+	left    hgbBins
+	feature int32 // -1 for a leaf
+	lo, hi  int32
+	value   float64
+}
+
+// hgbHist is one bin of a node's histogram: the gradient and hessian sums
+// and the row count.
+type hgbHist struct {
+	g, h float64
+	n    int32
+}
+
+// hgbSplit is the best split found for a node.
+type hgbSplit struct {
+	gain        float64
+	feature     int
+	left        hgbBins // bins going left (the missing bin included or not)
+	missingLeft bool
+	gl, hl      float64
+	nl          int
+	vl, vr      float64
+}
+
+// growNode is a node being grown: its rows are part[start:stop].
+type growNode struct {
+	id          int32
+	start, stop int
+	g, h        float64
+	value       float64 // unshrunk
+	depth       int
+	hist        []hgbHist
+	split       hgbSplit
+	seq         int // creation order, to break gain ties
+}
+
+func (n *growNode) rows() int { return n.stop - n.start }
+
+// hgbGrower holds what is shared by the trees of one fit.
+type hgbGrower struct {
+	bins       [][]uint8 // per feature, per training row
+	nonMissing []int
+	hasMissing []bool
+	cat        []bool
+	missBin    int
+	nb         int // histogram bins per feature (missBin+1)
+	opts       HGBOptions
+	workers    int
+
+	g, h   []float32 // per training row
+	og, oh []float32 // gradients in partition order
+	part   []int32
+	tmp    []int32
+	pool   [][]hgbHist
+	nodes  []hgbNode
+	seq    int
+	leaves []*growNode
+}
+
+func newGrower(bins [][]uint8, bn *hgbBinner, cat []bool, n int, opts HGBOptions, workers int) *hgbGrower {
+	gr := &hgbGrower{bins: bins, nonMissing: bn.nonMissing, cat: cat, missBin: bn.missBin, nb: bn.missBin + 1, opts: opts, workers: workers,
+		g: make([]float32, n), h: make([]float32, n), og: make([]float32, n), oh: make([]float32, n),
+		part: make([]int32, n), tmp: make([]int32, n), hasMissing: make([]bool, len(bins))}
+	for j, col := range bins {
+		for _, b := range col[:n] {
+			if int(b) == bn.missBin {
+				gr.hasMissing[j] = true
+				break
+			}
+		}
+	}
+	return gr
+}
+
+// nodeHeap orders splittable nodes by gain, the earlier on ties.
+type nodeHeap []*growNode
+
+func (q nodeHeap) Len() int { return len(q) }
+func (q nodeHeap) Less(a, b int) bool {
+	if q[a].split.gain != q[b].split.gain {
+		return q[a].split.gain > q[b].split.gain
+	}
+	return q[a].seq < q[b].seq
+}
+func (q nodeHeap) Swap(a, b int) { q[a], q[b] = q[b], q[a] }
+func (q *nodeHeap) Push(x any)   { *q = append(*q, x.(*growNode)) }
+func (q *nodeHeap) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
+// grow fits one tree to the current gradients (gr.g, gr.h) and returns its
+// nodes; gr.leaves then hold its leaves with their rows in gr.part.
+func (gr *hgbGrower) grow() []hgbNode {
+	n := len(gr.g)
+	gr.nodes = gr.nodes[:0]
+	gr.leaves = gr.leaves[:0]
+	gr.seq = 0
+	var sg, sh float64
+	for i := range n {
+		gr.part[i] = int32(i)
+		sg += float64(gr.g[i])
+		sh += float64(gr.h[i])
+	}
+	root := gr.newNode(0, n, sg, sh, 0, 0)
+	if n < 2*gr.opts.MinSamplesLeaf || sh < minHessianToSplit {
+		gr.finalize(root)
+		return gr.finish()
+	}
+	root.hist = gr.getHist()
+	best := make([]hgbSplit, len(gr.bins))
+	gr.parallel(func(j int) {
+		gr.buildHist(j, root, root.hist)
+		best[j] = gr.findSplit(j, root, root.hist)
+	})
+	var q nodeHeap
+	if gr.push(&q, root, best) {
+		gr.putHist(root)
+	}
+	for q.Len() > 0 {
+		gr.splitNext(&q, heap.Pop(&q).(*growNode))
+	}
+	return gr.finish()
+}
+
+// splitNext splits node, pushing its children that can be split further.
+func (gr *hgbGrower) splitNext(q *nodeHeap, node *growNode) {
+	sp := &node.split
+	mid := gr.partition(node)
+	left := gr.newNode(node.start, mid, sp.gl, sp.hl, sp.vl, node.depth+1)
+	right := gr.newNode(mid, node.stop, node.g-sp.gl, node.h-sp.hl, sp.vr, node.depth+1)
+	if !gr.hasMissing[sp.feature] {
+		// No missing value seen in training: a missing value at prediction
+		// goes to the child with more rows.
+		sp.missingLeft = left.rows() > right.rows()
+	}
+	sp.left.setTo(gr.missBin, sp.missingLeft)
+	nd := &gr.nodes[node.id]
+	nd.feature, nd.left, nd.lo, nd.hi = int32(sp.feature), sp.left, left.id, right.id
+
+	leaves := len(gr.leaves) + q.Len() + 2
+	if leaves == gr.opts.MaxLeafNodes {
+		gr.finalize(left)
+		gr.finalize(right)
+		for _, m := range *q {
+			gr.putHist(m)
+			gr.finalize(m)
+		}
+		*q = (*q)[:0]
+		gr.putHist(node)
+		return
+	}
+	if gr.opts.MaxDepth > 0 && left.depth >= gr.opts.MaxDepth {
+		gr.finalize(left)
+		gr.finalize(right)
+		gr.putHist(node)
+		return
+	}
+	splitL := left.rows() >= 2*gr.opts.MinSamplesLeaf
+	splitR := right.rows() >= 2*gr.opts.MinSamplesLeaf
+	if !splitL && !splitR {
+		gr.finalize(left)
+		gr.finalize(right)
+		gr.putHist(node)
+		return
+	}
+	// Histograms: the smaller child from its rows, the larger by
+	// subtraction from the parent's (whose buffer it takes over).
+	small, large := right, left
+	if left.rows() < right.rows() {
+		small, large = left, right
+	}
+	small.hist, large.hist, node.hist = gr.getHist(), node.hist, nil
+	bl := make([]hgbSplit, len(gr.bins))
+	br := make([]hgbSplit, len(gr.bins))
+	gr.parallel(func(j int) {
+		gr.buildHist(j, small, small.hist)
+		ps, ss := large.hist[j*gr.nb:(j+1)*gr.nb], small.hist[j*gr.nb:(j+1)*gr.nb]
+		for b := range ps {
+			ps[b].g -= ss[b].g
+			ps[b].h -= ss[b].h
+			ps[b].n -= ss[b].n
+		}
+		if splitL {
+			bl[j] = gr.findSplit(j, left, left.hist)
+		}
+		if splitR {
+			br[j] = gr.findSplit(j, right, right.hist)
+		}
+	})
+	for _, c := range []struct {
+		n     *growNode
+		ok    bool
+		split []hgbSplit
+	}{{left, splitL, bl}, {right, splitR, br}} {
+		if !c.ok || gr.push(q, c.n, c.split) {
+			gr.putHist(c.n)
+			if !c.ok {
+				gr.finalize(c.n)
+			}
+		}
+	}
+}
+
+// push picks the best of the per-feature splits (the lowest feature on
+// ties) and queues the node, or makes it a leaf and reports true when no
+// split gains.
+func (gr *hgbGrower) push(q *nodeHeap, n *growNode, per []hgbSplit) (leaf bool) {
+	best := 0
+	for j := 1; j < len(per); j++ {
+		if per[j].gain > per[best].gain {
+			best = j
+		}
+	}
+	if len(per) == 0 || per[best].gain <= 0 {
+		gr.finalize(n)
+		return true
+	}
+	n.split = per[best]
+	heap.Push(q, n)
+	return false
+}
+
+func (gr *hgbGrower) newNode(start, stop int, g, h, value float64, depth int) *growNode {
+	gr.nodes = append(gr.nodes, hgbNode{feature: -1})
+	gr.seq++
+	return &growNode{id: int32(len(gr.nodes) - 1), start: start, stop: stop, g: g, h: h, value: value, depth: depth, seq: gr.seq}
+}
+
+func (gr *hgbGrower) finalize(n *growNode) {
+	gr.nodes[n.id].value = n.value * gr.opts.LearningRate
+	gr.leaves = append(gr.leaves, n)
+}
+
+func (gr *hgbGrower) finish() []hgbNode { return slices.Clone(gr.nodes) }
+
+func (gr *hgbGrower) getHist() []hgbHist {
+	if k := len(gr.pool); k > 0 {
+		h := gr.pool[k-1]
+		gr.pool = gr.pool[:k-1]
+		return h
+	}
+	return make([]hgbHist, len(gr.bins)*gr.nb)
+}
+
+func (gr *hgbGrower) putHist(n *growNode) {
+	if n.hist != nil {
+		gr.pool = append(gr.pool, n.hist)
+		n.hist = nil
+	}
+}
+
+// parallel runs f for every feature on gr.workers goroutines. Each feature
+// is handled by one goroutine, so results do not depend on the workers.
+func (gr *hgbGrower) parallel(f func(j int)) {
+	p := len(gr.bins)
+	w := min(gr.workers, p)
+	if w <= 1 {
+		for j := range p {
+			f(j)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range w {
+		wg.Go(func() {
+			for {
+				j := int(next.Add(1)) - 1
+				if j >= p {
+					return
+				}
+				f(j)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// buildHist fills feature j's histogram of node n from its rows, in
+// partition order.
+func (gr *hgbGrower) buildHist(j int, n *growNode, hist []hgbHist) {
+	hs := hist[j*gr.nb : (j+1)*gr.nb]
+	clear(hs)
+	col := gr.bins[j]
+	rows := gr.part[n.start:n.stop]
+	if n.start == 0 && n.stop == len(gr.g) {
+		// The root: rows in order, gradients as they are.
+		for i, b := range col[:len(rows)] {
+			e := &hs[b]
+			e.g += float64(gr.g[i])
+			e.h += float64(gr.h[i])
+			e.n++
+		}
+		return
+	}
+	og, oh := gr.og[n.start:n.stop], gr.oh[n.start:n.stop]
+	for k, r := range rows {
+		e := &hs[col[r]]
+		e.g += float64(og[k])
+		e.h += float64(oh[k])
+		e.n++
+	}
+}
+
+// partition splits node's rows stably (left then right, each in order),
+// refreshes the ordered gradients of the range and returns the start of the
+// right child.
+func (gr *hgbGrower) partition(node *growNode) int {
+	sp := &node.split
+	col := gr.bins[sp.feature]
+	rows := gr.part[node.start:node.stop]
+	missLeft := sp.missingLeft && gr.hasMissing[sp.feature]
+	nl, nr := 0, 0
+	tmp := gr.tmp[:len(rows)]
+	for _, r := range rows {
+		b := col[r]
+		var left bool
+		if int(b) == gr.missBin {
+			left = missLeft
+		} else {
+			left = sp.left.has(b)
+		}
+		if left {
+			rows[nl] = r
+			nl++
+		} else {
+			tmp[nr] = r
+			nr++
+		}
+	}
+	copy(rows[nl:], tmp[:nr])
+	og, oh := gr.og[node.start:node.stop], gr.oh[node.start:node.stop]
+	for k, r := range rows {
+		og[k], oh[k] = gr.g[r], gr.h[r]
+	}
+	return node.start + nl
+}
+
+// nodeValue is −G/(H + λ), the Newton step of a node (unshrunk).
+func nodeValue(g, h, l2 float64) float64 { return -g / (h + l2 + 1e-15) }
+
+// findSplit returns the best split of node n on feature j, with gain −1
+// when none satisfies the constraints. The gain of a split is
+//
+//	loss(node) − loss(left) − loss(right),  loss = G·value = −G²/(H+λ)
+//
+// (Chen & Guestrin 2016, eq. 7); the root's loss is taken as 0, as
+// scikit-learn does.
+func (gr *hgbGrower) findSplit(j int, n *growNode, hist []hgbHist) hgbSplit {
+	hs := hist[j*gr.nb : (j+1)*gr.nb]
+	best := hgbSplit{gain: -1, feature: j}
+	parentLoss := n.g * n.value
+	if gr.cat[j] {
+		gr.splitCategorical(j, n, hs, parentLoss, &best)
+		return best
+	}
+	l2 := gr.opts.L2
+	minLeaf := gr.opts.MinSamplesLeaf
+	nm := gr.nonMissing[j]
+	total := n.rows()
+	hasMiss := gr.hasMissing[j]
+	consider := func(gl, hl float64, nl int, bin int, missLeft bool) bool {
+		gr_, hr := n.g-gl, n.h-hl
+		vl, vr := nodeValue(gl, hl, l2), nodeValue(gr_, hr, l2)
+		gain := parentLoss - gl*vl - gr_*vr
+		if gain > best.gain && gain > 0 {
+			best = hgbSplit{gain: gain, feature: j, gl: gl, hl: hl, nl: nl, vl: vl, vr: vr, missingLeft: missLeft}
+			for b := 0; b <= bin; b++ {
+				best.left.set(b)
+			}
+			return true
+		}
+		return false
+	}
+	// Left to right, missing values right: bins 0..b left. The last value
+	// bin may go left only when missing values are there to go right.
+	end := nm - 1
+	if hasMiss {
+		end = nm
+	}
+	var gl, hl float64
+	nl := 0
+	for b := 0; b < end; b++ {
+		gl += hs[b].g
+		hl += hs[b].h
+		nl += int(hs[b].n)
+		if nl < minLeaf || hl < minHessianToSplit {
+			continue
+		}
+		if total-nl < minLeaf || n.h-hl < minHessianToSplit {
+			break
+		}
+		consider(gl, hl, nl, b, false)
+	}
+	if !hasMiss {
+		return best
+	}
+	// Right to left, missing values left: bins b+1.. right.
+	var grr, hr float64
+	nr := 0
+	for b := nm - 2; b >= 0; b-- {
+		grr += hs[b+1].g
+		hr += hs[b+1].h
+		nr += int(hs[b+1].n)
+		if nr < minLeaf || hr < minHessianToSplit {
+			continue
+		}
+		if total-nr < minLeaf || n.h-hr < minHessianToSplit {
+			break
+		}
+		consider(n.g-grr, n.h-hr, total-nr, b, true)
+	}
+	return best
+}
+
+// catInfo is one category of a categorical split search.
+type catInfo struct {
+	bin   int
+	value float64
+}
+
+// splitCategorical orders the categories with enough support (hessian
+// mass, scaled to rows, at least minCatSupport; the missing bin is one of
+// them) by G/(H + minCatSupport) and scans the order from each end up to
+// its middle, the scanned categories going left and the rest, with the
+// low-support ones, right (Fisher 1958 for the ordering; LightGBM's and
+// scikit-learn's scan).
+func (gr *hgbGrower) splitCategorical(j int, n *growNode, hs []hgbHist, parentLoss float64, best *hgbSplit) {
+	support := float64(n.rows()) / n.h
+	var infos []catInfo
+	add := func(b int) {
+		if hs[b].h*support >= minCatSupport {
+			infos = append(infos, catInfo{b, hs[b].g / (hs[b].h + minCatSupport)})
+		}
+	}
+	for b := 0; b < gr.nonMissing[j]; b++ {
+		add(b)
+	}
+	if gr.hasMissing[j] {
+		add(gr.missBin)
+	}
+	if len(infos) <= 1 {
+		return
+	}
+	slices.SortStableFunc(infos, func(a, b catInfo) int {
+		switch {
+		case a.value < b.value:
+			return -1
+		case a.value > b.value:
+			return 1
+		}
+		return 0
+	})
+	l2 := gr.opts.L2
+	minLeaf := gr.opts.MinSamplesLeaf
+	total := n.rows()
+	k := len(infos)
+	for _, dir := range []int{1, -1} {
+		middle := (k + 1) / 2
+		if dir < 0 {
+			middle--
+		}
+		var gl, hl float64
+		nl := 0
+		for i := 0; i < middle; i++ {
+			s := i
+			if dir < 0 {
+				s = k - 1 - i
+			}
+			e := hs[infos[s].bin]
+			gl += e.g
+			hl += e.h
+			nl += int(e.n)
+			if nl < minLeaf || hl < minHessianToSplit {
+				continue
+			}
+			if total-nl < minLeaf || n.h-hl < minHessianToSplit {
+				break
+			}
+			grr, hr := n.g-gl, n.h-hl
+			vl, vr := nodeValue(gl, hl, l2), nodeValue(grr, hr, l2)
+			gain := parentLoss - gl*vl - grr*vr
+			if gain > best.gain && gain > 0 {
+				*best = hgbSplit{gain: gain, feature: j, gl: gl, hl: hl, nl: nl, vl: vl, vr: vr}
+				for t := 0; t <= i; t++ {
+					s := t
+					if dir < 0 {
+						s = k - 1 - t
+					}
+					best.left.set(infos[s].bin)
+				}
+				best.missingLeft = best.left.hasInt(gr.missBin)
+			}
+		}
+	}
+}
