@@ -281,6 +281,8 @@ func (m *HGB) boost(bins [][]uint8, cat []bool, y []float64, n int, o HGBOptions
 		m.ValidationLoss = append(m.ValidationLoss, logLoss(raw[n:], y[n:]))
 	}
 	gr := newGrower(bins, m.binner, cat, n, o, o.Workers)
+	nf := len(bins)
+	valRows := rowMajor(bins, n, len(y))
 	for it := 0; it < o.MaxIter; it++ {
 		for i := range n {
 			g, h := logisticGradHess(raw[i], y[i])
@@ -298,7 +300,7 @@ func (m *HGB) boost(bins [][]uint8, cat []bool, y []float64, n int, o HGBOptions
 			continue
 		}
 		for i := n; i < len(y); i++ {
-			raw[i] += walk(tree, bins, i)
+			raw[i] += walk(tree, valRows[(i-n)*nf:(i-n+1)*nf])
 		}
 		m.ValidationLoss = append(m.ValidationLoss, logLoss(raw[n:], y[n:]))
 		if shouldStop(m.ValidationLoss, o.IterNoChange, o.Tol) {
@@ -306,6 +308,18 @@ func (m *HGB) boost(bins [][]uint8, cat []bool, y []float64, n int, o HGBOptions
 		}
 	}
 	m.Iterations = len(m.trees)
+}
+
+// rowMajor returns rows [lo, hi) of column-major bins row by row.
+func rowMajor(bins [][]uint8, lo, hi int) []uint8 {
+	p := len(bins)
+	out := make([]uint8, (hi-lo)*p)
+	for j, col := range bins {
+		for i := lo; i < hi; i++ {
+			out[(i-lo)*p+j] = col[i]
+		}
+	}
+	return out
 }
 
 // shouldStop reports whether none of the last k losses improves on the one
@@ -351,15 +365,15 @@ func logLoss(f, y []float64) float64 {
 	return s / float64(len(f))
 }
 
-// walk returns the leaf value of binned row i.
-func walk(tree []hgbNode, bins [][]uint8, i int) float64 {
+// walk returns the leaf value of a row given by its bins, one per feature.
+func walk(tree []hgbNode, row []uint8) float64 {
 	id := int32(0)
 	for {
 		nd := &tree[id]
 		if nd.feature < 0 {
 			return nd.value
 		}
-		if nd.left.has(bins[nd.feature][i]) {
+		if nd.left.has(row[nd.feature]) {
 			id = nd.lo
 		} else {
 			id = nd.hi
@@ -397,22 +411,22 @@ func (m *HGB) Decision(X Features, rows []int) ([]float64, error) {
 			rows[i] = i
 		}
 	}
-	n := X.Len()
-	bins := make([][]uint8, len(X))
-	for j := range X {
-		bins[j] = make([]uint8, len(rows))
-		for k, i := range rows {
-			if i < 0 || i >= n {
-				return nil, fmt.Errorf("hgb: row %d out of range [0,%d)", i, n)
-			}
-			bins[j][k] = m.binner.bin(&X[j], j, i)
+	n, p := X.Len(), len(X)
+	bins := make([]uint8, len(rows)*p)
+	for k, i := range rows {
+		if i < 0 || i >= n {
+			return nil, fmt.Errorf("hgb: row %d out of range [0,%d)", i, n)
+		}
+		for j := range X {
+			bins[k*p+j] = m.binner.bin(&X[j], j, i)
 		}
 	}
 	out := make([]float64, len(rows))
 	for k := range out {
 		f := m.baseline
+		row := bins[k*p : (k+1)*p]
 		for _, t := range m.trees {
-			f += walk(t, bins, k)
+			f += walk(t, row)
 		}
 		out[k] = f
 	}

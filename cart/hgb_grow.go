@@ -42,6 +42,10 @@ type hgbNode struct {
 	value   float64
 }
 
+// hgbHistBins is the length of one feature's histogram: every bin a uint8
+// can name, so that indexing by a bin needs no bounds check.
+const hgbHistBins = 256
+
 // hgbHist is one bin of a node's histogram: the gradient and hessian sums
 // and the row count.
 type hgbHist struct {
@@ -81,7 +85,6 @@ type hgbGrower struct {
 	hasMissing []bool
 	cat        []bool
 	missBin    int
-	nb         int // histogram bins per feature (missBin+1)
 	opts       HGBOptions
 	workers    int
 
@@ -90,15 +93,18 @@ type hgbGrower struct {
 	part   []int32
 	tmp    []int32
 	pool   [][]hgbHist
+	bl, br []hgbSplit  // per feature: best splits of the two children
+	infos  [][]catInfo // per feature: categorical split scratch
 	nodes  []hgbNode
 	seq    int
 	leaves []*growNode
 }
 
 func newGrower(bins [][]uint8, bn *hgbBinner, cat []bool, n int, opts HGBOptions, workers int) *hgbGrower {
-	gr := &hgbGrower{bins: bins, nonMissing: bn.nonMissing, cat: cat, missBin: bn.missBin, nb: bn.missBin + 1, opts: opts, workers: workers,
+	gr := &hgbGrower{bins: bins, nonMissing: bn.nonMissing, cat: cat, missBin: bn.missBin, opts: opts, workers: workers,
 		g: make([]float32, n), h: make([]float32, n), og: make([]float32, n), oh: make([]float32, n),
-		part: make([]int32, n), tmp: make([]int32, n), hasMissing: make([]bool, len(bins))}
+		part: make([]int32, n), tmp: make([]int32, n+1), hasMissing: make([]bool, len(bins)),
+		bl: make([]hgbSplit, len(bins)), br: make([]hgbSplit, len(bins)), infos: make([][]catInfo, len(bins))}
 	for j, col := range bins {
 		for _, b := range col[:n] {
 			if int(b) == bn.missBin {
@@ -148,10 +154,13 @@ func (gr *hgbGrower) grow() []hgbNode {
 		return gr.finish()
 	}
 	root.hist = gr.getHist()
-	best := make([]hgbSplit, len(gr.bins))
-	gr.parallel(func(j int) {
-		gr.buildHist(j, root, root.hist)
-		best[j] = gr.findSplit(j, root, root.hist)
+	gr.gather(root)
+	best := gr.bl
+	gr.parallel(func(lo, hi int) {
+		gr.buildHist(lo, hi, root, root.hist)
+		for j := lo; j < hi; j++ {
+			best[j] = gr.findSplit(j, root, root.hist)
+		}
 	})
 	var q nodeHeap
 	if gr.push(&q, root, best) {
@@ -211,21 +220,23 @@ func (gr *hgbGrower) splitNext(q *nodeHeap, node *growNode) {
 		small, large = left, right
 	}
 	small.hist, large.hist, node.hist = gr.getHist(), node.hist, nil
-	bl := make([]hgbSplit, len(gr.bins))
-	br := make([]hgbSplit, len(gr.bins))
-	gr.parallel(func(j int) {
-		gr.buildHist(j, small, small.hist)
-		ps, ss := large.hist[j*gr.nb:(j+1)*gr.nb], small.hist[j*gr.nb:(j+1)*gr.nb]
-		for b := range ps {
-			ps[b].g -= ss[b].g
-			ps[b].h -= ss[b].h
-			ps[b].n -= ss[b].n
-		}
-		if splitL {
-			bl[j] = gr.findSplit(j, left, left.hist)
-		}
-		if splitR {
-			br[j] = gr.findSplit(j, right, right.hist)
+	gr.gather(small)
+	bl, br := gr.bl, gr.br
+	gr.parallel(func(lo, hi int) {
+		gr.buildHist(lo, hi, small, small.hist)
+		for j := lo; j < hi; j++ {
+			ps, ss := featureHist(large.hist, j), featureHist(small.hist, j)
+			for b := range ps {
+				ps[b].g -= ss[b].g
+				ps[b].h -= ss[b].h
+				ps[b].n -= ss[b].n
+			}
+			if splitL {
+				bl[j] = gr.findSplit(j, left, left.hist)
+			}
+			if splitR {
+				br[j] = gr.findSplit(j, right, right.hist)
+			}
 		}
 	})
 	for _, c := range []struct {
@@ -280,7 +291,7 @@ func (gr *hgbGrower) getHist() []hgbHist {
 		gr.pool = gr.pool[:k-1]
 		return h
 	}
-	return make([]hgbHist, len(gr.bins)*gr.nb)
+	return make([]hgbHist, len(gr.bins)*hgbHistBins)
 }
 
 func (gr *hgbGrower) putHist(n *growNode) {
@@ -290,14 +301,21 @@ func (gr *hgbGrower) putHist(n *growNode) {
 	}
 }
 
-// parallel runs f for every feature on gr.workers goroutines. Each feature
-// is handled by one goroutine, so results do not depend on the workers.
-func (gr *hgbGrower) parallel(f func(j int)) {
+// hgbGroup is the number of features whose histograms one pass over a
+// node's rows fills: their updates are independent, so the processor
+// overlaps them.
+const hgbGroup = 4
+
+// parallel runs f over groups of hgbGroup consecutive features, [lo, hi),
+// on gr.workers goroutines. Each group is handled by one goroutine, so
+// results do not depend on the workers.
+func (gr *hgbGrower) parallel(f func(lo, hi int)) {
 	p := len(gr.bins)
-	w := min(gr.workers, p)
+	groups := (p + hgbGroup - 1) / hgbGroup
+	w := min(gr.workers, groups)
 	if w <= 1 {
-		for j := range p {
-			f(j)
+		for lo := 0; lo < p; lo += hgbGroup {
+			f(lo, min(lo+hgbGroup, p))
 		}
 		return
 	}
@@ -306,75 +324,124 @@ func (gr *hgbGrower) parallel(f func(j int)) {
 	for range w {
 		wg.Go(func() {
 			for {
-				j := int(next.Add(1)) - 1
-				if j >= p {
+				g := int(next.Add(1)) - 1
+				if g >= groups {
 					return
 				}
-				f(j)
+				f(g*hgbGroup, min((g+1)*hgbGroup, p))
 			}
 		})
 	}
 	wg.Wait()
 }
 
-// buildHist fills feature j's histogram of node n from its rows, in
-// partition order.
-func (gr *hgbGrower) buildHist(j int, n *growNode, hist []hgbHist) {
-	hs := hist[j*gr.nb : (j+1)*gr.nb]
-	clear(hs)
-	col := gr.bins[j]
+// featureHist returns feature j's histogram in a node's histograms.
+func featureHist(hist []hgbHist, j int) *[hgbHistBins]hgbHist {
+	return (*[hgbHistBins]hgbHist)(hist[j*hgbHistBins : (j+1)*hgbHistBins])
+}
+
+// buildHist fills the histograms of features [lo, hi) of node n from its
+// rows, in partition order (so each bin sums in row order, as
+// scikit-learn's do), four features per pass over the rows.
+func (gr *hgbGrower) buildHist(lo, hi int, n *growNode, hist []hgbHist) {
 	rows := gr.part[n.start:n.stop]
-	if n.start == 0 && n.stop == len(gr.g) {
-		// The root: rows in order, gradients as they are.
-		for i, b := range col[:len(rows)] {
-			e := &hs[b]
-			e.g += float64(gr.g[i])
-			e.h += float64(gr.h[i])
+	og, oh := gr.og[n.start:n.stop], gr.oh[n.start:n.stop]
+	for j := lo; j < hi; j++ {
+		clear(featureHist(hist, j)[:])
+	}
+	j := lo
+	for ; j+4 <= hi; j += 4 {
+		hist4(gr.bins[j:j+4], [4]*[hgbHistBins]hgbHist{featureHist(hist, j), featureHist(hist, j+1), featureHist(hist, j+2), featureHist(hist, j+3)}, rows, og, oh)
+	}
+	if j < hi {
+		var hs [4]*[hgbHistBins]hgbHist
+		for f := j; f < hi; f++ {
+			hs[f-j] = featureHist(hist, f)
+		}
+		histN(gr.bins[j:hi], hs[:hi-j], rows, og, oh)
+	}
+}
+
+// histN adds rows to the histograms of up to three features, each row to
+// every feature in turn, so that the features' updates overlap.
+func histN(cols [][]uint8, hs []*[hgbHistBins]hgbHist, rows []int32, og, oh []float32) {
+	oh = oh[:len(og)]
+	hs = hs[:len(cols)]
+	for k, r := range rows[:len(og)] {
+		g, h := float64(og[k]), float64(oh[k])
+		for f, col := range cols {
+			e := &hs[f][col[r]]
+			e.g += g
+			e.h += h
 			e.n++
 		}
-		return
 	}
-	og, oh := gr.og[n.start:n.stop], gr.oh[n.start:n.stop]
-	for k, r := range rows {
-		e := &hs[col[r]]
-		e.g += float64(og[k])
-		e.h += float64(oh[k])
+}
+
+// hist4 adds rows to the histograms of four features.
+func hist4(cols [][]uint8, hs [4]*[hgbHistBins]hgbHist, rows []int32, og, oh []float32) {
+	c0, c1, c2, c3 := cols[0], cols[1], cols[2], cols[3]
+	h0, h1, h2, h3 := hs[0], hs[1], hs[2], hs[3]
+	oh = oh[:len(og)]
+	for k, r := range rows[:len(og)] {
+		g, h := float64(og[k]), float64(oh[k])
+		e := &h0[c0[r]]
+		e.g += g
+		e.h += h
+		e.n++
+		e = &h1[c1[r]]
+		e.g += g
+		e.h += h
+		e.n++
+		e = &h2[c2[r]]
+		e.g += g
+		e.h += h
+		e.n++
+		e = &h3[c3[r]]
+		e.g += g
+		e.h += h
 		e.n++
 	}
 }
 
-// partition splits node's rows stably (left then right, each in order),
-// refreshes the ordered gradients of the range and returns the start of the
-// right child.
+// partition splits node's rows stably (left then right, each in order)
+// and returns the start of the right child.
 func (gr *hgbGrower) partition(node *growNode) int {
 	sp := &node.split
 	col := gr.bins[sp.feature]
 	rows := gr.part[node.start:node.stop]
-	missLeft := sp.missingLeft && gr.hasMissing[sp.feature]
+	var side [hgbHistBins]int // 1: the bin goes left
+	for b := range side {
+		if sp.left.hasInt(b) {
+			side[b] = 1
+		}
+	}
+	side[gr.missBin] = 0
+	if sp.missingLeft && gr.hasMissing[sp.feature] {
+		side[gr.missBin] = 1
+	}
+	// Branch-free: each row is written to both places and the count of
+	// the side it belongs to advances (nl never passes the row read).
 	nl, nr := 0, 0
-	tmp := gr.tmp[:len(rows)]
+	tmp := gr.tmp[:len(rows)+1]
 	for _, r := range rows {
-		b := col[r]
-		var left bool
-		if int(b) == gr.missBin {
-			left = missLeft
-		} else {
-			left = sp.left.has(b)
-		}
-		if left {
-			rows[nl] = r
-			nl++
-		} else {
-			tmp[nr] = r
-			nr++
-		}
+		l := side[col[r]]
+		rows[nl] = r
+		tmp[nr] = r
+		nl += l
+		nr += 1 - l
 	}
 	copy(rows[nl:], tmp[:nr])
-	og, oh := gr.og[node.start:node.stop], gr.oh[node.start:node.stop]
-	for k, r := range rows {
+	return node.start + nl
+}
+
+// gather copies the gradients of n's rows into partition order, for
+// buildHist.
+func (gr *hgbGrower) gather(n *growNode) {
+	og, oh := gr.og[n.start:n.stop], gr.oh[n.start:n.stop]
+	for k, r := range gr.part[n.start:n.stop] {
 		og[k], oh[k] = gr.g[r], gr.h[r]
 	}
-	return node.start + nl
 }
 
 // nodeValue is −G/(H + λ), the Newton step of a node (unshrunk).
@@ -388,7 +455,7 @@ func nodeValue(g, h, l2 float64) float64 { return -g / (h + l2 + 1e-15) }
 // (Chen & Guestrin 2016, eq. 7); the root's loss is taken as 0, as
 // scikit-learn does.
 func (gr *hgbGrower) findSplit(j int, n *growNode, hist []hgbHist) hgbSplit {
-	hs := hist[j*gr.nb : (j+1)*gr.nb]
+	hs := featureHist(hist, j)
 	best := hgbSplit{gain: -1, feature: j}
 	parentLoss := n.g * n.value
 	if gr.cat[j] {
@@ -466,9 +533,10 @@ type catInfo struct {
 // its middle, the scanned categories going left and the rest, with the
 // low-support ones, right (Fisher 1958 for the ordering; LightGBM's and
 // scikit-learn's scan).
-func (gr *hgbGrower) splitCategorical(j int, n *growNode, hs []hgbHist, parentLoss float64, best *hgbSplit) {
+func (gr *hgbGrower) splitCategorical(j int, n *growNode, hs *[hgbHistBins]hgbHist, parentLoss float64, best *hgbSplit) {
 	support := float64(n.rows()) / n.h
-	var infos []catInfo
+	infos := gr.infos[j][:0]
+	defer func() { gr.infos[j] = infos[:0] }()
 	add := func(b int) {
 		if hs[b].h*support >= minCatSupport {
 			infos = append(infos, catInfo{b, hs[b].g / (hs[b].h + minCatSupport)})
