@@ -85,6 +85,10 @@ type evalJSON struct {
 		Reason   string         `json:"reason"`
 		Targeted *bool          `json:"targeted"`
 		Params   map[string]any `json:"params"`
+		// The reference fields (metrics.Score): C2ST's are fixed at ½.
+		Reference       *float64 `json:"reference"`
+		ReferenceKind   string   `json:"reference_kind"`
+		ReferenceReason string   `json:"reference_reason"`
 	} `json:"metrics"`
 }
 
