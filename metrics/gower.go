@@ -60,7 +60,7 @@ type gowerSpace struct {
 // signature.
 type gowerRows struct {
 	n     int
-	order []int32   // encoded row r is input row order[r]
+	order []int32   // encoded row r is input row order[r] (position in idx when given)
 	start []int32   // group g holds encoded rows start[g]..start[g+1]-1
 	sig   []uint64  // groups × words packed categorical bytes
 	num   []float64 // n × len(numCols) scaled values, NaN missing
@@ -107,7 +107,7 @@ func (s *gowerSpace) rows(cols []mixedCol, k int, idx []int) *gowerRows {
 	}
 	for r, p := range perm {
 		i := row(int(p))
-		g.order[r] = int32(i)
+		g.order[r] = p
 		w := words[int(p)*W : int(p+1)*W]
 		if r == 0 || !slices.Equal(w, g.sig[len(g.sig)-W:]) {
 			g.start = append(g.start, int32(r))
@@ -137,7 +137,8 @@ func (c *mixedCol) len(k int) int {
 	return len(c.num[k])
 }
 
-// nearest returns, for each query row (in input order), the Gower distance
+// nearest returns, for each query row (in input order: the order of idx
+// when the query was encoded from a subset), the Gower distance
 // to its nearest reference row and, when two is set, to its second nearest
 // (+Inf when the reference has fewer rows). Rows with skip[i] set (by input
 // index) are left at 0.

@@ -40,6 +40,10 @@ type Input struct {
 	// C2STFolds is the number of cross-validation folds of the hgb
 	// classifier; 0 means 5.
 	C2STFolds int
+	// MembershipFPR is the false-positive rate at which the privacy group's
+	// membership_tpr reads the attack's ROC curve, in (0, 1); 0 means
+	// DefaultMembershipFPR (0.01).
+	MembershipFPR float64
 	// Rules are the plausibility rules the plausibility group checks on
 	// both tables; nil picks a shipped set whose columns the synthetic
 	// table has (rules/paper: population.rules, then ecommerce.rules).
