@@ -188,10 +188,15 @@ func mismatches(a, b []uint64) int {
 	b = b[:len(a)]
 	for t, x := range a {
 		if x ^= b[t]; x != 0 {
-			mm += bits.OnesCount64((((x & lanesLow7) + lanesLow7) | x) & lanesHigh)
+			mm += lanes(x)
 		}
 	}
 	return mm
+}
+
+// lanes returns the number of non-zero bytes of x.
+func lanes(x uint64) int {
+	return bits.OnesCount64((((x & lanesLow7) + lanesLow7) | x) & lanesHigh)
 }
 
 // deletions indexes the reference groups by each signature with one lane
@@ -279,9 +284,19 @@ func (sc *scratch) bucket(s *gowerSpace, qw []uint64, ref *gowerRows) {
 	clear(sc.first)
 	sc.sorted = sc.sorted[:0]
 	mm := sc.mm
-	for g := range mm {
-		m := mismatches(qw, ref.sig[g*W:(g+1)*W])
-		mm[g] = uint8(m)
+	if W == 2 {
+		// Up to 16 categorical columns (Adult's 9): two words, unrolled.
+		q0, q1 := qw[0], qw[1]
+		sig := ref.sig[:2*len(mm)]
+		for g := range mm {
+			mm[g] = uint8(lanes(q0^sig[2*g]) + lanes(q1^sig[2*g+1]))
+		}
+	} else {
+		for g := range mm {
+			mm[g] = uint8(mismatches(qw, ref.sig[g*W:(g+1)*W]))
+		}
+	}
+	for _, m := range mm {
 		if m >= 2 {
 			sc.first[m+1]++
 		}
