@@ -7,8 +7,9 @@ stopping on 10% of the training rows above 10,000 of them), categorical
 columns declared categorical_features (native splits, codes over the sorted
 union of both sides' categories, as synthor encodes them), scored by
 StratifiedKFold(5, shuffle=True): the mean over folds of roc_auc_score, the
-synthetic rows as the positive class. Both sides hold all 32,561 rows, so
-no subsample is drawn. Cases, all against the Adult training split
+synthetic rows as the positive class. Both sides hold all 32,561 rows (but
+in test_split), so no subsample is drawn. Cases, all against the Adult
+training split
 (sdmetrics/adult_train.csv.gz):
 
   independent     sdmetrics/adult_indep.csv.gz, every column drawn on its own
@@ -17,6 +18,10 @@ no subsample is drawn. Cases, all against the Adult training split
   age_permuted    the training split with the age column permuted across
                   rows: one dependency (age with marital status,
                   relationship, hours...) broken, the marginals kept
+  test_split      Adult's test split (datasets/data/adult_test.csv.gz,
+                  16,281 rows) against as many training rows drawn without
+                  replacement: unseen real data, what a perfect synthesizer
+                  scores
 
 Each case is scored with 5 seeds (folds and model random_state) to show
 scikit-learn's own spread. OMP_NUM_THREADS=1 keeps it deterministic and fast
@@ -62,9 +67,16 @@ cases = {
     "age_permuted": permuted,
 }
 
+test = pd.read_csv(os.path.join(here, "..", "..", "datasets", "data", "adult_test.csv.gz"),
+                   keep_default_na=False, na_values=[""])
+cases["test_split"] = test
+
 out = {"sklearn": sklearn.__version__, "folds": 5, "seeds": [0, 1, 2, 3, 4], "cases": []}
 for name, synth in cases.items():
-    X, y = design(real, synth)
+    base = real
+    if len(synth) < len(real):
+        base = real.sample(n=len(synth), random_state=11).reset_index(drop=True)
+    X, y = design(base, synth)
     aucs = []
     for seed in out["seeds"]:
         fold_aucs = []
