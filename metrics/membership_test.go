@@ -72,7 +72,8 @@ func TestMembershipAnchors(t *testing.T) {
 
 // BenchmarkMembershipAdult measures the attack at Adult size: 8,140
 // members of the training split, 8,140 non-members and 8,141 reference rows
-// of the test split, against 32,561 synthetic rows (97,683 for bootstrap).
+// of the test split, against 32,561 synthetic rows (97,683 for bootstrap);
+// cpu-s/op is the process's CPU time per run.
 func BenchmarkMembershipAdult(b *testing.B) {
 	train, err := datasets.Adult("train")
 	if err != nil {
@@ -94,6 +95,7 @@ func BenchmarkMembershipAdult(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			var r MembershipResult
+			cpu := sdmProcessCPU()
 			for b.Loop() {
 				var err error
 				if r, err = MembershipAttack(context.Background(), c.synth, train, hold, MembershipConfig{Seed: 3}); err != nil {
@@ -101,6 +103,7 @@ func BenchmarkMembershipAdult(b *testing.B) {
 				}
 			}
 			b.ReportMetric(r.AUC, "auc")
+			b.ReportMetric((sdmProcessCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }
