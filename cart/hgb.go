@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // EarlyStop says when FitHGB stops adding trees before MaxIter.
@@ -284,10 +286,12 @@ func (m *HGB) boost(bins [][]uint8, cat []bool, y []float64, n int, o HGBOptions
 	nf := len(bins)
 	valRows := rowMajor(bins, n, len(y))
 	for it := 0; it < o.MaxIter; it++ {
-		for i := range n {
-			g, h := logisticGradHess(raw[i], y[i])
-			gr.g[i], gr.h[i] = float32(g), float32(h)
-		}
+		parallelRows(n, o.Workers, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				g, h := logisticGradHess(raw[i], y[i])
+				gr.g[i], gr.h[i] = float32(g), float32(h)
+			}
+		})
 		tree := gr.grow()
 		m.trees = append(m.trees, tree)
 		for _, leaf := range gr.leaves {
@@ -299,15 +303,43 @@ func (m *HGB) boost(bins [][]uint8, cat []bool, y []float64, n int, o HGBOptions
 		if !stopping {
 			continue
 		}
-		for i := n; i < len(y); i++ {
-			raw[i] += walk(tree, valRows[(i-n)*nf:(i-n+1)*nf])
-		}
+		parallelRows(len(y)-n, o.Workers, func(lo, hi int) {
+			for i := n + lo; i < n+hi; i++ {
+				raw[i] += walk(tree, valRows[(i-n)*nf:(i-n+1)*nf])
+			}
+		})
 		m.ValidationLoss = append(m.ValidationLoss, logLoss(raw[n:], y[n:]))
 		if shouldStop(m.ValidationLoss, o.IterNoChange, o.Tol) {
 			break
 		}
 	}
 	m.Iterations = len(m.trees)
+}
+
+// parallelRows runs f over consecutive ranges [lo, hi) covering [0, n) on
+// up to workers goroutines; each row is handled once, by one goroutine.
+func parallelRows(n, workers int, f func(lo, hi int)) {
+	const minChunk = 2048
+	chunks := min(workers*4, (n+minChunk-1)/minChunk)
+	if workers <= 1 || chunks <= 1 {
+		f(0, n)
+		return
+	}
+	size := (n + chunks - 1) / chunks
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, chunks) {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1)) - 1
+				if c >= chunks {
+					return
+				}
+				f(c*size, min((c+1)*size, n))
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // rowMajor returns rows [lo, hi) of column-major bins row by row.
@@ -422,14 +454,16 @@ func (m *HGB) Decision(X Features, rows []int) ([]float64, error) {
 		}
 	}
 	out := make([]float64, len(rows))
-	for k := range out {
-		f := m.baseline
-		row := bins[k*p : (k+1)*p]
-		for _, t := range m.trees {
-			f += walk(t, row)
+	parallelRows(len(rows), runtime.GOMAXPROCS(0), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			f := m.baseline
+			row := bins[k*p : (k+1)*p]
+			for _, t := range m.trees {
+				f += walk(t, row)
+			}
+			out[k] = f
 		}
-		out[k] = f
-	}
+	})
 	return out, nil
 }
 
