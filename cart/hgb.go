@@ -282,7 +282,7 @@ func (m *HGB) boost(bins [][]uint8, cat []bool, y []float64, n int, o HGBOptions
 	if stopping {
 		m.ValidationLoss = append(m.ValidationLoss, logLoss(raw[n:], y[n:]))
 	}
-	gr := newGrower(bins, m.binner, cat, n, o, o.Workers)
+	gr := newGrower(bins, m.binner, cat, n, o)
 	nf := len(bins)
 	valRows := rowMajor(bins, n, len(y))
 	for it := 0; it < o.MaxIter; it++ {
@@ -405,7 +405,7 @@ func walk(tree []hgbNode, row []uint8) float64 {
 		if nd.feature < 0 {
 			return nd.value
 		}
-		if nd.left.has(row[nd.feature]) {
+		if nd.left.has(int(row[nd.feature])) {
 			id = nd.lo
 		} else {
 			id = nd.hi

@@ -20,10 +20,9 @@ const minCatSupport = 10.0
 // hgbBins is a bit set over the bins of one feature (at most 256).
 type hgbBins [4]uint64
 
-func (s *hgbBins) set(b int)         { s[b>>6] |= 1 << (b & 63) }
-func (s *hgbBins) has(b uint8) bool  { return s[b>>6]>>(b&63)&1 != 0 }
-func (s *hgbBins) unset(b int)       { s[b>>6] &^= 1 << (b & 63) }
-func (s *hgbBins) hasInt(b int) bool { return s[b>>6]>>(b&63)&1 != 0 }
+func (s *hgbBins) set(b int)      { s[b>>6] |= 1 << (b & 63) }
+func (s *hgbBins) unset(b int)    { s[b>>6] &^= 1 << (b & 63) }
+func (s *hgbBins) has(b int) bool { return s[b>>6]>>(b&63)&1 != 0 }
 func (s *hgbBins) setTo(b int, v bool) {
 	if v {
 		s.set(b)
@@ -60,7 +59,6 @@ type hgbSplit struct {
 	left        hgbBins // bins going left (the missing bin included or not)
 	missingLeft bool
 	gl, hl      float64
-	nl          int
 	vl, vr      float64
 }
 
@@ -85,8 +83,7 @@ type hgbGrower struct {
 	hasMissing []bool
 	cat        []bool
 	missBin    int
-	opts       HGBOptions
-	workers    int
+	opts       HGBOptions // with defaults filled
 
 	g, h   []float32 // per training row
 	og, oh []float32 // gradients in partition order
@@ -100,8 +97,8 @@ type hgbGrower struct {
 	leaves []*growNode
 }
 
-func newGrower(bins [][]uint8, bn *hgbBinner, cat []bool, n int, opts HGBOptions, workers int) *hgbGrower {
-	gr := &hgbGrower{bins: bins, nonMissing: bn.nonMissing, cat: cat, missBin: bn.missBin, opts: opts, workers: workers,
+func newGrower(bins [][]uint8, bn *hgbBinner, cat []bool, n int, opts HGBOptions) *hgbGrower {
+	gr := &hgbGrower{bins: bins, nonMissing: bn.nonMissing, cat: cat, missBin: bn.missBin, opts: opts,
 		g: make([]float32, n), h: make([]float32, n), og: make([]float32, n), oh: make([]float32, n),
 		part: make([]int32, n), tmp: make([]int32, n+1), hasMissing: make([]bool, len(bins)),
 		bl: make([]hgbSplit, len(bins)), br: make([]hgbSplit, len(bins)), infos: make([][]catInfo, len(bins))}
@@ -307,12 +304,12 @@ func (gr *hgbGrower) putHist(n *growNode) {
 const hgbGroup = 4
 
 // parallel runs f over groups of hgbGroup consecutive features, [lo, hi),
-// on gr.workers goroutines. Each group is handled by one goroutine, so
+// on opts.Workers goroutines. Each group is handled by one goroutine, so
 // results do not depend on the workers.
 func (gr *hgbGrower) parallel(f func(lo, hi int)) {
 	p := len(gr.bins)
 	groups := (p + hgbGroup - 1) / hgbGroup
-	w := min(gr.workers, groups)
+	w := min(gr.opts.Workers, groups)
 	if w <= 1 {
 		for lo := 0; lo < p; lo += hgbGroup {
 			f(lo, min(lo+hgbGroup, p))
@@ -412,7 +409,7 @@ func (gr *hgbGrower) partition(node *growNode) int {
 	rows := gr.part[node.start:node.stop]
 	var side [hgbHistBins]int // 1: the bin goes left
 	for b := range side {
-		if sp.left.hasInt(b) {
+		if sp.left.has(b) {
 			side[b] = 1
 		}
 	}
@@ -467,18 +464,14 @@ func (gr *hgbGrower) findSplit(j int, n *growNode, hist []hgbHist) hgbSplit {
 	nm := gr.nonMissing[j]
 	total := n.rows()
 	hasMiss := gr.hasMissing[j]
-	consider := func(gl, hl float64, nl int, bin int, missLeft bool) bool {
-		gr_, hr := n.g-gl, n.h-hl
-		vl, vr := nodeValue(gl, hl, l2), nodeValue(gr_, hr, l2)
-		gain := parentLoss - gl*vl - gr_*vr
-		if gain > best.gain && gain > 0 {
-			best = hgbSplit{gain: gain, feature: j, gl: gl, hl: hl, nl: nl, vl: vl, vr: vr, missingLeft: missLeft}
-			for b := 0; b <= bin; b++ {
-				best.left.set(b)
-			}
-			return true
+	cut := -1 // the best split sends bins 0..cut left
+	consider := func(gl, hl float64, bin int, missLeft bool) {
+		grr, hr := n.g-gl, n.h-hl
+		vl, vr := nodeValue(gl, hl, l2), nodeValue(grr, hr, l2)
+		if gain := parentLoss - gl*vl - grr*vr; gain > best.gain && gain > 0 {
+			best = hgbSplit{gain: gain, feature: j, gl: gl, hl: hl, vl: vl, vr: vr, missingLeft: missLeft}
+			cut = bin
 		}
-		return false
 	}
 	// Left to right, missing values right: bins 0..b left. The last value
 	// bin may go left only when missing values are there to go right.
@@ -498,12 +491,22 @@ func (gr *hgbGrower) findSplit(j int, n *growNode, hist []hgbHist) hgbSplit {
 		if total-nl < minLeaf || n.h-hl < minHessianToSplit {
 			break
 		}
-		consider(gl, hl, nl, b, false)
+		consider(gl, hl, b, false)
 	}
-	if !hasMiss {
-		return best
+	if hasMiss {
+		// Right to left, missing values left: bins b+1.. right.
+		gr.scanRight(hs, n, nm, consider)
 	}
-	// Right to left, missing values left: bins b+1.. right.
+	for b := 0; b <= cut; b++ {
+		best.left.set(b)
+	}
+	return best
+}
+
+// scanRight scans the cuts of a numeric feature's histogram from the top,
+// the bins above the cut going right.
+func (gr *hgbGrower) scanRight(hs *[hgbHistBins]hgbHist, n *growNode, nm int, consider func(gl, hl float64, bin int, missLeft bool)) {
+	minLeaf, total := gr.opts.MinSamplesLeaf, n.rows()
 	var grr, hr float64
 	nr := 0
 	for b := nm - 2; b >= 0; b-- {
@@ -516,9 +519,8 @@ func (gr *hgbGrower) findSplit(j int, n *growNode, hist []hgbHist) hgbSplit {
 		if total-nr < minLeaf || n.h-hr < minHessianToSplit {
 			break
 		}
-		consider(n.g-grr, n.h-hr, total-nr, b, true)
+		consider(n.g-grr, n.h-hr, b, true)
 	}
-	return best
 }
 
 // catInfo is one category of a categorical split search.
@@ -590,7 +592,7 @@ func (gr *hgbGrower) splitCategorical(j int, n *growNode, hs *[hgbHistBins]hgbHi
 			vl, vr := nodeValue(gl, hl, l2), nodeValue(grr, hr, l2)
 			gain := parentLoss - gl*vl - grr*vr
 			if gain > best.gain && gain > 0 {
-				*best = hgbSplit{gain: gain, feature: j, gl: gl, hl: hl, nl: nl, vl: vl, vr: vr}
+				*best = hgbSplit{gain: gain, feature: j, gl: gl, hl: hl, vl: vl, vr: vr}
 				for t := 0; t <= i; t++ {
 					s := t
 					if dir < 0 {
@@ -598,7 +600,7 @@ func (gr *hgbGrower) splitCategorical(j int, n *growNode, hs *[hgbHistBins]hgbHi
 					}
 					best.left.set(infos[s].bin)
 				}
-				best.missingLeft = best.left.hasInt(gr.missBin)
+				best.missingLeft = best.left.has(gr.missBin)
 			}
 		}
 	}
