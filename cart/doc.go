@@ -1,6 +1,8 @@
 // Package cart grows classification and regression trees (CART; Breiman,
 // Friedman, Olshen and Stone 1984) over mixed numeric and categorical
-// features, and bagged forests of them.
+// features, bagged forests of them, and histogram gradient-boosted trees
+// (HGB, as LightGBM and scikit-learn's HistGradientBoostingClassifier: see
+// FitHGB).
 //
 // Data flows through it in four steps:
 //
@@ -25,8 +27,14 @@
 //  4. Leaf, PredictProba and Predict walk a row of any Features with the
 //     same columns down to its leaf. Forest averages trees grown on
 //     bootstrap samples.
+//  5. FitHGB instead bins every feature once into at most 255 quantile bins
+//     (plus one for missing values; categorical codes keep a bin each) and
+//     boosts best-first trees on the logistic loss's gradients, splitting
+//     on per-node histograms built over features in parallel (the larger
+//     child by subtraction); HGB.Decision and HGB.PredictProba score rows.
 //
 // Everything is deterministic: ties keep the first candidate (lowest
 // feature, lowest cut), and random draws (forest bootstrap, feature
-// subsets) come from explicit seeds through math/rand/v2 PCG.
+// subsets, the HGB validation split) come from explicit seeds through
+// math/rand/v2 PCG.
 package cart

@@ -42,8 +42,11 @@
 //     (TVD, JSD, Hellinger, SRMSE), correlations and Cramér's V are compared
 //     between the sides. Output order does not depend on scheduling.
 //  5. C2ST trains a classifier to tell real from synthetic rows (seeded
-//     subsample and split) and reports the held-out accuracy gap and AUC;
-//     the SDMetrics summary rows come from SDMetrics itself.
+//     equal subsamples; gradient-boosted trees, cart.FitHGB, scored by
+//     stratified 5-fold cross-validation, or a random forest on one split)
+//     and reports the held-out accuracy gap and AUC, both with the fixed
+//     reference of two samples of one distribution; the SDMetrics summary
+//     rows come from SDMetrics itself.
 //
 // Missing values: in frequency and contingency tables missing is a category
 // of its own (a synthesizer that drops or invents missing values is
@@ -83,6 +86,12 @@
 // row's nearest training rows by Gower distance (gower.go: rows grouped by
 // their packed categorical signature, a one-mismatch deletion index, then
 // buckets by mismatch count with early termination; no distance matrix)
-// and counts exact matches and duplicates by hashing (rowhash.go).
+// and counts exact matches and duplicates by hashing (rowhash.go); with a
+// holdout, a membership-inference attack (membership.go) scores training
+// and holdout candidates by their distance to the synthetic rows relative to
+// a reference sample, and reports its AUC and TPR at a low FPR
+// (membership_golden.json, made by membership_golden.py with numpy and
+// scikit-learn). c2st_golden.json (c2st_golden.py) holds scikit-learn's
+// detection AUCs on Adult.
 // TruthScores (truth.go) repeats a group against a fresh generator sample.
 package metrics

@@ -85,6 +85,14 @@ func TestEvaluateReferences(t *testing.T) {
 		switch {
 		case s.ReferenceKind == "":
 			t.Errorf("%s %s %v: no reference (%s)", s.Group, s.Name, s.Columns, s.ReferenceReason)
+		case s.Name == metrics.NameMembershipAUC || s.Name == metrics.NameMembershipTPR:
+			want := 0.5
+			if s.Name == metrics.NameMembershipTPR {
+				want = s.Params["fpr"].(float64)
+			}
+			if s.ReferenceKind != metrics.ReferenceFixed || s.Reference != want {
+				t.Errorf("%s reference %v (%s), want fixed %v", s.Name, s.Reference, s.ReferenceKind, want)
+			}
 		case s.Name == metrics.NameDCRShare:
 			if s.ReferenceKind != metrics.ReferenceFixed || s.Reference != 0.5 {
 				t.Errorf("dcr_share reference %v (%s), want fixed 0.5", s.Reference, s.ReferenceKind)

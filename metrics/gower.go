@@ -60,7 +60,7 @@ type gowerSpace struct {
 // signature.
 type gowerRows struct {
 	n     int
-	order []int32   // encoded row r is input row order[r]
+	order []int32   // encoded row r is input row order[r] (position in idx when given)
 	start []int32   // group g holds encoded rows start[g]..start[g+1]-1
 	sig   []uint64  // groups × words packed categorical bytes
 	num   []float64 // n × len(numCols) scaled values, NaN missing
@@ -107,7 +107,7 @@ func (s *gowerSpace) rows(cols []mixedCol, k int, idx []int) *gowerRows {
 	}
 	for r, p := range perm {
 		i := row(int(p))
-		g.order[r] = int32(i)
+		g.order[r] = p
 		w := words[int(p)*W : int(p+1)*W]
 		if r == 0 || !slices.Equal(w, g.sig[len(g.sig)-W:]) {
 			g.start = append(g.start, int32(r))
@@ -137,7 +137,8 @@ func (c *mixedCol) len(k int) int {
 	return len(c.num[k])
 }
 
-// nearest returns, for each query row (in input order), the Gower distance
+// nearest returns, for each query row (in input order: the order of idx
+// when the query was encoded from a subset), the Gower distance
 // to its nearest reference row and, when two is set, to its second nearest
 // (+Inf when the reference has fewer rows). Rows with skip[i] set (by input
 // index) are left at 0.
@@ -187,10 +188,15 @@ func mismatches(a, b []uint64) int {
 	b = b[:len(a)]
 	for t, x := range a {
 		if x ^= b[t]; x != 0 {
-			mm += bits.OnesCount64((((x & lanesLow7) + lanesLow7) | x) & lanesHigh)
+			mm += lanes(x)
 		}
 	}
 	return mm
+}
+
+// lanes returns the number of non-zero bytes of x.
+func lanes(x uint64) int {
+	return bits.OnesCount64((((x & lanesLow7) + lanesLow7) | x) & lanesHigh)
 }
 
 // deletions indexes the reference groups by each signature with one lane
@@ -278,9 +284,19 @@ func (sc *scratch) bucket(s *gowerSpace, qw []uint64, ref *gowerRows) {
 	clear(sc.first)
 	sc.sorted = sc.sorted[:0]
 	mm := sc.mm
-	for g := range mm {
-		m := mismatches(qw, ref.sig[g*W:(g+1)*W])
-		mm[g] = uint8(m)
+	if W == 2 {
+		// Up to 16 categorical columns (Adult's 9): two words, unrolled.
+		q0, q1 := qw[0], qw[1]
+		sig := ref.sig[:2*len(mm)]
+		for g := range mm {
+			mm[g] = uint8(lanes(q0^sig[2*g]) + lanes(q1^sig[2*g+1]))
+		}
+	} else {
+		for g := range mm {
+			mm[g] = uint8(mismatches(qw, ref.sig[g*W:(g+1)*W]))
+		}
+	}
+	for _, m := range mm {
 		if m >= 2 {
 			sc.first[m+1]++
 		}

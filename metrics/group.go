@@ -35,6 +35,17 @@ type Input struct {
 	// two-sample test: 0 means DefaultC2STRows (50,000), a negative value
 	// skips the test.
 	C2STRows int
+	// C2STClassifier is the classifier of the two-sample test: "hgb"
+	// (gradient-boosted trees, k-fold cross-validated; "" means it) or
+	// "forest" (a random forest on one 70/30 split). See C2STClassifiers.
+	C2STClassifier string
+	// C2STFolds is the number of cross-validation folds of the hgb
+	// classifier; 0 means 5.
+	C2STFolds int
+	// MembershipFPR is the false-positive rate at which the privacy group's
+	// membership_tpr reads the attack's ROC curve, in (0, 1); 0 means
+	// DefaultMembershipFPR (0.01).
+	MembershipFPR float64
 	// Rules are the plausibility rules the plausibility group checks on
 	// both tables; nil picks a shipped set whose columns the synthetic
 	// table has (rules/paper: population.rules, then ecommerce.rules).

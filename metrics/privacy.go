@@ -141,12 +141,19 @@ func dcrShare(ctx context.Context, cols []mixedCol, seed uint64) (float64, error
 //   - distinct_share: distinct synthetic rows / synthetic rows.
 //   - duplicate_rate: the share of synthetic rows whose value occurs more
 //     than once in the synthetic table.
+//   - membership_auc, membership_tpr: a membership-inference attack (see
+//     MembershipAttack) with training rows as members and Input.Holdout
+//     rows as non-members and the attacker's reference sample: its AUC
+//     (fixed reference ½) and its true-positive rate at the false-positive
+//     rate Input.MembershipFPR (fixed reference: that rate); lower is more
+//     private; undefined without a holdout.
 //
 // All cover the compared columns (those of the training table that the
 // synthetic one holds with a compatible kind; no text column or group key).
 //
 // Reference: mostlyai-qa (DCR share, NNDR); Zhao et al. (2021), "CTAB-GAN"
-// (DCR and NNDR percentiles).
+// (DCR and NNDR percentiles); van Breugel et al. (2023), "DOMIAS"
+// (membership inference by density ratio).
 func Privacy(ctx context.Context, in Input) ([]Score, error) {
 	if in.Real == nil || in.Synth == nil {
 		return []Score{Undefined(NameDCRMedian, privacyGroup, []string{}, Higher, "privacy needs a training (real) and a synthetic table")}, nil
@@ -212,7 +219,8 @@ func Privacy(ctx context.Context, in Input) ([]Score, error) {
 		if e == nil {
 			e = fmt.Errorf("no synthetic rows: %w", ErrEmpty)
 		}
-		return append(out, mk(NameExactMatchRate, Lower, 0, e), mk(NameDistinctShare, Higher, 0, e), mk(NameDuplicateRate, Lower, 0, e)), nil
+		out = append(out, mk(NameExactMatchRate, Lower, 0, e), mk(NameDistinctShare, Higher, 0, e), mk(NameDuplicateRate, Lower, 0, e))
+		return appendMembership(ctx, out, in, cols, names, e)
 	}
 	ns := float64(in.Synth.NumRows())
 	em := 0.0
@@ -222,10 +230,26 @@ func Privacy(ctx context.Context, in Input) ([]Score, error) {
 		}
 	}
 	distinct, dup := duplicates(cols, 1)
-	return append(out,
+	out = append(out,
 		mk(NameExactMatchRate, Lower, em/ns, nil),
 		mk(NameDistinctShare, Higher, float64(distinct)/ns, nil),
-		mk(NameDuplicateRate, Lower, float64(dup)/ns, nil)), nil
+		mk(NameDuplicateRate, Lower, float64(dup)/ns, nil))
+	return appendMembership(ctx, out, in, cols, names, nil)
+}
+
+// appendMembership appends the membership-attack scores, undefined with
+// reason err when err is set.
+func appendMembership(ctx context.Context, out []Score, in Input, cols []mixedCol, names []string, err error) ([]Score, error) {
+	ms, merr := membershipScoresFor(ctx, in, cols, names)
+	if merr != nil {
+		return nil, merr
+	}
+	for i := range ms {
+		if err != nil {
+			ms[i].Value, ms[i].Reason = math.NaN(), err.Error()
+		}
+	}
+	return append(out, ms...), nil
 }
 
 // quantileSorted returns the q-quantile of sorted values by linear

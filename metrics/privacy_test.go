@@ -181,15 +181,16 @@ func TestPrivacyCounts(t *testing.T) {
 		if w, ok := want[sc.Name]; ok && sc.Value != w {
 			t.Errorf("%s = %v, want %v", sc.Name, sc.Value, w)
 		}
-		if sc.Name == NameDCRShare && (sc.OK() || !strings.Contains(sc.Reason, "holdout")) {
-			t.Errorf("dcr_share without a holdout: %v %q", sc.Value, sc.Reason)
+		needsHoldout := sc.Name == NameDCRShare || sc.Name == NameMembershipAUC || sc.Name == NameMembershipTPR
+		if needsHoldout && (sc.OK() || !strings.Contains(sc.Reason, "holdout")) {
+			t.Errorf("%s without a holdout: %v %q", sc.Name, sc.Value, sc.Reason)
 		}
-		if sc.Name != NameDCRShare && !sc.OK() {
+		if !needsHoldout && !sc.OK() {
 			t.Errorf("%s undefined: %s", sc.Name, sc.Reason)
 		}
 	}
-	if len(s) != 7 {
-		t.Errorf("%d scores, want 7", len(s))
+	if len(s) != 9 {
+		t.Errorf("%d scores, want 9", len(s))
 	}
 	empty := synth.Head(0)
 	s, err = Privacy(context.Background(), Input{Real: train, Synth: empty})

@@ -33,6 +33,7 @@ type evalOptions struct {
 	pairFilter      string
 	seed            settings.Seed
 	c2stRows        int
+	c2stClassifier  string
 	rules           string
 	target, truth   string
 	overrides       settings.Overrides
@@ -81,6 +82,7 @@ file. Scoring goes through metrics.Evaluate, as a run cell's does.`,
 	f.StringVar(&o.pairFilter, "pair-filter", metrics.PairFilterSDMetrics, "SDMetrics pair convention: sdmetrics or all")
 	f.Var(&o.seed, "seed", "seed of the classifier test's subsample and split (default 0)")
 	f.IntVar(&o.c2stRows, "c2st-rows", metrics.DefaultC2STRows, "rows drawn from each side for the classifier test (0 skips it)")
+	f.StringVar(&o.c2stClassifier, "c2st-classifier", metrics.C2STHGB, "classifier of the two-sample (detection) test: "+strings.Join(metrics.C2STClassifiers, " (5-fold cross-validated, the default) or ")+" (20 trees, one 70/30 split)")
 	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
 	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
 	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
@@ -106,6 +108,9 @@ func (o evalOptions) validate() ([]metrics.Group, []string, [][]string, error) {
 	}
 	if o.c2stRows < 0 {
 		return nil, nil, nil, usagef("eval: --c2st-rows %d is negative", o.c2stRows)
+	}
+	if !slices.Contains(metrics.C2STClassifiers, o.c2stClassifier) {
+		return nil, nil, nil, usagef("eval: --c2st-classifier %s is not one of %s", settings.Quote(o.c2stClassifier), strings.Join(metrics.C2STClassifiers, ", "))
 	}
 	var groups []metrics.Group
 	var names []string
@@ -173,7 +178,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		Input: metrics.Input{
 			Real: real, Holdout: holdout,
 			Joints: joints, Bins: o.bins, PairFilter: o.pairFilter, Seed: uint64(o.seed),
-			C2STRows: o.c2stRows, Overrides: o.overrides,
+			C2STRows: o.c2stRows, C2STClassifier: o.c2stClassifier, Overrides: o.overrides,
 		},
 		Groups: names,
 		Label:  datasets.Derive,

@@ -44,7 +44,7 @@ func TestEvalUtilityTruth(t *testing.T) {
 			t.Errorf("%s %s: reference %v kind %q reason %q", m.Group, m.Name, m.Reference, m.ReferenceKind, m.ReferenceReason)
 		}
 	}
-	if groups["utility"] != 21 || groups["utility_truth"] != 21 || groups["privacy"] != 7 || groups["privacy_truth"] != 0 {
+	if groups["utility"] != 21 || groups["utility_truth"] != 21 || groups["privacy"] != 9 || groups["privacy_truth"] != 0 {
 		t.Errorf("scores per group %v", groups)
 	}
 	out, _, _, err = runCLI(t, "eval", "--real", real, "--synth", synth, "--metrics", "utility",
