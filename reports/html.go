@@ -39,6 +39,8 @@ type htmlDataset struct {
 }
 
 type htmlPage struct {
+	// Scorecard is the scorecard's fragment (ScorecardHTML), shown first.
+	Scorecard         template.HTML
 	Cells, OK, Failed int
 	Datasets          []htmlDataset
 	Ranking           htmlTable
@@ -52,6 +54,10 @@ type htmlPage struct {
 // beside ours, and its plots.
 func WriteHTML(w io.Writer, run *Run, m *Model) error {
 	pg := htmlPage{Cells: len(run.Results)}
+	var err error
+	if pg.Scorecard, err = ScorecardHTML(m.Scorecard); err != nil {
+		return err
+	}
 	for _, r := range run.Results {
 		if r.Status == bench.StatusOK {
 			pg.OK++
@@ -88,7 +94,7 @@ func WriteHTML(w io.Writer, run *Run, m *Model) error {
 	if err := page.Execute(&buf, pg); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 

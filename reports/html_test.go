@@ -17,7 +17,7 @@ import (
 // LLMSynthor trace (joints, marginals), 6 real-against-synthetic marginals,
 // 3 targeted joints × (target, synthetic, difference), the per-column
 // distances, targeted against untargeted, and quality against cost.
-const fixturePlots = 2 + 6 + 3*3 + 3
+const fixturePlots = 2 + 6 + 3*3 + 3 + 1 // and the scorecard's critical-difference diagram
 
 // openWithReal opens the fixture run with its reference table.
 func openWithReal(t *testing.T) *Run {
@@ -72,7 +72,7 @@ func TestHTMLSelfContained(t *testing.T) {
 }
 
 func TestLLMAccountingTable(t *testing.T) {
-	r := result("l1", "d", "llmsynthor-gpt", 1, score("tvd", 0.1, "lower", "x"))
+	r := result("l1", "d", "llmsynthor-gpt", 1, score("c2st_auc", 0.6, "lower", "x"))
 	r.Method.Planner, r.Method.Backend, r.Method.Model = "llm", "openai-gpt-4.1-nano", "gpt-4.1-nano"
 	r.LLM = &llm.Accounting{Calls: 12, Retries: 2, PromptTokens: 3000, CompletionTokens: 456, CostUSD: 0.0123, LatencyP50MS: 640}
 	r2 := r

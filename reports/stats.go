@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -293,4 +294,18 @@ func studentizedRangeQuantile(p float64, k int) float64 {
 		}
 	}
 	return (lo + hi) / 2
+}
+
+// MarshalJSON writes an infinite FF (every block ranks the methods alike)
+// as null: JSON has no infinity.
+func (f Friedman) MarshalJSON() ([]byte, error) {
+	type plain Friedman
+	out := struct {
+		plain
+		FF *float64 `json:"ff"`
+	}{plain: plain(f)}
+	if !math.IsInf(f.FF, 0) && !math.IsNaN(f.FF) {
+		out.FF = &f.FF
+	}
+	return json.Marshal(out)
 }
