@@ -14,6 +14,12 @@ gate (reports/stats_test.go), from SciPy:
             scipy.stats.f.sf(F, k-1, (k-1)(N-1))
   nemenyi:  scipy.stats.studentized_range.ppf(1 - alpha, k, inf) / sqrt(2)
             and CD = q sqrt(k(k+1) / (6N))  (Demsar 2006, Table 5a)
+  gate:     the regression gate over a family of comparisons: each a
+            one-sided Welch test (ttest_ind(new, base + min_effect,
+            equal_var=False, alternative="greater") on values oriented so
+            that larger is worse), Holm over the family at alpha, each
+            comparison's Holm level alpha / (m - j) and the worsening it
+            allows, min_effect + t.ppf(1 - level, df) * se
 
 Run: /usr/bin/python3 reports/testdata/stats_golden.py
 (SciPy 1.10.1 here). It writes reports/testdata/stats_golden.json.
@@ -96,6 +102,47 @@ for k in range(2, 13):
 cases["nemenyi"].append({"k": 8, "n": 30, "alpha": 0.10,
                          "q": float(stats.studentized_range.ppf(0.90, 8, np.inf) / math.sqrt(2)),
                          "cd": float(stats.studentized_range.ppf(0.90, 8, np.inf) / math.sqrt(2)) * math.sqrt(8 * 9 / 180)})
+
+
+
+def gate_case(alpha, comps):
+    rows = []
+    for c in comps:
+        sign = -1.0 if c["better"] == "higher" else 1.0
+        b = sign * np.asarray(c["base"], dtype=float)
+        n = sign * np.asarray(c["new"], dtype=float)
+        d = c["min_effect"]
+        r = stats.ttest_ind(n, b + d, equal_var=False, alternative="greater")
+        vb, vn = b.var(ddof=1) / len(b), n.var(ddof=1) / len(n)
+        se = math.sqrt(vb + vn)
+        df = (vb + vn) ** 2 / (vb**2 / (len(b) - 1) + vn**2 / (len(n) - 1))
+        rows.append({**c, "worse": n.mean() - b.mean(), "t": float(r.statistic), "df": df, "p": float(r.pvalue), "se": se})
+    ps = [r["p"] for r in rows]
+    adj = holm(ps)["adjusted"]
+    m = len(ps)
+    order = sorted(range(m), key=lambda i: ps[i])
+    for j, i in enumerate(order):
+        level = alpha / (m - j)
+        rows[i]["level"] = level
+        rows[i]["allowed"] = rows[i]["min_effect"] + float(stats.t.ppf(1 - level, rows[i]["df"])) * rows[i]["se"]
+        rows[i]["regressed"] = adj[i] <= alpha
+    return {"alpha": alpha, "comparisons": rows}
+
+
+cases["gate"] = [gate_case(0.05, [
+    # quality 0.92 -> 0.82: far worse
+    {"key": "sdmetrics_quality", "better": "higher", "base": [0.90, 0.92, 0.94], "new": [0.80, 0.82, 0.84], "min_effect": 0.0},
+    # quality unchanged up to noise
+    {"key": "sdmetrics_quality", "better": "higher", "base": [0.90, 0.92, 0.94], "new": [0.91, 0.93, 0.92], "min_effect": 0.0},
+    # quality better
+    {"key": "sdmetrics_quality", "better": "higher", "base": [0.80, 0.81, 0.79], "new": [0.90, 0.91, 0.92], "min_effect": 0.0},
+    # DCR share 0.50 -> 0.61: worse (higher is worse)
+    {"key": "dcr_share", "better": "lower", "base": [0.49, 0.50, 0.51], "new": [0.60, 0.62, 0.61], "min_effect": 0.0},
+    # exact matches 0.50 -> 0.53, but a minimum effect of 0.05
+    {"key": "exact_match_rate", "better": "lower", "base": [0.499, 0.50, 0.501], "new": [0.529, 0.53, 0.531], "min_effect": 0.05},
+    # a small, noisy worsening: Holm lets it pass among six
+    {"key": "dcr_share", "better": "lower", "base": [0.50, 0.52, 0.48], "new": [0.53, 0.51, 0.56], "min_effect": 0.0},
+])]
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stats_golden.json")
 with open(out, "w") as f:
