@@ -38,7 +38,7 @@ synthetic marginals and heat maps of the targeted joints.
 The scorecard comes first in every format: per dataset the headline scores of each
 method (mean and 95% t interval over the seeds, with the reference), the ranking on
 them with the Friedman and Nemenyi tests, and the methods that copy records.
---scorecard picks the headline set (default: the run's config, else `+strings.Join(reports.DefaultHeadlineKeys, ",")+`).
+--scorecard picks the headline set (default: the run's config, else ` + strings.Join(reports.DefaultHeadlineKeys, ",") + `).
 
 With --baseline OLD, report gates the run against OLD: each scorecard score of each
 (dataset, method) in both is tested for "worse than OLD" with a one-sided Welch's t
