@@ -18,6 +18,9 @@ type Run struct {
 	// synthetic marginals and heat maps of the targeted joints from the
 	// cells' synthetic files.
 	Real map[string]*table.Table
+	// Scorecard are the scorecard's options WriteRun builds with (the
+	// run's headline set); the zero value takes the defaults.
+	Scorecard ScorecardOptions
 }
 
 // Load reads and merges the results of run directories (or results files)

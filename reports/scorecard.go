@@ -62,6 +62,9 @@ type ScoredMethod struct {
 	// Seeds counts the method's cells, OK those that ended ok.
 	Seeds int `json:"seeds"`
 	OK    int `json:"ok"`
+	// NotOK is the status and reason of the first cell that did not end
+	// ok, empty when all did.
+	NotOK string `json:"not_ok,omitempty"`
 	// Values[j] is the estimate of Columns[j].
 	Values []Estimate `json:"values"`
 	// Copies is set when the method's records look copied.
@@ -197,9 +200,12 @@ func (b *scoreBuilder) add(r *bench.Result) {
 	}
 	me := b.d.Methods[i]
 	me.Seeds++
-	if r.Status == bench.StatusOK {
+	switch {
+	case r.Status == bench.StatusOK:
 		me.OK++
 		b.cells[i] = append(b.cells[i], r)
+	case me.NotOK == "":
+		me.NotOK = string(r.Status) + ": " + r.Reason
 	}
 }
 
@@ -237,7 +243,7 @@ func (b *scoreBuilder) finish(o ScorecardOptions) *ScorecardDataset {
 }
 
 func notOKReason(me *ScoredMethod) string {
-	return fmt.Sprintf("no cell ended ok (0 of %d)", me.Seeds)
+	return fmt.Sprintf("no cell ended ok (0 of %d; %s)", me.Seeds, me.NotOK)
 }
 
 // cellValue is one headline value of one cell.

@@ -84,6 +84,12 @@ func wrapText(text, first, rest string, width int) string {
 }
 
 func scorecardDataset(ew *errWriter, sc *Scorecard, d *ScorecardDataset, s style) {
+	if len(d.Columns) == 0 {
+		for _, n := range datasetNotes(d) {
+			noteLine(ew, s, n)
+		}
+		return
+	}
 	intro := fmt.Sprintf("Mean ± half-width of the %s%% confidence interval over the seeds that ended ok (Student's t, n−1 df); ↑ higher is better, ↓ lower; best marked; reference: unseen real rows (holdout) or the value by construction (fixed).",
 		strconv.FormatFloat(sc.Level*100, 'g', -1, 64))
 	if s.markdown {
