@@ -245,6 +245,11 @@ func estimateText(e Estimate, dec int) string {
 func datasetNotes(d *ScorecardDataset) []string {
 	out := rankingNotes(d.Ranking)
 	for _, me := range d.Methods {
+		if me.Planner != "" && me.Description != "" {
+			out = append(out, me.Label+": "+me.Description)
+		}
+	}
+	for _, me := range d.Methods {
 		if me.Copies != nil {
 			out = append(out, "WARNING "+me.Label+" "+me.Copies.Note())
 		}
