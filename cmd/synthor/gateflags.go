@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/synthor/synthor/reports"
 )
@@ -20,7 +20,8 @@ type gateFlags struct {
 	minEffect             []string
 }
 
-func (g *gateFlags) register(f *pflag.FlagSet) {
+func (g *gateFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
 	f.StringVar(&g.scorecard, "scorecard", "", "headline scores, comma-separated (`LIST`; NAME[param=value] picks a variant): "+strings.Join(reports.HeadlineKeys(), ", "))
 	f.Float64Var(&g.alpha, "alpha", reports.DefaultAlpha, "family-wise false-alarm rate of the gate over all its comparisons (Holm–Bonferroni)")
 	f.StringVar(&g.gateScores, "gate-scores", "", "scores the gate compares (`LIST`; default: the scorecard's, less seconds and peak_memory)")

@@ -62,7 +62,7 @@ baseline with nothing in common), with or without it.`,
 	f.StringVar(&o.out, "out", "", "write the report to `FILE` (atomically) instead of stdout")
 	f.StringVar(&o.baseline, "baseline", "", "baseline run `DIR` (or results file) to compare with")
 	f.BoolVar(&o.failOnRegression, "fail-on-regression", false, "exit 1 when a score got significantly worse than --baseline's")
-	o.gate.register(f)
+	o.gate.register(cmd)
 	f.StringArrayVar(&o.real, "real", nil, "`DATASET=FILE`: the real table of a dataset, for the HTML report's marginals and heat maps; repeatable")
 	return cmd
 }
