@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -440,4 +441,22 @@ func dataWarnings(cur, base []bench.Result) []string {
 		}
 	}
 	return out
+}
+
+// MarshalJSON writes a T or DF that is not finite (a change without spread
+// on either side) as null: JSON has no infinity.
+func (c Comparison) MarshalJSON() ([]byte, error) {
+	type plain Comparison
+	out := struct {
+		plain
+		T  *float64 `json:"t"`
+		DF *float64 `json:"df"`
+	}{plain: plain(c)}
+	if !math.IsInf(c.T, 0) && !math.IsNaN(c.T) {
+		out.T = &c.T
+	}
+	if !math.IsInf(c.DF, 0) && !math.IsNaN(c.DF) {
+		out.DF = &c.DF
+	}
+	return json.Marshal(out)
 }

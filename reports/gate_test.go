@@ -192,6 +192,29 @@ func TestGateMinEffect(t *testing.T) {
 	}
 }
 
+// TestGateWithoutSpread: scores without spread on either side (a
+// deterministic method) pass when equal and regress when worse, and the
+// JSON verdict still encodes (t infinite, df undefined: null).
+func TestGateWithoutSpread(t *testing.T) {
+	base := append(seeds3("d", "a", 1, 0.875, 0.875, 0.875), seeds3("d", "b", 1, 0.75, 0.75, 0.75)...)
+	cur := append(seeds3("d", "a", 4, 0.875, 0.875, 0.875), seeds3("d", "b", 4, 0.5, 0.5, 0.5)...)
+	g, err := Gate(cur, base, GateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	regs := g.Regressions()
+	if len(g.Comparisons) != 2 || len(regs) != 1 || regs[0].Method != "b" || regs[0].P != 0 || g.Comparisons[0].P != 1 {
+		t.Fatalf("comparisons %+v", g.Comparisons)
+	}
+	var buf bytes.Buffer
+	if err := WriteGate(&buf, g, "json"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"t": null`) || !strings.Contains(buf.String(), `"df": null`) {
+		t.Errorf("json:\n%s", buf.String())
+	}
+}
+
 func TestGateCountsFailedCells(t *testing.T) {
 	base := mustLoad(t, testRun)
 	cur := rerun(base)
