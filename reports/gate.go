@@ -168,8 +168,8 @@ type gated struct {
 // Gate compares cur with base: every gated score of every (dataset,
 // method label) present in both, with a one-sided Welch's t test per
 // score and Holm–Bonferroni over all of them at opts.Alpha; a method with
-// fewer ok cells than before, or a score that lost its value, regresses
-// without a test. It returns ErrNothingCompared (with the result, for its
+// a smaller share of ok cells than before, a score that lost its value, or
+// a method that now copies records regresses without a test. It returns ErrNothingCompared (with the result, for its
 // lists) when nothing could be tested.
 func Gate(cur, base []bench.Result, opts GateOptions) (*GateResult, error) {
 	if opts.Alpha == 0 {
@@ -234,7 +234,7 @@ func (g *GateResult) nothingWhy() string {
 	if len(g.Datasets) == 0 {
 		return "no (dataset, method) of the run is in the baseline"
 	}
-	return "no score has two values or more on both sides"
+	return "no score could be tested (see what was not compared)"
 }
 
 // headlineScoresOf lists a scorecard's estimates.
