@@ -1,7 +1,11 @@
 package reports
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/synthor/synthor/bench"
@@ -60,6 +64,29 @@ func TestRankingNemenyi(t *testing.T) {
 	}
 	if m := Build(rs).Datasets[0].Ranking; len(m) != 3 || m[0].Label != "a" || m[0].Wins != 1 || m[2].Wins != 0 {
 		t.Errorf("model ranking %+v", m)
+	}
+	// The critical-difference diagram: well-formed SVG with the CD, each
+	// method at its mean rank and a bar per clique.
+	var buf bytes.Buffer
+	if err := WriteCDDiagram(&buf, rk); err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(&buf)
+	for {
+		if _, err := dec.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("svg: %v", err)
+		}
+	}
+	svg := string(cdSVG(rk))
+	for _, want := range []string{"CD = 1.35", ">a (1.00)<", ">b (2.00)<", ">c (3.00)<"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("diagram lacks %q", want)
+		}
+	}
+	if n := strings.Count(svg, `stroke-width="4"`); n != 2 {
+		t.Errorf("%d clique bars, want 2", n)
 	}
 }
 
