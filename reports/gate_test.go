@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -295,4 +297,60 @@ func TestGateMarkdownSummary(t *testing.T) {
 	if err := WriteGate(failWriter{}, g, "markdown"); !errors.Is(err, errWrite) {
 		t.Errorf("write error %v", err)
 	}
+}
+
+// TestGateFalseAlarmRate simulates 400 gates of 16 methods × 4 scores on
+// three seeds a side drawn from one normal distribution per score (nothing
+// changed): Holm–Bonferroni at α = 0.05 over the 64 one-sided Welch tests
+// should fail at most 5 % of them (binomial slack: 3 standard errors,
+// 3.3 %). A worsening of 15 standard deviations on one score (t ≈ 18 on 4
+// df when the sample sds hit σ) must be caught in most gates (86 % here:
+// three sample sds often overshoot σ, and Welch's df falls towards 2); 8
+// standard deviations are caught in about half (t ≈ 10, p ≈ 3e-4 against
+// Holm's first level 0.05/64 ≈ 8e-4): three seeds a side see large
+// changes only.
+func TestGateFalseAlarmRate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(26, 3))
+	const gates = 400
+	run := func(from uint64, shift float64) []bench.Result {
+		var rs []bench.Result
+		for m := range 16 {
+			for s := range uint64(3) {
+				seed := from + s
+				var ss []metrics.Score
+				for k, name := range []string{"sdmetrics_quality", "c2st_auc", "tstr_trtr_ratio", "dcr_share"} {
+					sd := 0.002 * float64(k+1) * float64(m%4+1)
+					v := 0.5 + sd*rng.NormFloat64()
+					if m == 0 && k == 1 {
+						v += shift * sd
+					}
+					ss = append(ss, metrics.Score{Name: name, Group: "x", Columns: []string{}, Value: v, Better: metrics.Lower,
+						Params: map[string]any{"classifier": "forest"}})
+				}
+				rs = append(rs, result(fmt.Sprintf("m%d-%d", m, seed), "d", fmt.Sprintf("m%d", m), seed, ss...))
+			}
+		}
+		return rs
+	}
+	alarms, caught := 0, 0
+	for range gates {
+		base := run(1, 0)
+		g, err := Gate(run(4, 0), base, GateOptions{})
+		if err != nil || len(g.Comparisons) != 64 {
+			t.Fatalf("%v: %d comparisons", err, len(g.Comparisons))
+		}
+		if !g.Passed() {
+			alarms++
+		}
+		if g, _ := Gate(run(4, 15), base, GateOptions{}); !g.Passed() {
+			caught++
+		}
+	}
+	if rate := float64(alarms) / gates; rate > 0.05+3*math.Sqrt(0.05*0.95/gates) {
+		t.Errorf("false alarms in %d of %d gates (%.3f)", alarms, gates, rate)
+	}
+	if caught < gates*3/4 {
+		t.Errorf("a 15-sd worsening caught in %d of %d gates", caught, gates)
+	}
+	t.Logf("false alarms %d of %d; 15-sd worsening caught %d of %d", alarms, gates, caught, gates)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -251,8 +252,26 @@ func midRanks(xs []float64) ([]float64, float64) {
 // of freedom, divided by √2 (Demšar 2006, §3.2.2 and Table 5a: 1.960 for
 // k = 2, 2.343 for 3, ..., 3.164 for 10).
 func NemenyiCD(k, n int, alpha float64) float64 {
+	return nemenyiQ(k, alpha) * math.Sqrt(float64(k*(k+1))/(6*float64(n)))
+}
+
+// nemenyiQs caches q_α/√2 by (k, α): each takes a few hundred thousand
+// normal CDF evaluations.
+var nemenyiQs sync.Map
+
+type nemenyiKey struct {
+	k     int
+	alpha float64
+}
+
+func nemenyiQ(k int, alpha float64) float64 {
+	key := nemenyiKey{k, alpha}
+	if q, ok := nemenyiQs.Load(key); ok {
+		return q.(float64)
+	}
 	q := studentizedRangeQuantile(1-alpha, k) / math.Sqrt2
-	return q * math.Sqrt(float64(k*(k+1))/(6*float64(n)))
+	nemenyiQs.Store(key, q)
+	return q
 }
 
 // studentizedRangeCDF is P(range of k standard normal draws ≤ q):
