@@ -30,9 +30,27 @@ func MeanCI(s Stat, level float64) (lo, hi float64, ok bool) {
 	if s.N < 2 || math.IsNaN(s.SD) {
 		return math.NaN(), math.NaN(), false
 	}
-	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(s.N - 1)}.Quantile((1 + level) / 2)
-	h := q * s.SD / math.Sqrt(float64(s.N))
+	h := tQuantile(s.N-1, (1+level)/2) * s.SD / math.Sqrt(float64(s.N))
 	return s.Mean - h, s.Mean + h, true
+}
+
+// tQuantiles caches Student's t quantiles by (df, p): a report asks for
+// the same few for thousands of cells.
+var tQuantiles sync.Map
+
+type tKey struct {
+	df int
+	p  float64
+}
+
+func tQuantile(df int, p float64) float64 {
+	k := tKey{df, p}
+	if q, ok := tQuantiles.Load(k); ok {
+		return q.(float64)
+	}
+	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(p)
+	tQuantiles.Store(k, q)
+	return q
 }
 
 // Welch is Welch's unequal-variances t statistic of the difference of two
