@@ -36,6 +36,10 @@ type Config struct {
 	Limits  Limits   `yaml:"limits" json:"limits"`
 	// Output is the run directory (default out/NAME).
 	Output string `yaml:"output" json:"output"`
+	// Scorecard is the headline set the reports show first and the gate
+	// compares, as reports.ParseHeadline reads it (default: its
+	// DefaultHeadlineKeys).
+	Scorecard []string `yaml:"scorecard" json:"scorecard,omitempty"`
 
 	// dir is the config file's directory: relative paths start there.
 	dir string

@@ -164,7 +164,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	t.Logf("at %d px: overflow %g px, smallest text %g px HTML (%q), %g px SVG (%q), %d plots",
 		p.Width, p.Overflow, p.MinHTML, p.MinHTMLText, p.MinSVG, p.MinSVGText, p.SVGs)
-	const wantPlots = fixturePlots + 1 // and the trade-off picture
+	const wantPlots = fixturePlots + 2 // and the trade-off picture and the critical-difference diagram
 	if p.SVGs != wantPlots || p.Drawn != wantPlots {
 		t.Errorf("%d plots, %d drawn, want %d (marks per plot %v)", p.SVGs, p.Drawn, wantPlots, p.Marks)
 	}

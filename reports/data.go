@@ -7,23 +7,36 @@ import (
 	"strings"
 )
 
-// CSVHeader is the header of WriteCSV: one row per dataset × method ×
-// metric, numbers in their shortest round-trip form, empty when undefined.
-var CSVHeader = []string{"dataset", "method", "name", "planner", "backend", "group", "metric", "columns",
-	"better", "targeted", "n", "mean", "sd", "min", "max", "best", "reason"}
+// CSVHeader is the header of WriteCSV: the scorecard's rows first (table
+// "scorecard": one per dataset × method × headline score; group is the
+// score's source, metric its key, columns the params it was picked by),
+// then one row per dataset × method × metric (table "scores"); numbers in
+// their shortest round-trip form, empty when undefined. ci_low and ci_high
+// bound the mean's t interval at the scorecard's level; reference is what
+// unseen real data scores, where known.
+var CSVHeader = []string{"table", "dataset", "method", "name", "planner", "backend", "group", "metric", "columns",
+	"better", "targeted", "n", "mean", "sd", "min", "max", "best", "reason", "ci_low", "ci_high", "reference", "reference_kind"}
 
-// WriteCSV writes the model's cells as CSV.
+// WriteCSV writes the scorecard and the model's cells as CSV.
 func WriteCSV(w io.Writer, m *Model) error {
+	level := DefaultLevel
+	if m.Scorecard != nil {
+		level = m.Scorecard.Level
+	}
 	return writeCSV(w, CSVHeader, func(emit func([]string) error) error {
+		if err := scorecardCSV(m.Scorecard, emit); err != nil {
+			return err
+		}
 		for _, d := range m.Datasets {
 			for i, me := range d.Methods {
 				for j, mt := range d.Metrics {
 					c := d.Cells[i][j]
 					lo, hi := minMax(c.Values)
-					if err := emit([]string{d.Name, me.Label, me.Name, me.Planner, me.Backend, mt.Group, mt.Name,
+					cl, ch, ok := MeanCI(c.Stat, level)
+					if err := emit([]string{"scores", d.Name, me.Label, me.Name, me.Planner, me.Backend, mt.Group, mt.Name,
 						strings.Join(mt.Columns, ","), string(mt.Better), targetedCSV(mt.Targeted), strconv.Itoa(c.N),
 						num(c.N > 0, c.Mean), num(c.N > 1, c.SD), num(c.N > 0, lo), num(c.N > 0, hi),
-						strconv.FormatBool(c.Best), c.Reason}); err != nil {
+						strconv.FormatBool(c.Best), c.Reason, num(ok, cl), num(ok, ch), "", ""}); err != nil {
 						return err
 					}
 				}

@@ -1,10 +1,7 @@
 package reports
 
 import (
-	"cmp"
 	"fmt"
-	"math"
-	"slices"
 	"strings"
 
 	"github.com/synthor/synthor/metrics"
@@ -12,11 +9,9 @@ import (
 
 // FirstScreen is what the HTML report shows first: per dataset the
 // headline scores of each method, with their uncertainty and, where known,
-// their reference (what unseen real data scores), the methods' ranking,
-// and the scores the trade-off picture draws. It is the page's one seam
-// to whatever ranks the methods: FirstScreenOf fills it from the model's
-// headline summary; a scorecard with confidence intervals, references and
-// significance fills the same fields.
+// their reference (what unseen real data scores), the methods' ranking
+// with significance, and the scores the trade-off picture draws.
+// FirstScreenOf fills it from the model's Scorecard.
 type FirstScreen struct {
 	// Note says what a value shows ("mean ± sd over the seeds").
 	Note     string
@@ -32,8 +27,13 @@ type ScreenDataset struct {
 	// RankNote says how the methods are ranked and what a tie means.
 	RankNote string
 	// Critical is the critical difference of mean ranks (Nemenyi) when the
-	// ranking has one: the page then draws a critical-difference diagram.
+	// ranking has one: the page then draws a critical-difference diagram
+	// of Ranking.
 	Critical float64
+	Ranking  *Ranking
+	// Notes are the lines under the scorecard: the ranking's verdict, the
+	// copied-records flags, variants and missing values.
+	Notes []string
 }
 
 // The roles a score plays in the trade-off picture.
@@ -104,124 +104,96 @@ func (d ScreenDataset) ByRole(role string, names ...string) string {
 	return ""
 }
 
-// copyShare is the exact-match rate from which a method is flagged as
-// copying training records.
-const copyShare = 0.5
-
-// scoreCaptions are the headline scores' column captions.
-var scoreCaptions = map[string]string{
-	"sdmetrics_quality": "SDMetrics quality", "column_shapes": "column shapes", "column_pair_trends": "pair trends",
-	"c2st_auc": "detection AUC (C2ST)", "tstr_accuracy": "TSTR accuracy", "tstr_trtr_ratio": "TSTR / TRTR",
-	"tstr_r2": "TSTR R²", "dcr_share": "DCR share", "exact_match_rate": "exact-match rate",
-	"duplicate_rate": "duplicate rate", "rule_rejection_rate": "rejection rate", "membership_auc": "membership AUC",
-	"query_category_mre": "query error",
-}
-
-// caption is a scorecard column's caption: the score's, with the label
-// and variant of a utility score ("TSTR accuracy (income, forest)").
-func caption(mt *Metric) string {
-	c, ok := scoreCaptions[mt.Name]
-	if !ok {
-		c = mt.Name
-	}
-	if mt.Group == "utility" && len(mt.Columns) > 0 {
-		c += " (" + strings.Join(mt.Columns, ", ")
-		if mt.Variant != "" {
-			c += ", " + mt.Variant
-		}
-		c += ")"
-	}
-	return c
-}
-
 // scoreRoles are the roles of the headline scores that have one.
 var scoreRoles = map[string]string{
 	"sdmetrics_quality": RoleFidelity, "c2st_auc": RoleDetection,
-	"membership_auc": RolePrivacy, "dcr_share": RolePrivacy,
+	"membership_auc": RolePrivacy, "dcr_share": RolePrivacy, CostSeconds: RoleCost,
 }
 
-// FirstScreenOf is the first screen from the model's headline summary
-// (Summary): the seed mean ± sd of each headline score and the seconds per
-// cell (with LLM tokens and dollars where an LLM ran), the methods ranked by
-// their mean rank over those scores alone, a method flagged when its
-// exact-match rate says it copies training records.
+// FirstScreenOf is the first screen of the model's Scorecard: each headline
+// score as the seed mean with its t interval and reference, the methods in
+// rank order with the groups the Nemenyi test cannot tell apart, and the
+// methods whose records look copied flagged.
 func FirstScreenOf(m *Model) FirstScreen {
-	out := FirstScreen{Note: "mean ± sample sd over the seeds that ended ok"}
-	for _, d := range Summary(m).Datasets {
+	sc := m.Scorecard
+	out := FirstScreen{Note: "seed mean with its 95% t interval [low, high] over the seeds that ended ok; ref: what unseen real data scores"}
+	if sc == nil {
+		return out
+	}
+	if sc.Level > 0 {
+		out.Note = fmt.Sprintf("seed mean with its %g%% t interval [low, high] over the seeds that ended ok; ref: what unseen real data scores", 100*sc.Level)
+	}
+	for _, d := range sc.Datasets {
 		out.Datasets = append(out.Datasets, screenDataset(d))
 	}
 	return out
 }
 
-func screenDataset(d *Dataset) ScreenDataset {
-	sd := ScreenDataset{Name: d.Name,
-		RankNote: "ranked by mean rank over these scores (cost aside); no test of significance"}
-	for _, mt := range d.Metrics {
-		sd.Scores = append(sd.Scores, ScreenScore{Name: mt.Name, Label: caption(mt), Better: mt.Better, Role: scoreRoles[mt.Name]})
+// screenDataset is one dataset's scorecard as the first screen shows it.
+func screenDataset(d *ScorecardDataset) ScreenDataset {
+	sd := ScreenDataset{Name: d.Name, Ranking: d.Ranking, Notes: datasetNotes(d)}
+	for _, c := range d.Columns {
+		label := c.Label
+		if c.Unit != "" {
+			label += " (" + c.Unit + ")"
+		}
+		sd.Scores = append(sd.Scores, ScreenScore{Name: c.Key, Label: label, Better: c.Better, Role: scoreRoles[c.Key]})
 	}
-	llm := false
-	for _, me := range d.Methods {
-		llm = llm || me.Tokens.N > 0
+	rk := d.Ranking
+	letters := cliqueLetters(rk)
+	sd.RankNote = "ranked on the scorecard's quality scores (cost aside)"
+	if rk != nil && rk.Significant {
+		sd.Critical = rk.CD
+		sd.RankNote += fmt.Sprintf("; methods sharing a letter are not significantly apart (Friedman, then Nemenyi at α = %g)", rk.Alpha)
+	} else if rk != nil && rk.Friedman != nil {
+		sd.RankNote += fmt.Sprintf("; the Friedman test finds no difference at α = %g: every method tied", rk.Alpha)
 	}
-	sd.Scores = append(sd.Scores, ScreenScore{Name: "seconds", Label: "seconds per cell", Better: metrics.Lower, Role: RoleCost})
-	if llm {
-		sd.Scores = append(sd.Scores, ScreenScore{Name: "tokens", Label: "LLM tokens per cell", Better: metrics.Lower},
-			ScreenScore{Name: "cost_usd", Label: "LLM dollars per cell", Better: metrics.Lower})
-	}
-	rank := map[string]float64{}
-	for _, r := range rankDataset(d) {
-		rank[r.Label] = r.MeanRank
-	}
-	var ranked, unranked []ScreenRow
-	for i, me := range d.Methods {
-		row := ScreenRow{Method: me.Label, Produced: OursLabel(me), Rank: rank[me.Label]}
-		for j := range d.Metrics {
-			c := d.Cells[i][j]
-			row.Values = append(row.Values, ScreenValue{Stat: c.Stat, Best: c.Best && len(d.Methods) > 1, Reason: c.Reason})
-			if d.Metrics[j].Name == "exact_match_rate" && c.N > 0 && c.Mean >= copyShare {
-				row.Flags = append(row.Flags, fmt.Sprintf("copies training records (exact-match rate %s)", FormatValue(c.Mean)))
+	for _, me := range rankOrder(d) {
+		row := ScreenRow{Method: me.Label, Produced: me.Description, Tie: letters[me.Label]}
+		if rk != nil {
+			for _, r := range rk.Methods {
+				if r.Label == me.Label {
+					row.Rank = r.MeanRank
+				}
 			}
 		}
-		row.Values = append(row.Values, ScreenValue{Stat: me.TotalS})
-		if llm {
-			row.Values = append(row.Values, ScreenValue{Stat: me.Tokens}, ScreenValue{Stat: me.CostUSD})
+		if me.Copies != nil {
+			row.Flags = append(row.Flags, me.Copies.Note())
 		}
 		if me.OK == 0 {
-			row.Flags = append(row.Flags, "no cell ended ok")
+			row.Flags = append(row.Flags, "no cell ended ok: "+notOKReason(me))
 		}
-		if row.Rank > 0 {
-			ranked = append(ranked, row)
-		} else {
-			unranked = append(unranked, row)
+		for j, e := range me.Values {
+			v := ScreenValue{Stat: e.Stat, Best: e.Best && len(d.Methods) > 1, Reason: e.Reason}
+			if e.CI != nil {
+				v.Lo, v.Hi, v.CI = e.CI[0], e.CI[1], true
+			}
+			ref := e.Reference
+			if ref == nil {
+				ref = d.Columns[j].Reference
+			}
+			if ref != nil {
+				v.Ref, v.HasRef = *ref, true
+			}
+			row.Values = append(row.Values, v)
 		}
+		sd.Rows = append(sd.Rows, row)
 	}
-	sortRows(ranked)
-	sd.Rows = append(ranked, unranked...)
-	markCostBest(sd)
 	return sd
 }
 
-// sortRows orders rows by rank, stably.
-func sortRows(rows []ScreenRow) {
-	slices.SortStableFunc(rows, func(a, b ScreenRow) int { return cmp.Compare(a.Rank, b.Rank) })
-}
-
-// markCostBest marks the lowest mean of each cost column.
-func markCostBest(sd ScreenDataset) {
-	for k, s := range sd.Scores {
-		if s.Name != "seconds" && s.Name != "tokens" && s.Name != "cost_usd" {
-			continue
-		}
-		best := math.Inf(1)
-		for _, r := range sd.Rows {
-			if v := r.Values[k]; v.N > 0 {
-				best = min(best, v.Mean)
-			}
-		}
-		for _, r := range sd.Rows {
-			if v := &r.Values[k]; v.N > 0 && v.Mean == best && len(sd.Rows) > 1 {
-				v.Best = true
-			}
+// cliqueLetters names the ranking's groups of methods not significantly
+// apart a, b, c, ... and gives each method the letters of its groups.
+func cliqueLetters(rk *Ranking) map[string]string {
+	out := map[string]string{}
+	if rk == nil || !rk.Significant {
+		return out
+	}
+	for k, c := range rk.Cliques {
+		l := string(rune('a' + k%26))
+		for _, label := range c {
+			out[label] = strings.TrimSpace(out[label] + " " + l)
 		}
 	}
+	return out
 }

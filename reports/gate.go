@@ -1,146 +1,462 @@
 package reports
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/synthor/synthor/bench"
+	"github.com/synthor/synthor/metrics"
 )
 
-// Tolerance is how much worse a metric may get before the gate fails: the
-// new mean may be worse than the baseline's by up to
-// max(SD × standard error of the difference, Rel × |baseline mean|, Abs).
-type Tolerance struct {
-	// SD is K, the number of standard errors of the difference of the two
-	// seed means (sqrt(sd₁²/n₁ + sd₂²/n₂)).
-	SD float64 `json:"sd"`
-	// Rel is a share of the baseline mean.
-	Rel float64 `json:"rel"`
-	// Abs is an absolute floor, for metrics whose baseline is 0.
-	Abs float64 `json:"abs"`
+// ErrNothingCompared is the gate's error when the run and its baseline
+// have no (dataset, method, score) in common, or no comparison could be
+// tested: a gate that compares nothing does not pass.
+var ErrNothingCompared = errors.New("the gate compared nothing")
+
+// GateOptions configure Gate. The zero value compares the scorecard's
+// gated scores at α = DefaultAlpha with no minimum effect.
+type GateOptions struct {
+	// Alpha is the family-wise false-alarm rate over all comparisons; 0
+	// means DefaultAlpha.
+	Alpha float64
+	// Scores are the headline scores compared; nil means those of
+	// DefaultHeadline with Gate set (cost in seconds and memory is
+	// machine-dependent and compared only when named).
+	Scores []HeadlineScore
+	// All compares every score of every cell (each metric of each column
+	// set) instead of Scores.
+	All bool
+	// MinEffect is, by score key (a headline key, or a metric name with
+	// All), the smallest worsening that counts.
+	MinEffect map[string]Effect
 }
 
-// DefaultTolerance is 3 standard errors, 5 % of the baseline, 1e-9.
-var DefaultTolerance = Tolerance{SD: 3, Rel: 0.05, Abs: 1e-9}
+// Effect is a minimum worsening: absolute, or a share of the baseline
+// mean when Relative.
+type Effect struct {
+	Value    float64 `json:"value"`
+	Relative bool    `json:"relative,omitempty"`
+}
 
-// Regression is one metric of one method and dataset that got worse, or a
-// method whose cells no longer end ok.
-type Regression struct {
+// Of returns the absolute worsening e allows against a baseline mean.
+func (e Effect) Of(base float64) float64 {
+	if e.Relative {
+		return e.Value * math.Abs(base)
+	}
+	return e.Value
+}
+
+// String renders e as ParseEffect reads it.
+func (e Effect) String() string {
+	if e.Relative {
+		return strconv.FormatFloat(e.Value*100, 'g', -1, 64) + "%"
+	}
+	return strconv.FormatFloat(e.Value, 'g', -1, 64)
+}
+
+// ParseEffect reads "KEY=VALUE" (absolute) or "KEY=VALUE%" (a share of the
+// baseline mean); VALUE is a non-negative number.
+func ParseEffect(s string) (string, Effect, error) {
+	k, v, ok := strings.Cut(s, "=")
+	k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+	if !ok || k == "" || v == "" {
+		return "", Effect{}, fmt.Errorf("min effect %q is not SCORE=VALUE or SCORE=VALUE%%", s)
+	}
+	var e Effect
+	if t, rel := strings.CutSuffix(v, "%"); rel {
+		v, e.Relative = t, true
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || x < 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return "", Effect{}, fmt.Errorf("min effect %q: %q is not a non-negative number", s, v)
+	}
+	if e.Relative {
+		x /= 100
+	}
+	e.Value = x
+	return k, e, nil
+}
+
+// Comparison is one score of one method on one dataset, baseline against
+// new: a one-sided Welch's t test of "the new seed mean is worse by more
+// than MinEffect".
+type Comparison struct {
 	Dataset string `json:"dataset"`
 	Method  string `json:"method"`
-	Group   string `json:"group,omitempty"`
-	Metric  string `json:"metric,omitempty"`
-	Columns string `json:"columns,omitempty"`
-	Base    Stat   `json:"base"`
-	New     Stat   `json:"new"`
-	// Allowed is the tolerance the worsening exceeded.
+	// Score is the score's key; Label names it for display.
+	Score  string            `json:"score"`
+	Label  string            `json:"label"`
+	Better metrics.Direction `json:"better"`
+	Base   Stat              `json:"base"`
+	New    Stat              `json:"new"`
+	// Worse is how much worse the new mean is (negative: better).
+	Worse float64 `json:"worse"`
+	// MinEffect is the absolute worsening that must be exceeded.
+	MinEffect float64 `json:"min_effect"`
+	// T, DF and P are the test's statistic, degrees of freedom and
+	// one-sided p-value (T infinite, DF absent without spread on either
+	// side: P 0 when the worsening exceeds MinEffect, else 1).
+	T  float64 `json:"t"`
+	DF float64 `json:"df"`
+	P  float64 `json:"p"`
+	// Level is the level Holm tests P at (α / (m − j) for the j-th
+	// smallest of m p-values); Allowed the largest worsening that level
+	// lets pass: MinEffect + t_{1−Level, DF} · SE.
+	Level   float64 `json:"level"`
 	Allowed float64 `json:"allowed"`
-	// Note explains a regression that is not a worse mean.
-	Note string `json:"note,omitempty"`
+	// Regressed: Holm rejects "not worse" for this comparison, or (with
+	// Note) the method lost ok cells or the score lost its value.
+	Regressed bool   `json:"regressed"`
+	Note      string `json:"note,omitempty"`
 }
 
-// Worse is how much worse the new mean is, in the metric's direction.
-func (r Regression) Worse() float64 { return math.Abs(r.New.Mean - r.Base.Mean) }
+// GateResult is the gate's verdict and everything it rests on.
+type GateResult struct {
+	Alpha float64 `json:"alpha"`
+	// Scope is "scorecard" or "all"; Scores the keys compared.
+	Scope  string   `json:"scope"`
+	Scores []string `json:"scores"`
+	// MinEffect are the minimum effects asked for, by key.
+	MinEffect map[string]Effect `json:"min_effect,omitempty"`
+	// Datasets and Methods are those compared.
+	Datasets []string `json:"datasets"`
+	Methods  []string `json:"methods"`
+	// Comparisons are the tested comparisons: Holm runs over all of them.
+	Comparisons []Comparison `json:"comparisons"`
+	// Lost are the methods with a smaller share of ok cells than the
+	// baseline's, the scores that lost their value, and the methods that
+	// copy records and did not: regressions without a test.
+	Lost []Comparison `json:"lost,omitempty"`
+	// NotCompared says what could not be compared and why.
+	NotCompared []string `json:"not_compared,omitempty"`
+	// Warnings are notes on the comparison (data that differ).
+	Warnings []string `json:"warnings,omitempty"`
+}
 
-// Compare lists what got worse from base to cur: every metric of a
-// (dataset, method label) present in both whose seed mean moved in the bad
-// direction beyond tol, and every method with fewer ok cells than before.
-// Metrics or methods present on one side only are not compared.
-func Compare(cur, base *Model, tol Tolerance) []Regression {
-	var out []Regression
-	for _, bd := range base.Datasets {
-		nd := cur.Dataset(bd.Name)
-		if nd == nil {
-			continue
+// Regressions are the comparisons that regressed, tested or lost.
+func (g *GateResult) Regressions() []Comparison {
+	var out []Comparison
+	for _, c := range g.Comparisons {
+		if c.Regressed {
+			out = append(out, c)
 		}
-		for bi, bm := range bd.Methods {
-			nm := nd.methodOK(bm.Label)
-			if nm == nil {
-				continue
+	}
+	return append(out, g.Lost...)
+}
+
+// Passed reports whether nothing regressed and something was compared.
+func (g *GateResult) Passed() bool {
+	return len(g.Comparisons) > 0 && len(g.Regressions()) == 0
+}
+
+// gated is one side's values of one score of one method, keyed for
+// matching.
+type gated struct {
+	dataset, method, key, label, variant string
+	better                               metrics.Direction
+	stat                                 Stat
+	reason                               string
+	ok, seeds                            int
+}
+
+// Gate compares cur with base: every gated score of every (dataset,
+// method label) present in both, with a one-sided Welch's t test per
+// score and Holm–Bonferroni over all of them at opts.Alpha; a method with
+// a smaller share of ok cells than before, a score that lost its value, or
+// a method that now copies records regresses without a test. It returns ErrNothingCompared (with the result, for its
+// lists) when nothing could be tested.
+func Gate(cur, base []bench.Result, opts GateOptions) (*GateResult, error) {
+	if opts.Alpha == 0 {
+		opts.Alpha = DefaultAlpha
+	}
+	g := &GateResult{Alpha: opts.Alpha, Scope: "scorecard", MinEffect: opts.MinEffect}
+	var cs, bs []gated
+	var csc, bsc *Scorecard
+	if opts.All {
+		g.Scope = "all"
+		cm, bm := Build(cur), Build(base)
+		cs, bs, csc, bsc = allScores(cm), allScores(bm), cm.Scorecard, bm.Scorecard
+	} else {
+		scores := opts.Scores
+		if scores == nil {
+			for _, h := range DefaultHeadline() {
+				if h.Gate {
+					scores = append(scores, h)
+				}
 			}
-			if nm.OK < bm.OK {
-				out = append(out, Regression{Dataset: bd.Name, Method: bm.Label,
-					Note: fmt.Sprintf("%d of %d cells ok, was %d of %d", nm.OK, nm.Seeds, bm.OK, bm.Seeds)})
-			}
-			for bj, mt := range bd.Metrics {
-				bc := bd.Cells[bi][bj]
-				nc, _, ok := nd.cell(bm.Label, mt.Key())
-				if !ok || bc.N == 0 {
-					continue
+		}
+		for _, h := range scores {
+			g.Scores = append(g.Scores, h.Key)
+		}
+		o := ScorecardOptions{Scores: scores}
+		csc, bsc = NewScorecard(cur, o), NewScorecard(base, o)
+		cs, bs = headlineScoresOf(csc), headlineScoresOf(bsc)
+	}
+	g.match(cs, bs, opts)
+	g.copying(csc, bsc)
+	g.keepComparedScores()
+	g.holm()
+	g.Warnings = dataWarnings(cur, base)
+	if len(g.Comparisons) == 0 && len(g.Lost) == 0 {
+		return g, fmt.Errorf("%w: %s", ErrNothingCompared, g.nothingWhy())
+	}
+	return g, nil
+}
+
+// keepComparedScores cuts Scores down to the keys compared and notes the
+// others.
+func (g *GateResult) keepComparedScores() {
+	if g.Scope != "scorecard" {
+		return
+	}
+	var kept, absent []string
+	for _, k := range g.Scores {
+		if slices.ContainsFunc(g.Comparisons, func(c Comparison) bool { return c.Score == k }) ||
+			slices.ContainsFunc(g.Lost, func(c Comparison) bool { return c.Score == k }) {
+			kept = append(kept, k)
+		} else {
+			absent = append(absent, k)
+		}
+	}
+	g.Scores = kept
+	if len(absent) > 0 {
+		g.NotCompared = append(g.NotCompared, "without values on both sides: "+strings.Join(absent, ", "))
+	}
+}
+
+func (g *GateResult) nothingWhy() string {
+	if len(g.Datasets) == 0 {
+		return "no (dataset, method) of the run is in the baseline"
+	}
+	return "no score could be tested (see what was not compared)"
+}
+
+// headlineScoresOf lists a scorecard's estimates.
+func headlineScoresOf(sc *Scorecard) []gated {
+	var out []gated
+	for _, d := range sc.Datasets {
+		for _, me := range d.Methods {
+			for j, c := range d.Columns {
+				e := me.Values[j]
+				label := c.Label
+				if c.Unit != "" {
+					label += " (" + c.Unit + ")"
 				}
-				r := Regression{Dataset: bd.Name, Method: bm.Label, Group: mt.Group, Metric: mt.Name,
-					Columns: mt.Label, Base: bc.Stat, New: nc.Stat}
-				if nc.N == 0 {
-					r.Note = "no value: " + nc.Reason
-					out = append(out, r)
-					continue
-				}
-				se := math.Sqrt(sq(bc.SD)/float64(bc.N) + sq(nc.SD)/float64(nc.N))
-				r.Allowed = max(tol.SD*se, tol.Rel*math.Abs(bc.Mean), tol.Abs)
-				if better(mt.Better, bc.Mean, nc.Mean) && r.Worse() > r.Allowed {
-					out = append(out, r)
-				}
+				out = append(out, gated{dataset: d.Name, method: me.Label, key: c.Key, label: label, variant: e.Variant,
+					better: c.Better, stat: e.Stat, reason: e.Reason, ok: me.OK, seeds: me.Seeds})
 			}
 		}
 	}
 	return out
 }
 
+// allScores lists every cell of a model.
+func allScores(m *Model) []gated {
+	var out []gated
+	for _, d := range m.Datasets {
+		for i, me := range d.Methods {
+			for j, mt := range d.Metrics {
+				c := d.Cells[i][j]
+				label := mt.Group + "/" + mt.Name
+				if mt.Label != "" {
+					label += " [" + mt.Label + "]"
+				}
+				out = append(out, gated{dataset: d.Name, method: me.Label, key: mt.Key(), label: label,
+					better: mt.Better, stat: c.Stat, reason: c.Reason, ok: me.OK, seeds: me.Seeds})
+			}
+		}
+	}
+	return out
+}
+
+// match pairs the new side's scores with the baseline's and tests each.
+func (g *GateResult) match(cs, bs []gated, opts GateOptions) {
+	pairOf := func(x gated) string { return x.dataset + "/" + x.method }
+	index := map[string]int{}
+	newPairs, basePairs := map[string]bool{}, map[string]bool{}
+	for i, c := range cs {
+		index[pairOf(c)+"\x00"+c.key] = i
+		newPairs[pairOf(c)] = true
+	}
+	var baseOnly, newOnly []string
+	lost := map[string]bool{}
+	for _, b := range bs {
+		pair := pairOf(b)
+		basePairs[pair] = true
+		if !newPairs[pair] {
+			addOnce(&baseOnly, pair)
+			continue
+		}
+		addOnce(&g.Datasets, b.dataset)
+		addOnce(&g.Methods, b.method)
+		i, ok := index[pair+"\x00"+b.key]
+		if !ok {
+			if b.stat.N > 0 {
+				g.NotCompared = append(g.NotCompared, pair+" "+b.label+": not scored in the new run")
+			}
+			continue
+		}
+		c := cs[i]
+		if c.ok*b.seeds < b.ok*c.seeds && !lost[pair] { // a smaller share ended ok
+			lost[pair] = true
+			g.Lost = append(g.Lost, Comparison{Dataset: b.dataset, Method: b.method, Regressed: true,
+				Note: fmt.Sprintf("%d of %d cells ok, was %d of %d", c.ok, c.seeds, b.ok, b.seeds)})
+		}
+		g.compare(b, c, opts)
+	}
+	for _, c := range cs {
+		if !basePairs[pairOf(c)] {
+			addOnce(&newOnly, pairOf(c))
+		}
+	}
+	if len(baseOnly) > 0 {
+		g.NotCompared = append(g.NotCompared, "only in the baseline: "+strings.Join(baseOnly, ", "))
+	}
+	if len(newOnly) > 0 {
+		g.NotCompared = append(g.NotCompared, "only in the new run: "+strings.Join(newOnly, ", "))
+	}
+}
+
+// copying adds the methods that copy records now and did not before: the
+// scorecard's CopyRule says so (an exact-match rate or a membership AUC
+// beyond its reference by more than its margin).
+func (g *GateResult) copying(cur, base *Scorecard) {
+	for _, bd := range base.Datasets {
+		cd := cur.Dataset(bd.Name)
+		if cd == nil {
+			continue
+		}
+		for _, bm := range bd.Methods {
+			cm := cd.Method(bm.Label)
+			if cm == nil || cm.Copies == nil || bm.Copies != nil {
+				continue
+			}
+			g.Lost = append(g.Lost, Comparison{Dataset: bd.Name, Method: bm.Label, Score: cm.Copies.Score, Label: "copied records",
+				Regressed: true, Note: cm.Copies.Note()})
+		}
+	}
+}
+
+func addOnce(xs *[]string, x string) {
+	if !slices.Contains(*xs, x) {
+		*xs = append(*xs, x)
+	}
+}
+
+// compare tests one score, or records why it cannot be tested.
+func (g *GateResult) compare(b, c gated, opts GateOptions) {
+	where := fmt.Sprintf("%s/%s %s", b.dataset, b.method, b.label)
+	cmp := Comparison{Dataset: b.dataset, Method: b.method, Score: b.key, Label: b.label, Better: b.better, Base: b.stat, New: c.stat}
+	switch {
+	case b.stat.N == 0:
+		return
+	case b.variant != c.variant:
+		g.NotCompared = append(g.NotCompared, fmt.Sprintf("%s: scored differently (%s, was %s)", where, c.variant, b.variant))
+		return
+	case c.stat.N == 0 && c.ok > 0:
+		cmp.Regressed, cmp.Note = true, "no value: "+c.reason
+		g.Lost = append(g.Lost, cmp)
+		return
+	case c.stat.N == 0:
+		return // the method lost every cell: counted once, above
+	case b.stat.N < 2 || c.stat.N < 2:
+		g.NotCompared = append(g.NotCompared, fmt.Sprintf("%s: %d and %d values, a t test needs two on each side", where, b.stat.N, c.stat.N))
+		return
+	}
+	name := b.key
+	if opts.All {
+		name = strings.SplitN(b.key, "\x00", 3)[1]
+	}
+	cmp.MinEffect = opts.MinEffect[name].Of(b.stat.Mean)
+	// Orient so that positive is worse: new − base for lower-is-better.
+	worseStat, baseStat := c.stat, b.stat
+	if b.better == metrics.Higher {
+		worseStat.Mean, baseStat.Mean = -c.stat.Mean, -b.stat.Mean
+	}
+	cmp.Worse = worseStat.Mean - baseStat.Mean
+	baseStat.Mean += cmp.MinEffect
+	w, _ := WelchT(worseStat, baseStat)
+	cmp.T, cmp.DF, cmp.P = w.T, w.DF, w.Upper()
+	g.Comparisons = append(g.Comparisons, cmp)
+}
+
+// holm applies Holm–Bonferroni over the tested comparisons: each gets its
+// step's level and the worsening it allowed, and those Holm rejects
+// regress.
+func (g *GateResult) holm() {
+	m := len(g.Comparisons)
+	ps := make([]float64, m)
+	for i, c := range g.Comparisons {
+		ps[i] = c.P
+	}
+	adj := Holm(ps)
+	idx := make([]int, m)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(ps[a], ps[b]) })
+	for j, i := range idx {
+		c := &g.Comparisons[i]
+		c.Level = HolmThreshold(g.Alpha, m, j)
+		c.Regressed = adj[i] <= g.Alpha
+		c.Allowed = c.MinEffect
+		if se := welchSE(c.Base, c.New); se > 0 {
+			c.Allowed += Welch{DF: c.DF}.Critical(c.Level) * se
+		}
+	}
+}
+
+func welchSE(a, b Stat) float64 {
+	if a.N < 2 || b.N < 2 {
+		return 0
+	}
+	return math.Sqrt(sq(a.SD)/float64(a.N) + sq(b.SD)/float64(b.N))
+}
+
 func sq(x float64) float64 { return x * x }
 
-func (d *Dataset) methodOK(label string) *Method {
-	for _, me := range d.Methods {
-		if me.Label == label {
-			return me
+// dataWarnings notes datasets whose data differ between the runs (their
+// data hashes): their scores compare different data.
+func dataWarnings(cur, base []bench.Result) []string {
+	hashes := func(rs []bench.Result) map[string]string {
+		out := map[string]string{}
+		for _, r := range rs {
+			if r.DataHash != "" {
+				out[r.Dataset] = r.DataHash
+			}
+		}
+		return out
+	}
+	ch, bh := hashes(cur), hashes(base)
+	var out []string
+	for _, d := range slices.Sorted(maps.Keys(bh)) {
+		if c, ok := ch[d]; ok && c != bh[d] {
+			out = append(out, fmt.Sprintf("dataset %s: the data differ from the baseline's (data hash %.12s, was %.12s)", d, c, bh[d]))
 		}
 	}
-	return nil
+	return out
 }
 
-// WriteRegressionsJSON writes {"passed": bool, "tolerance": ..., "regressions": [...]}.
-func WriteRegressionsJSON(w io.Writer, regs []Regression, tol Tolerance) error {
-	if regs == nil {
-		regs = []Regression{}
+// MarshalJSON writes a T or DF that is not finite (a change without spread
+// on either side) as null: JSON has no infinity.
+func (c Comparison) MarshalJSON() ([]byte, error) {
+	type plain Comparison
+	out := struct {
+		plain
+		T  *float64 `json:"t"`
+		DF *float64 `json:"df"`
+	}{plain: plain(c)}
+	if !math.IsInf(c.T, 0) && !math.IsNaN(c.T) {
+		out.T = &c.T
 	}
-	return writeJSON(w, struct {
-		Passed      bool         `json:"passed"`
-		Tolerance   Tolerance    `json:"tolerance"`
-		Regressions []Regression `json:"regressions"`
-	}{len(regs) == 0, tol, regs})
-}
-
-// WriteRegressions writes the gate's verdict: a line saying whether it
-// passed and a table of the regressions (Markdown when markdown is set, for
-// a CI comment).
-func WriteRegressions(w io.Writer, markdown bool, regs []Regression, tol Tolerance) error {
-	ew := &errWriter{w: w}
-	tolText := fmt.Sprintf("tolerance: %g standard errors, %g%% of the baseline", tol.SD, tol.Rel*100)
-	if len(regs) == 0 {
-		if markdown {
-			ew.printf("### Regression gate: passed\n\nNo metric got worse beyond the %s.\n", tolText)
-		} else {
-			ew.printf("regression gate: passed (no metric got worse beyond the %s)\n", tolText)
-		}
-		return ew.err
+	if !math.IsInf(c.DF, 0) && !math.IsNaN(c.DF) {
+		out.DF = &c.DF
 	}
-	if markdown {
-		ew.printf("### Regression gate: failed\n\n%d metrics got worse beyond the %s.\n\n", len(regs), tolText)
-	} else {
-		ew.printf("regression gate: failed: %d metrics got worse beyond the %s\n", len(regs), tolText)
-	}
-	var rows [][]string
-	for _, r := range regs {
-		dec := 4
-		rows = append(rows, []string{r.Dataset, r.Method, r.Group, r.Metric, r.Columns,
-			statText(r.Base, dec), statText(r.New, dec), gateAllowed(r), r.Note})
-	}
-	grid(ew, style{markdown: markdown}, []string{"dataset", "method", "group", "metric", "columns", "baseline", "new", "allowed", "note"}, rows)
-	return ew.err
-}
-
-func gateAllowed(r Regression) string {
-	if r.Note != "" {
-		return ""
-	}
-	return "±" + strconv.FormatFloat(r.Allowed, 'g', 3, 64)
+	return json.Marshal(out)
 }

@@ -56,6 +56,7 @@ type htmlFirst struct {
 // htmlCard is one dataset's scorecard.
 type htmlCard struct {
 	Name, RankNote string
+	Notes          []string
 	Heads          []htmlHead
 	Rows           []htmlCardRow
 }
@@ -197,7 +198,7 @@ func firstScreenHTML(fs FirstScreen, colorOf func(string) color.Color) htmlFirst
 		}
 	}
 	for _, d := range fs.Datasets {
-		c := htmlCard{Name: d.Name, RankNote: d.RankNote}
+		c := htmlCard{Name: d.Name, RankNote: d.RankNote, Notes: d.Notes}
 		for _, s := range d.Scores {
 			c.Heads = append(c.Heads, htmlHead{Label: s.Label, Arrow: Arrow(s.Better)})
 		}
@@ -223,13 +224,10 @@ func firstScreenHTML(fs FirstScreen, colorOf func(string) color.Color) htmlFirst
 }
 
 // screenValue is a scorecard value: the mean with Sig significant digits,
-// then "[lo, hi]" or "± sd", and "ref r" where known.
+// then "[lo, hi]" or "± sd", and "ref r" where known; "—" without one.
 func screenValue(v ScreenValue) htmlValue {
 	if v.N == 0 {
-		if v.Reason != "" {
-			return htmlValue{Main: "—", Sub: v.Reason}
-		}
-		return htmlValue{Main: "—"}
+		return htmlValue{Main: "—"} // the reason is in the notes below the scorecard
 	}
 	out := htmlValue{Main: FormatValue(v.Mean), Best: v.Best}
 	switch {

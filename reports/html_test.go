@@ -75,8 +75,11 @@ func TestHTMLSelfContained(t *testing.T) {
 	if err := WriteHTML(&tb, priv, Build(priv.Results)); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(tb.String(), "<svg"); n != fixturePlots+1 || !strings.Contains(tb.String(), "Trade-off: detection") {
-		t.Errorf("with a privacy score: %d svg plots, want %d with the trade-off", n, fixturePlots+1)
+	// (With it the Friedman test finds a difference: the critical-difference
+	// diagram is drawn too.)
+	if n := strings.Count(tb.String(), "<svg"); n != fixturePlots+2 || !strings.Contains(tb.String(), "Trade-off: detection") ||
+		!strings.Contains(tb.String(), "Critical difference: ecommerce-bn") {
+		t.Errorf("with a privacy score: %d svg plots, want %d with the trade-off and the critical difference", n, fixturePlots+2)
 	}
 	// The same run renders to the same bytes.
 	var again bytes.Buffer
@@ -86,7 +89,7 @@ func TestHTMLSelfContained(t *testing.T) {
 }
 
 func TestLLMAccountingTable(t *testing.T) {
-	r := result("l1", "d", "llmsynthor-gpt", 1, score("tvd", 0.1, "lower", "x"))
+	r := result("l1", "d", "llmsynthor-gpt", 1, score("c2st_auc", 0.6, "lower", "x"))
 	r.Method.Planner, r.Method.Backend, r.Method.Model = "llm", "openai-gpt-4.1-nano", "gpt-4.1-nano"
 	r.LLM = &llm.Accounting{Calls: 12, Retries: 2, PromptTokens: 3000, CompletionTokens: 456, CostUSD: 0.0123, LatencyP50MS: 640}
 	r2 := r
@@ -103,10 +106,10 @@ func TestLLMAccountingTable(t *testing.T) {
 	if err := WriteHTML(&buf, &Run{Results: rs, Dirs: []string{"", ""}}, m); err != nil {
 		t.Fatal(err)
 	}
-	// The scorecard's tokens per cell: 3456 and 1044, mean 2250, sd
-	// 2412/√2 = 1705.6.
+	// The scorecard's tokens per cell: 3456 and 1044, mean 2250, its 95% t
+	// interval [-13073.7, 17573.7] (SciPy: stats.t.ppf(0.975, 1) · sd/√2).
 	for _, want := range []string{"<td>openai-gpt-4.1-nano</td><td>gpt-4.1-nano</td><td>22</td>", "<td>0.0200</td>",
-		`<td>2250<span class="sub">± 1706</span></td>`} {
+		`<td>2250<span class="sub">[-13074, 17574]</span></td>`} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -20,6 +20,9 @@ type Run struct {
 	Real map[string]*table.Table
 	// Notes are what the report could not show, and why.
 	Notes []string
+	// Scorecard are the scorecard's options WriteRun builds with (the
+	// run's headline set); the zero value takes the defaults.
+	Scorecard ScorecardOptions
 }
 
 // Load reads and merges the results of run directories (or results files)

@@ -11,11 +11,15 @@ import (
 	"github.com/synthor/synthor/metrics"
 )
 
-// Model is what every format renders: per dataset a grid of methods ×
-// metrics with the mean and spread over seeds, and an overall ranking.
+// Model is what every format renders: the scorecard first, then per
+// dataset a grid of methods × metrics with the mean and spread over seeds,
+// and the ranking (the scorecard's).
 type Model struct {
-	Datasets []*Dataset `json:"datasets"`
-	// Ranking orders the methods by their mean rank across datasets.
+	// Scorecard is the headline view; every format shows it first.
+	Scorecard *Scorecard `json:"scorecard"`
+	Datasets  []*Dataset `json:"datasets"`
+	// Ranking orders the methods on the scorecard's ranked scores across
+	// datasets (Scorecard.Ranking, cut down).
 	Ranking []Rank `json:"ranking"`
 	// full is, for a model cut down by Summary, the model it was cut
 	// from: the published tables beside ours are built from its scores.
@@ -29,7 +33,8 @@ type Dataset struct {
 	Metrics []*Metric `json:"metrics"`
 	// Cells[i][j] is method i on metric j.
 	Cells [][]Cell `json:"cells"`
-	// Ranking orders this dataset's methods by mean rank over its metrics.
+	// Ranking orders this dataset's methods on its scorecard's ranked
+	// scores (the scorecard dataset's Ranking, cut down).
 	Ranking []Rank `json:"ranking"`
 }
 
@@ -160,23 +165,27 @@ func newStat(xs []float64) Stat {
 	return s
 }
 
-// Rank is a method's standing.
+// Rank is a method's standing on the scorecard (see Ranking).
 type Rank struct {
 	Label string `json:"label"`
-	// MeanRank is the mean of its ranks (1 = best; ties share the mean rank)
-	// over the metrics of a dataset, or of its per-dataset mean ranks.
+	// MeanRank is its mean rank over the (dataset, seed) blocks (1 = best).
 	MeanRank float64 `json:"mean_rank"`
-	// Wins counts the metric columns where it is best.
+	// Wins counts the ranked scorecard scores where it is best.
 	Wins int `json:"wins"`
 	// Datasets counts the datasets it was ranked on.
 	Datasets int `json:"datasets"`
+	// TiedWith lists the methods not significantly different from it.
+	TiedWith []string `json:"tied_with,omitempty"`
 }
 
-// Build groups results by dataset, method label and metric. Datasets keep
-// their first appearance's order, methods too, metrics the order of their
-// first score.
-func Build(rs []bench.Result) *Model {
-	m := &Model{}
+// Build groups results by dataset, method label and metric, and builds the
+// default scorecard (NewScorecard). Datasets keep their first appearance's
+// order, methods too, metrics the order of their first score.
+func Build(rs []bench.Result) *Model { return BuildWith(rs, ScorecardOptions{}) }
+
+// BuildWith is Build with the scorecard's options.
+func BuildWith(rs []bench.Result, o ScorecardOptions) *Model {
+	m := &Model{Scorecard: NewScorecard(rs, o)}
 	byName := map[string]*builder{}
 	for i := range rs {
 		r := &rs[i]
@@ -190,8 +199,11 @@ func Build(rs []bench.Result) *Model {
 	}
 	for _, d := range m.Datasets {
 		byName[d.Name].finish()
+		if sd := m.Scorecard.Dataset(d.Name); sd != nil {
+			d.Ranking = sd.Ranking.Ranks()
+		}
 	}
-	m.Ranking = overall(m.Datasets)
+	m.Ranking = m.Scorecard.Ranking.Ranks()
 	return m
 }
 
@@ -321,7 +333,6 @@ func (b *builder) finish() {
 		markBest(d, j)
 		mt.Decimals = decimals(d, j)
 	}
-	d.Ranking = rankDataset(d)
 }
 
 func sortBySeed(c *Cell) {
@@ -385,101 +396,6 @@ func markBest(d *Dataset, j int) {
 			c.Best = true
 		}
 	}
-}
-
-// ranks returns the rank of each method with a value on metric j (1 =
-// best, ties share their mean rank); methods without one are absent.
-func ranks(d *Dataset, j int) map[int]float64 {
-	var idx []int
-	for i := range d.Methods {
-		if d.Cells[i][j].N > 0 {
-			idx = append(idx, i)
-		}
-	}
-	dir := d.Metrics[j].Better
-	slices.SortStableFunc(idx, func(a, b int) int {
-		x, y := d.Cells[a][j].Mean, d.Cells[b][j].Mean
-		switch {
-		case x == y:
-			return 0
-		case better(dir, x, y):
-			return -1
-		}
-		return 1
-	})
-	out := make(map[int]float64, len(idx))
-	for lo := 0; lo < len(idx); {
-		hi := lo
-		for hi+1 < len(idx) && d.Cells[idx[hi+1]][j].Mean == d.Cells[idx[lo]][j].Mean {
-			hi++
-		}
-		r := float64(lo+hi)/2 + 1
-		for k := lo; k <= hi; k++ {
-			out[idx[k]] = r
-		}
-		lo = hi + 1
-	}
-	return out
-}
-
-func rankDataset(d *Dataset) []Rank {
-	sum := make([]float64, len(d.Methods))
-	n := make([]int, len(d.Methods))
-	wins := make([]int, len(d.Methods))
-	for j := range d.Metrics {
-		for i, r := range ranks(d, j) {
-			sum[i] += r
-			n[i]++
-		}
-		for i := range d.Methods {
-			if d.Cells[i][j].Best {
-				wins[i]++
-			}
-		}
-	}
-	var out []Rank
-	for i, me := range d.Methods {
-		if n[i] == 0 {
-			continue
-		}
-		out = append(out, Rank{Label: me.Label, MeanRank: sum[i] / float64(n[i]), Wins: wins[i], Datasets: 1})
-	}
-	sortRanks(out)
-	return out
-}
-
-func sortRanks(rs []Rank) {
-	slices.SortStableFunc(rs, func(a, b Rank) int {
-		if c := cmp.Compare(a.MeanRank, b.MeanRank); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.Wins, a.Wins)
-	})
-}
-
-// overall averages the per-dataset mean ranks of each label and sums its
-// wins.
-func overall(ds []*Dataset) []Rank {
-	index := map[string]int{}
-	var out []Rank
-	for _, d := range ds {
-		for _, r := range d.Ranking {
-			i, ok := index[r.Label]
-			if !ok {
-				i = len(out)
-				index[r.Label] = i
-				out = append(out, Rank{Label: r.Label})
-			}
-			out[i].MeanRank += r.MeanRank
-			out[i].Wins += r.Wins
-			out[i].Datasets++
-		}
-	}
-	for i := range out {
-		out[i].MeanRank /= float64(out[i].Datasets)
-	}
-	sortRanks(out)
-	return out
 }
 
 // Dataset returns the dataset named name, nil when absent.

@@ -3,7 +3,6 @@ package reports
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -553,87 +552,13 @@ func labelPlaces(pts plotter.XYs, radius []float64, names []string, sx, sy float
 	return out
 }
 
-// cdPlot is the critical-difference diagram of a ranking (Demšar 2006,
+// cdPlot is the critical-difference diagram of d's ranking (Demšar 2006,
 // "Statistical comparisons of classifiers over multiple data sets", JMLR
-// 7:1–30, Fig. 1): the methods at their mean ranks on one axis, a bar the
-// length of the critical difference, and a thick line joining each
-// largest run of methods whose ranks lie within it of one another.
+// 7:1–30, Fig. 1), drawn where the ranking found a difference.
 func cdPlot(d ScreenDataset) *Plot {
-	if d.Critical <= 0 {
+	if d.Critical <= 0 || d.Ranking == nil || len(d.Ranking.Methods) < 2 {
 		return nil
 	}
-	var pts plotter.XYs
-	var names []string
-	for k, r := range d.Rows {
-		if r.Rank <= 0 {
-			continue
-		}
-		y := 1.0 + float64(k%2)*0.6 + float64(k/2)*0.25
-		pts = append(pts, plotter.XY{X: r.Rank, Y: y})
-		names = append(names, r.Method)
-	}
-	if len(pts) < 2 {
-		return nil
-	}
-	p := newPlot()
-	p.X.Label.Text = "mean rank (1 = best)"
-	p.HideY()
-	sc, err := plotter.NewScatter(pts)
-	if err != nil {
-		return &Plot{Title: "Critical difference", Note: err.Error()}
-	}
-	sc.GlyphStyle = draw.GlyphStyle{Shape: draw.CircleGlyph{}, Radius: vg.Points(3)}
-	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: names})
-	if err != nil {
-		return &Plot{Title: "Critical difference", Note: err.Error()}
-	}
-	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font = font.From(plotFont, tickSize)
-	}
-	lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(2)}
-	p.Add(sc, lb)
-	lo := slices.MinFunc(pts, func(a, b plotter.XY) int { return cmp.Compare(a.X, b.X) }).X
-	cd, err := plotter.NewLine(plotter.XYs{{X: lo, Y: 0.4}, {X: lo + d.Critical, Y: 0.4}})
-	if err != nil {
-		return &Plot{Title: "Critical difference", Note: err.Error()}
-	}
-	cd.Width = vg.Points(2)
-	p.Add(cd)
-	for _, run := range cliques(pts, d.Critical) {
-		l, err := plotter.NewLine(plotter.XYs{{X: run[0], Y: 0.7}, {X: run[1], Y: 0.7}})
-		if err == nil {
-			l.Width, l.Color = vg.Points(4), color.Gray{Y: 110}
-			p.Add(l)
-		}
-	}
-	p.Y.Min, p.Y.Max = 0.2, 1.0+0.6+float64(len(pts)/2)*0.25+0.3
-	s, err := svg(p, 16*vg.Centimeter, vg.Length(4+0.3*float64(len(pts)))*vg.Centimeter)
-	if err != nil {
-		return &Plot{Title: "Critical difference", Note: err.Error()}
-	}
-	return &Plot{Title: "Critical difference: " + d.Name, SVG: s,
-		Note: fmt.Sprintf("the bar at the bottom left is the critical difference (%.2f); methods joined by a grey line are not significantly apart", d.Critical)}
-}
-
-// cliques returns the largest runs [lo, hi] of the sorted ranks of pts
-// spanning less than cd, each not inside another.
-func cliques(pts plotter.XYs, cd float64) [][2]float64 {
-	xs := make([]float64, len(pts))
-	for i, p := range pts {
-		xs[i] = p.X
-	}
-	slices.Sort(xs)
-	var out [][2]float64
-	last := -1
-	for i := range xs {
-		j := i
-		for j+1 < len(xs) && xs[j+1]-xs[i] < cd {
-			j++
-		}
-		if j > i && j > last {
-			out = append(out, [2]float64{xs[i], xs[j]})
-			last = j
-		}
-	}
-	return out
+	return &Plot{Title: "Critical difference: " + d.Name, SVG: cdSVG(d.Ranking),
+		Note: fmt.Sprintf("mean rank over the seeds (1 = best); the red bar is the critical difference (%.2f); a black bar joins methods not significantly apart", d.Critical)}
 }

@@ -98,8 +98,9 @@ func WriteMarkdown(w io.Writer, m *Model) error { return writeText(w, m, style{m
 
 func writeText(w io.Writer, m *Model, s style) error {
 	ew := &errWriter{w: w}
+	writeScorecard(ew, m.Scorecard, s)
 	for k, d := range m.Datasets {
-		if k > 0 {
+		if k > 0 || m.Scorecard != nil {
 			ew.printf("\n")
 		}
 		s.title(ew, 1, "Dataset "+d.Name)
@@ -111,7 +112,7 @@ func writeText(w io.Writer, m *Model, s style) error {
 	}
 	if len(m.Datasets) > 1 {
 		ew.printf("\n")
-		s.title(ew, 1, "Overall ranking (mean rank across datasets; wins = metrics where best)")
+		s.title(ew, 1, "Overall ranking (on the scorecard scores; wins = scorecard scores where best)")
 		grid(ew, s, []string{"rank", "method", "mean rank", "wins", "datasets"}, rankRows(m.Ranking, true))
 	}
 	return ew.err

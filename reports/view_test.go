@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -144,16 +145,17 @@ func TestPairAssociations(t *testing.T) {
 	}
 }
 
-// The critical-difference runs of ranks 1, 1.5, 3, 3.2, 5 at CD 1: {1, 1.5}
-// and {3, 3.2}; 5 is alone.
-func TestCliques(t *testing.T) {
-	pts := plotter.XYs{{X: 3}, {X: 1}, {X: 5}, {X: 1.5}, {X: 3.2}}
-	got := cliques(pts, 1)
-	if len(got) != 2 || got[0] != [2]float64{1, 1.5} || got[1] != [2]float64{3, 3.2} {
-		t.Fatalf("cliques %v", got)
+// The critical-difference diagram is drawn from the ranking where the
+// Friedman test found a difference, and not otherwise.
+func TestCDPlot(t *testing.T) {
+	rk := &Ranking{Significant: true, CD: 1, Alpha: 0.05, Methods: []RankedMethod{{Label: "a", MeanRank: 1}, {Label: "b", MeanRank: 1.5}, {Label: "c", MeanRank: 3}},
+		Cliques: [][]string{{"a", "b"}}}
+	p := cdPlot(ScreenDataset{Name: "d", Critical: 1, Ranking: rk})
+	if p == nil || !strings.Contains(string(p.SVG), ">a (1.00)<") || !strings.Contains(string(p.SVG), "CD = 1.00") {
+		t.Fatalf("diagram %+v", p)
 	}
-	if p := cdPlot(ScreenDataset{Name: "d", Critical: 1, Rows: []ScreenRow{{Method: "a", Rank: 1}, {Method: "b", Rank: 1.5}, {Method: "c", Rank: 3}}}); p == nil || p.SVG == "" {
-		t.Fatalf("no diagram: %+v", p)
+	if p := cdPlot(ScreenDataset{Name: "d", Ranking: &Ranking{Methods: rk.Methods}}); p != nil {
+		t.Fatalf("a diagram without a critical difference: %+v", p)
 	}
 }
 
@@ -166,41 +168,50 @@ func TestLabelPlaces(t *testing.T) {
 	}
 }
 
-// The first screen of a hand-made run: ranked on the headline scores
-// alone, a copying method flagged, cost columns added.
+// The first screen of a hand-made run is the scorecard's: b is better on
+// quality at every seed and ranks first; b copies training records and is
+// flagged; values carry their t interval and reference; seconds is a cost
+// column in the trade-off's cost role.
 func TestFirstScreenOf(t *testing.T) {
 	q := func(v float64) metrics.Score {
-		return metrics.Score{Name: "sdmetrics_quality", Group: "sdmetrics", Columns: []string{}, Value: v, Better: metrics.Higher}
+		return metrics.Score{Name: "sdmetrics_quality", Group: "sdmetrics", Columns: []string{}, Value: v, Better: metrics.Higher,
+			Reference: 0.95, ReferenceKind: metrics.ReferenceHoldout}
 	}
 	em := func(v float64) metrics.Score {
 		return metrics.Score{Name: "exact_match_rate", Group: "privacy", Columns: []string{"x", "y"}, Value: v, Better: metrics.Lower}
 	}
-	tvd := func(v float64) metrics.Score { return score("tvd", v, metrics.Lower, "x") }
-	rs := []bench.Result{
-		result("a", "d", "a", 1, q(0.8), em(0), tvd(0.01)),
-		result("b", "d", "b", 1, q(0.9), em(0.95), tvd(0.5)),
+	var rs []bench.Result
+	for seed := uint64(1); seed <= 3; seed++ {
+		s := float64(seed) / 100
+		rs = append(rs, result(fmt.Sprint("a", seed), "d", "a", seed, q(0.8+s), em(0)),
+			result(fmt.Sprint("b", seed), "d", "b", seed, q(0.9+s), em(0.95)))
 	}
-	rs[0].Timings.TotalS, rs[1].Timings.TotalS = 2, 1
+	for i := range rs {
+		rs[i].Timings.TotalS = 2
+	}
 	fs := FirstScreenOf(Build(rs))
 	d := fs.Datasets[0]
-	// b: quality 0.9 (rank 1), exact match 0.95 (rank 2): 1.5; a: 2 and 1:
-	// 1.5; tie broken by wins (1 each), then order: a first. tvd is not a
-	// headline score.
-	if len(d.Scores) != 3 || d.Scores[2].Name != "seconds" || d.Scores[0].Label != "SDMetrics quality" {
+	k := slices.IndexFunc(d.Scores, func(s ScreenScore) bool { return s.Name == "sdmetrics_quality" })
+	if k < 0 || d.Scores[k].Role != RoleFidelity {
 		t.Fatalf("scores %+v", d.Scores)
 	}
-	if len(d.Rows) != 2 || d.Rows[0].Rank != 1.5 || d.Rows[1].Rank != 1.5 {
+	if d.ByRole(RoleCost, CostSeconds) != CostSeconds {
+		t.Errorf("no seconds column in the cost role: %+v", d.Scores)
+	}
+	if len(d.Rows) != 2 || d.Rows[0].Method != "b" || d.Rows[0].Rank != 1 || d.Rows[1].Rank != 2 {
 		t.Fatalf("rows %+v", d.Rows)
 	}
-	b := d.Rows[slices.IndexFunc(d.Rows, func(r ScreenRow) bool { return r.Method == "b" })]
-	if len(b.Flags) != 1 || !strings.Contains(b.Flags[0], "copies training records") {
+	b := d.Rows[0]
+	if len(b.Flags) != 1 || !strings.Contains(b.Flags[0], "copies records") {
 		t.Errorf("b's flags %q", b.Flags)
 	}
-	if v, ok := d.Value(b, "seconds"); !ok || v.Mean != 1 || !v.Best {
-		t.Errorf("b's seconds %+v", v)
+	v, ok := d.Value(b, "sdmetrics_quality")
+	// Mean 0.92, sd 0.01 over 3 seeds; t(0.975, 2) = 4.302653 (SciPy).
+	if !ok || math.Abs(v.Mean-0.92) > 1e-12 || !v.CI || math.Abs(v.Hi-v.Mean-4.302653*0.01/math.Sqrt(3)) > 1e-6 || !v.HasRef || math.Abs(v.Ref-0.95) > 1e-12 || !v.Best {
+		t.Errorf("b's quality %+v", v)
 	}
-	if d.ByRole(RoleFidelity, "sdmetrics_quality") != "sdmetrics_quality" || d.ByRole(RolePrivacy, "dcr_share") != "" {
-		t.Error("roles")
+	if len(d.Notes) == 0 {
+		t.Error("no notes under the scorecard")
 	}
 }
 

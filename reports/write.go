@@ -47,8 +47,12 @@ func unknownFormat(format string, valid []string) error {
 // WriteDir writes DIR/report.md and DIR/report.html from the results of
 // the run in dir (their Files relative to dir), each atomically: a
 // failure leaves the previous report in place.
-func WriteDir(dir string, rs []bench.Result) error {
-	run := &Run{Results: rs, Dirs: make([]string, len(rs))}
+func WriteDir(dir string, rs []bench.Result) error { return WriteDirWith(dir, rs, ScorecardOptions{}) }
+
+// WriteDirWith is WriteDir with the scorecard's options (a config's
+// headline set).
+func WriteDirWith(dir string, rs []bench.Result, o ScorecardOptions) error {
+	run := &Run{Results: rs, Dirs: make([]string, len(rs)), Scorecard: o}
 	for i := range run.Dirs {
 		run.Dirs[i] = dir
 	}
@@ -60,7 +64,7 @@ func WriteDir(dir string, rs []bench.Result) error {
 // training data: LoadPrepared).
 func WriteRun(dir string, run *Run) error {
 	run.LoadPrepared()
-	m := Build(run.Results)
+	m := BuildWith(run.Results, run.Scorecard)
 	for _, f := range []struct{ name, format string }{{"report.md", "markdown"}, {"report.html", "html"}} {
 		err := table.WriteAtomic(filepath.Join(dir, f.name), func(w io.Writer) error { return Write(w, f.format, run, m) })
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/reports"
 	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
@@ -19,12 +20,12 @@ type reportOptions struct {
 	format, out, baseline string
 	failOnRegression      bool
 	wide                  bool
-	tol                   reports.Tolerance
 	real                  []string
+	gate                  gateFlags
 }
 
 func newReportCmd() *cobra.Command {
-	o := reportOptions{tol: reports.DefaultTolerance}
+	var o reportOptions
 	cmd := &cobra.Command{
 		Use:   "report DIR... [--format table|markdown|html|csv|json] [--out FILE]",
 		Short: "Render the results of one or more runs; gate a run against a baseline",
@@ -38,11 +39,20 @@ plots (no network at view time), to --out or a redirected stdout (to a terminal 
 refused); it draws real against synthetic data from the run's training split, or from
 --real DATASET=FILE.
 
-With --baseline OLD, report compares each metric's seed mean with OLD's and lists
-those that got worse by more than max(K standard errors, REL × |baseline|); it
-prints that verdict (Markdown for a CI comment with --format markdown, JSON with
---format json) and writes
-the full report only to --out. --fail-on-regression makes a regression exit 1.`,
+The scorecard comes first in every format: per dataset the headline scores of each
+method (mean and 95% t interval over the seeds, with the reference), the ranking on
+them with the Friedman and Nemenyi tests, and the methods that copy records.
+--scorecard picks the headline set (default: the run's config, else ` + strings.Join(reports.DefaultHeadlineKeys, ",") + `).
+
+With --baseline OLD, report gates the run against OLD: each scorecard score of each
+(dataset, method) in both is tested for "worse than OLD" with a one-sided Welch's t
+test, and Holm–Bonferroni holds the chance of any false alarm over all comparisons at
+--alpha. It prints the verdict, what was compared and how many comparisons were made
+(Markdown for a CI job summary with --format markdown, JSON with --format json) and
+writes the full report only to --out. --gate-all compares every score of every cell;
+--min-effect SCORE=X (or X%) ignores worsenings up to X. Exit status: 1 when something
+regressed and --fail-on-regression is set; 2 when the gate compared nothing (a
+baseline with nothing in common), with or without it.`,
 		Example: `  synthor report out/run
   synthor report out/shard-0 out/shard-1 out/shard-2 --format html --out report.html
   synthor report out/new --baseline out/old --fail-on-regression --format markdown`,
@@ -55,9 +65,8 @@ the full report only to --out. --fail-on-regression makes a regression exit 1.`,
 	f.StringVar(&o.format, "format", "table", "output format: "+strings.Join(reports.Formats, ", "))
 	f.StringVar(&o.out, "out", "", "write the report to `FILE` (atomically) instead of stdout")
 	f.StringVar(&o.baseline, "baseline", "", "baseline run `DIR` (or results file) to compare with")
-	f.BoolVar(&o.failOnRegression, "fail-on-regression", false, "exit 1 when a metric got worse than --baseline beyond the tolerance")
-	f.Float64Var(&o.tol.SD, "tolerance-sd", o.tol.SD, "allowed worsening in standard errors of the difference of seed means (`K`)")
-	f.Float64Var(&o.tol.Rel, "tolerance", o.tol.Rel, "allowed worsening as a share of the baseline mean (`REL`)")
+	f.BoolVar(&o.failOnRegression, "fail-on-regression", false, "exit 1 when a score got significantly worse than --baseline's")
+	o.gate.register(cmd)
 	f.BoolVar(&o.wide, "wide", false, "table format: every table whole, however wide (default: fit 100 columns)")
 	f.StringArrayVar(&o.real, "real", nil, "`DATASET=FILE`: the real table of a dataset, for the HTML report's marginals and heat maps; repeatable")
 	return cmd
@@ -66,9 +75,6 @@ the full report only to --out. --fail-on-regression makes a regression exit 1.`,
 func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if !slices.Contains(reports.Formats, o.format) {
 		return usagef("report: --format %q is not one of %s", o.format, strings.Join(reports.Formats, ", "))
-	}
-	if o.tol.SD < 0 || o.tol.Rel < 0 {
-		return usagef("report: --tolerance-sd and --tolerance must not be negative")
 	}
 	if o.failOnRegression && o.baseline == "" {
 		return usagef("report: --fail-on-regression needs --baseline")
@@ -86,7 +92,11 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if o.format == "html" {
 		run.LoadPrepared()
 	}
-	m := reports.Build(run.Results)
+	headline, gate, err := o.gate.options(dirs[0])
+	if err != nil {
+		return usageError{fmt.Errorf("report: %w", err)}
+	}
+	m := reports.BuildWith(run.Results, reports.ScorecardOptions{Scores: headline})
 	stdout := cmd.OutOrStdout()
 	width := tableWidth(o.wide)
 	if o.out != "" {
@@ -104,25 +114,32 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if o.baseline == "" {
 		return nil
 	}
+	return runGate(stdout, run.Results, o, gate)
+}
+
+// runGate gates results against --baseline and prints the verdict.
+func runGate(stdout io.Writer, results []bench.Result, o reportOptions, opts reports.GateOptions) error {
 	base, err := reports.Load(o.baseline)
 	if err != nil {
 		return err
 	}
-	regs := reports.Compare(m, reports.Build(base), o.tol)
-	var buf bytes.Buffer
-	if o.format == "json" {
-		err = reports.WriteRegressionsJSON(&buf, regs, o.tol)
-	} else {
-		err = reports.WriteRegressions(&buf, o.format == "markdown", regs, o.tol)
+	g, gateErr := reports.Gate(results, base, opts)
+	format := "table"
+	if o.format == "markdown" || o.format == "json" {
+		format = o.format
 	}
-	if err != nil {
+	var buf bytes.Buffer
+	if err := reports.WriteGate(&buf, g, format); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	if _, err := stdout.Write(buf.Bytes()); err != nil {
 		return err
 	}
-	if len(regs) > 0 && o.failOnRegression {
-		return fmt.Errorf("report: %d metrics regressed against %s", len(regs), o.baseline)
+	if gateErr != nil {
+		return usageError{fmt.Errorf("report: %w against %s", gateErr, o.baseline)}
+	}
+	if n := len(g.Regressions()); n > 0 && o.failOnRegression {
+		return fmt.Errorf("report: %d of %d comparisons regressed against %s", n, len(g.Comparisons)+len(g.Lost), o.baseline)
 	}
 	return nil
 }

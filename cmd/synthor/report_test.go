@@ -40,43 +40,67 @@ func copyRun(t *testing.T, edit func(*bench.Result)) string {
 
 func TestReportGate(t *testing.T) {
 	rerun := copyRun(t, func(r *bench.Result) { r.Timings.TotalS += 0.5 })
+	// bayes-net's detection AUC 0.525 (sd 0.017, n=3) made 0.2 worse: t ≈ 14
+	// on 4 df, p ≈ 7e-5, below Holm's 0.05 / 6.
 	planted := copyRun(t, func(r *bench.Result) {
 		if r.Method.Label != "bayes-net" {
 			return
 		}
 		for k, s := range r.Metrics {
-			if s.Name == "jsd" && strings.Join(s.Columns, ",") == "user_age,user_gender,product_category" {
-				r.Metrics[k].Value = s.Value * 4
+			if s.Name == "c2st_auc" {
+				r.Metrics[k].Value = s.Value + 0.2
 			}
 		}
 	})
 	gate := []string{"--baseline", reportRun, "--fail-on-regression", "--format", "markdown"}
 	out, _, code, err := runCLI(t, append([]string{"report", rerun}, gate...)...)
-	if code != 0 || !strings.Contains(out, "Regression gate: passed") {
+	if code != 0 || !strings.Contains(out, "Regression gate: passed") || !strings.Contains(out, "6 comparisons") {
 		t.Fatalf("rerun: exit %d (%v)\n%s", code, err, out)
 	}
 	out, _, code, err = runCLI(t, append([]string{"report", planted}, gate...)...)
-	if code != 1 || !strings.Contains(out, "Regression gate: failed") ||
-		!strings.Contains(out, "| bayes-net | fidelity | jsd    | user_age, user_gender, product_category |") {
+	if code != 1 || !strings.Contains(out, "Regression gate: failed") || !strings.Contains(out, "| ecommerce-bn | bayes-net | detection AUC ↓ |") {
 		t.Fatalf("planted: exit %d (%v)\n%s", code, err, out)
 	}
-	if !strings.Contains(err.Error(), "1 metrics regressed") {
+	if !strings.Contains(err.Error(), "1 of 6 comparisons regressed") {
 		t.Fatalf("error %v", err)
 	}
 	out, _, _, _ = runCLI(t, "report", planted, "--baseline", reportRun, "--format", "json")
 	var verdict struct {
 		Passed      bool `json:"passed"`
-		Regressions []struct {
-			Method, Metric string
-		} `json:"regressions"`
+		Comparisons []struct {
+			Method, Score string
+			Regressed     bool
+		} `json:"comparisons"`
 	}
-	if err := json.Unmarshal([]byte(out), &verdict); err != nil || verdict.Passed || len(verdict.Regressions) != 1 ||
-		verdict.Regressions[0].Method != "bayes-net" || verdict.Regressions[0].Metric != "jsd" {
+	if err := json.Unmarshal([]byte(out), &verdict); err != nil || verdict.Passed || len(verdict.Comparisons) != 6 {
 		t.Fatalf("json verdict %+v (%v)\n%s", verdict, err, out)
+	}
+	for _, c := range verdict.Comparisons {
+		if c.Regressed != (c.Method == "bayes-net" && c.Score == "c2st_auc") {
+			t.Errorf("json comparison %+v", c)
+		}
 	}
 	// Without --fail-on-regression the verdict is printed and the exit is 0.
 	if _, _, code, _ := runCLI(t, "report", planted, "--baseline", reportRun); code != 0 {
 		t.Fatalf("exit %d without --fail-on-regression", code)
+	}
+	// A minimum effect above the planted worsening lets it pass.
+	if _, _, code, err := runCLI(t, append([]string{"report", planted, "--min-effect", "c2st_auc=0.25"}, gate...)...); code != 0 {
+		t.Fatalf("--min-effect: exit %d %v", code, err)
+	}
+}
+
+func TestReportGateNothingInCommon(t *testing.T) {
+	other := copyRun(t, func(r *bench.Result) { r.Dataset = "adult" })
+	for _, args := range [][]string{
+		{"report", other, "--baseline", reportRun, "--fail-on-regression", "--format", "markdown"},
+		{"report", other, "--baseline", reportRun},
+	} {
+		out, _, code, err := runCLI(t, args...)
+		if code != 2 || err == nil || !strings.Contains(err.Error(), "the gate compared nothing") ||
+			!strings.Contains(out, "nothing compared") || !strings.Contains(out, "only in the baseline: ecommerce-bn/") {
+			t.Errorf("%q: exit %d %v\n%s", args, code, err, out)
+		}
 	}
 }
 
@@ -115,7 +139,10 @@ func TestReportUsage(t *testing.T) {
 		{[]string{"report"}, 2, "requires at least 1 arg"},
 		{[]string{"report", reportRun, "--format", "pdf"}, 2, `--format "pdf"`},
 		{[]string{"report", reportRun, "--fail-on-regression"}, 2, "needs --baseline"},
-		{[]string{"report", reportRun, "--tolerance-sd", "-1", "--baseline", reportRun}, 2, "negative"},
+		{[]string{"report", reportRun, "--alpha", "1.5", "--baseline", reportRun}, 2, "--alpha 1.5"},
+		{[]string{"report", reportRun, "--min-effect", "c2st_auc", "--baseline", reportRun}, 2, "not SCORE=VALUE"},
+		{[]string{"report", reportRun, "--scorecard", "quality"}, 2, `unknown score "quality"`},
+		{[]string{"report", reportRun, "--gate-scores", "c2st_auc,c2st_auc", "--baseline", reportRun}, 2, "listed twice"},
 		{[]string{"report", "no/such/dir"}, 1, "no/such/dir"},
 		{[]string{"report", reportRun, "--real", "ecommerce-bn"}, 2, "not DATASET=FILE"},
 		{[]string{"report", reportRun, "--real", "ecommerce-bn=no/such.csv"}, 1, "no/such.csv"},

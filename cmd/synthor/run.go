@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
@@ -20,7 +23,7 @@ import (
 
 // writeReports renders the reports of a finished run into its directory:
 // DIR/report.md and DIR/report.html.
-var writeReports = reports.WriteDir
+var writeReports = reports.WriteDirWith
 
 // cellCommand returns the child process that runs a cell's spec file; nil
 // is this executable's hidden cell command.
@@ -42,8 +45,12 @@ func newRunCmd() *cobra.Command {
 		Long: `run expands a config (datasets, methods, seeds, metrics, limits) into cells, runs
 each cell in a child process (killed at limits.timeout or limits.memory and recorded
 as timeout or oom), --workers at once, and appends one JSON line per finished cell to
-DIR/results.jsonl. It writes DIR/report.md and DIR/report.html and prints a summary
-of the headline scores (mean ± sd over the seeds per method).
+DIR/results.jsonl. It writes DIR/report.md and DIR/report.html and prints the
+scorecard first: per dataset the headline scores of each method (the config's
+scorecard key, else the default set) as the mean and 95% t interval over the seeds
+with their reference, the ranking on them with its significance, and the methods that
+copy records. A run any of whose cells failed, timed out or ran out of memory says so
+in its last line and exits 1 (skipped cells do not count).
 
 --resume skips the cells already recorded; Ctrl-C or SIGTERM stops after recording
 what finished. --shard I/N (or JOB_COMPLETION_INDEX with JOB_COMPLETIONS, or
@@ -77,6 +84,12 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	var card reports.ScorecardOptions
+	if len(cfg.Scorecard) > 0 {
+		if card.Scores, err = reports.ParseHeadline(cfg.Scorecard); err != nil {
+			return usagef("run: config %s: %v", file, err)
+		}
+	}
 	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, Version: version, Command: cellCommand}
 	if f.shard != "" {
 		if o.Shard, err = bench.ParseShard(f.shard); err != nil {
@@ -106,17 +119,54 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := writeReports(sum.Dir, sum.Results); err != nil {
+	if err := writeReports(sum.Dir, sum.Results, card); err != nil {
 		return fmt.Errorf("run: report: %w", err)
 	}
 	var b bytes.Buffer
-	if err := reports.WriteTableWidth(&b, reports.Summary(reports.Build(sum.Results)), tableWidth(f.wide)); err != nil {
+	if err := reports.WriteSummary(&b, reports.BuildWith(sum.Results, card), tableWidth(f.wide)); err != nil {
 		return err
 	}
 	fmt.Fprintf(&b, "\nEvery score of every cell:\n  %s\n  %s\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
 	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in\n  %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
-	_, err = cmd.OutOrStdout().Write(b.Bytes())
-	return err
+	notOK := notOKCells(sum.Results)
+	if notOK != "" {
+		fmt.Fprintf(&b, "%s\n", notOK)
+	}
+	if _, err := cmd.OutOrStdout().Write(b.Bytes()); err != nil {
+		return err
+	}
+	if notOK != "" {
+		return fmt.Errorf("run: %s; see %s", notOK, filepath.Join(sum.Dir, "report.md"))
+	}
+	return nil
+}
+
+// notOKCells says how many cells failed, timed out or ran out of memory
+// ("3 cells did not end ok: 2 failed, 1 timeout"); "" when none did.
+// Skipped cells do not count.
+func notOKCells(rs []bench.Result) string {
+	counts := map[bench.Status]int{}
+	n := 0
+	for _, r := range rs {
+		if r.Status != bench.StatusOK && r.Status != bench.StatusSkipped {
+			counts[r.Status]++
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	var parts []string
+	for _, s := range []bench.Status{bench.StatusFailed, bench.StatusTimeout, bench.StatusOOM} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+			delete(counts, s)
+		}
+	}
+	for _, s := range slices.Sorted(maps.Keys(counts)) { // statuses the list above does not know
+		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+	}
+	return fmt.Sprintf("%d of %d cells did not end ok: %s", n, len(rs), strings.Join(parts, ", "))
 }
 
 // checkRunOut refuses a --out that names an existing file: a run
@@ -175,7 +225,7 @@ func newMergeCmd() *cobra.Command {
 		Short: "Merge the results of run directories (the shards of a run) and print the summary",
 		Long: `merge reads every results file (results.jsonl, results.shard-I-of-N.jsonl) of each
 DIR, keeps one row per cell id in matrix order (an ok row over a failed one), prints
-the summary that synthor run prints and, with --out, writes the merged rows to
+the scorecard that synthor run prints and, with --out, writes the merged rows to
 OUT/results.jsonl. --same-as DIR fails unless the merged rows equal DIR's, timings
 aside. synthor report DIR... renders every score of the same merged rows.`,
 		Example: `  synthor merge out/adult
@@ -199,7 +249,7 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
 				}
 			}
 			var b bytes.Buffer
-			if err := reports.WriteTableWidth(&b, reports.Summary(reports.Build(rs)), tableWidth(wide)); err != nil {
+			if err := reports.WriteSummary(&b, reports.Build(rs), tableWidth(wide)); err != nil {
 				return err
 			}
 			if _, err = cmd.OutOrStdout().Write(b.Bytes()); err != nil {

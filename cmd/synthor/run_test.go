@@ -47,7 +47,7 @@ func TestRunCommand(t *testing.T) {
 	if err != nil || code != 0 {
 		t.Fatalf("exit %d: %v\n%s", code, err, stderr)
 	}
-	for _, want := range []string{"independent", "uniform", "column_shapes", " ± ", "4 cells (4 run, 0 resumed)"} {
+	for _, want := range []string{"independent", "uniform", "Scorecard ecommerce-bn", "detection AUC", " ± ", "4 cells (4 run, 0 resumed)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -67,7 +67,7 @@ func TestRunCommand(t *testing.T) {
 	}
 	// merge prints the summary that run prints, from the same rows.
 	merged, stderr, code, err := runCLI(t, "merge", out)
-	if err != nil || code != 0 || !strings.Contains(merged, "column_shapes") || !strings.HasPrefix(again, merged) {
+	if err != nil || code != 0 || !strings.Contains(merged, "Scorecard ecommerce-bn") || !strings.HasPrefix(again, merged) {
 		t.Fatalf("merge: exit %d %v %s: its summary is not run's:\n%s\nrun:\n%s", code, err, stderr, merged, again)
 	}
 	// Shards into another directory, merged, equal the single run.
@@ -106,6 +106,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"merge out is a file", []string{"merge", dir, "--out", good}, 2, "is a file, not a directory"},
 		{"unknown method", []string{"run", write("b.yaml", "methods: [magic]\n")}, 2, "valid: bayes-net"},
 		{"unknown param", []string{"run", write("c.yaml", "methods: [{name: cart, params: {dept: 3}}]\n")}, 2, "methods[0].params.dept: unknown param of cart (valid:"},
+		{"bad scorecard", []string{"run", write("d.yaml", "methods: [independent]\nscorecard: [c2st_auc, nope]\n")}, 2, `unknown score "nope"`},
 		{"bad shard", []string{"run", good, "--shard", "3/2"}, 2, "--shard"},
 		{"bad set", []string{"run", good, "--set", "limits.wrkers=2"}, 2, "limits.wrkers"},
 		{"merge nothing", []string{"merge", dir}, 1, "no results files"},
@@ -114,6 +115,43 @@ func TestRunUsageErrors(t *testing.T) {
 			_, _, code, err := runCLI(t, c.args...)
 			if err == nil || code != c.code || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("exit %d, err %v; want exit %d and one line containing %q", code, err, c.code, c.want)
+			}
+		})
+	}
+}
+
+// TestRunExitStatus: a run with a cell that timed out says so in its
+// last line and exits 1; a skipped cell (no API key) does not count.
+func TestRunExitStatus(t *testing.T) {
+	useTestCells(t)
+	t.Setenv("OPENAI_API_KEY", "")
+	backend, err := filepath.Abs("../../configs/backends/openai.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	skipped := "  - {name: llmsynthor, label: llm, planner: llm, backend: " + backend + "}\n"
+	for _, c := range []struct {
+		name, limits string
+		code         int
+		last         string
+	}{
+		{"skipped only", "", 0, "results.jsonl"},
+		{"timeout", "limits: {timeout: 1ms}\n", 1, "1 of 2 cells did not end ok: 1 timeout"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := filepath.Join(dir, c.name+".yaml")
+			body := "datasets: [{name: ecommerce-bn, rows: 200}]\nmethods:\n  - independent\n" + skipped + "seeds: [1]\n" + c.limits
+			if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stdout, _, code, err := runCLI(t, "run", cfg, "--out", filepath.Join(dir, c.name), "--quiet")
+			lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
+			if code != c.code || !strings.HasSuffix(lines[len(lines)-1], c.last) || !strings.Contains(stdout, "\n2 cells (2 run, 0 resumed) in\n") {
+				t.Fatalf("exit %d (%v), last line %q; want exit %d and %q", code, err, lines[len(lines)-1], c.code, c.last)
+			}
+			if c.code != 0 && (err == nil || !strings.Contains(err.Error(), "1 of 2 cells did not end ok: 1 timeout; see ")) {
+				t.Fatalf("error %v", err)
 			}
 		})
 	}
