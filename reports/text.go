@@ -339,14 +339,6 @@ func dash(s string) string {
 	return s
 }
 
-// statText renders s with dec decimals, "—" when empty.
-func statText(s Stat, dec int) string {
-	if s.N == 0 {
-		return "—"
-	}
-	return FormatCell(Cell{Stat: s}, dec)
-}
-
 // statSig renders s with Sig significant digits, "—" when empty.
 func statSig(s Stat) string {
 	if s.N == 0 {
