@@ -21,9 +21,6 @@ type Model struct {
 	// Ranking orders the methods on the scorecard's ranked scores across
 	// datasets (Scorecard.Ranking, cut down).
 	Ranking []Rank `json:"ranking"`
-	// full is, for a model cut down by Summary, the model it was cut
-	// from: the published tables beside ours are built from its scores.
-	full *Model
 }
 
 // Dataset is the grid of one dataset.

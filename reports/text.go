@@ -104,11 +104,7 @@ func writeText(w io.Writer, m *Model, s style) error {
 			ew.printf("\n")
 		}
 		s.title(ew, 1, "Dataset "+d.Name)
-		full := d
-		if m.full != nil {
-			full = m.full.Dataset(d.Name)
-		}
-		textDataset(ew, d, full, s)
+		textDataset(ew, d, s)
 	}
 	if len(m.Datasets) > 1 {
 		ew.printf("\n")
@@ -168,9 +164,9 @@ func (s style) notesList(ew *errWriter, nt *notes) {
 	}
 }
 
-// textDataset writes d's tables, and the published ones beside full's
+// textDataset writes d's tables, and the published ones beside d's
 // scores (d's, unless d is cut down).
-func textDataset(ew *errWriter, d, full *Dataset, s style) {
+func textDataset(ew *errWriter, d *Dataset, s style) {
 	s.grid(ew, textGrid{header: methodHeader, rows: methodRows(d), key: 2})
 	s.gap(ew)
 	nt := &notes{}
@@ -189,7 +185,7 @@ func textDataset(ew *errWriter, d, full *Dataset, s style) {
 		s.grid(ew, textGrid{header: []string{"method", "seed", "status", "reason"}, rows: f, key: 1, wrap: map[int]bool{3: true}})
 	}
 	textSplits(ew, d, s)
-	textPaper(ew, full, s)
+	textPaper(ew, d, s)
 }
 
 // scoresTitle says what the score cells show.
