@@ -38,11 +38,11 @@ type CopyFlag struct {
 
 // Note renders the flag in one line.
 func (f CopyFlag) Note() string {
-	what := "exact-match rate"
 	if f.Score == scoreMembershipAUC {
-		what = "membership-attack AUC"
+		return fmt.Sprintf("leaks its training records: membership-attack AUC %.3f against %.3f (%s reference), more than %.2f above it",
+			f.Mean, f.Reference, f.ReferenceKind, f.Margin)
 	}
-	return fmt.Sprintf("copies records: %s %.3f against %.3f (%s reference), more than %.2f above it", what, f.Mean, f.Reference, f.ReferenceKind, f.Margin)
+	return fmt.Sprintf("copies records: exact-match rate %.3f against %.3f (%s reference), more than %.2f above it", f.Mean, f.Reference, f.ReferenceKind, f.Margin)
 }
 
 // check returns the flag of a method's ok cells, nil when none applies.
