@@ -27,10 +27,10 @@ var writeReports = reports.WriteDir
 var cellCommand func(spec string) *exec.Cmd
 
 type runFlags struct {
-	out, shard    string
-	workers       int
-	resume, quiet bool
-	sets          []string
+	out, shard                 string
+	workers                    int
+	resume, quiet, retryFailed bool
+	sets                       []string
 }
 
 func newRunCmd() *cobra.Command {
@@ -44,8 +44,10 @@ as timeout or oom), --workers at once, and appends one JSON line per finished ce
 DIR/results.jsonl. It writes DIR/report.md and DIR/report.html and prints a summary
 of the headline scores (mean ± sd over the seeds per method).
 
---resume skips the cells already recorded; Ctrl-C or SIGTERM stops after recording
-what finished. --shard I/N (or JOB_COMPLETION_INDEX with JOB_COMPLETIONS, or
+--resume skips the cells already recorded (and refuses a directory holding a run of
+another config); cells that failed, timed out or ran out of memory are kept unless
+--retry-failed runs them again. A directory holding files no run wrote is refused.
+Ctrl-C or SIGTERM stops after recording what finished. --shard I/N (or JOB_COMPLETION_INDEX with JOB_COMPLETIONS, or
 SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT) runs every N-th cell and writes
 DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
 		Example: `  synthor run configs/quickstart.yaml
@@ -59,6 +61,7 @@ DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
 	fl.IntVar(&f.workers, "workers", 0, "cells run at once (default: limits.workers, else the cores)")
 	fl.StringVar(&f.shard, "shard", "", "run shard I of N (I/N)")
 	fl.BoolVar(&f.resume, "resume", false, "skip the cells whose results are recorded")
+	fl.BoolVar(&f.retryFailed, "retry-failed", false, "with --resume, run again the cells recorded as failed, timeout or oom")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a config key: key=value (repeatable), e.g. limits.workers=2")
 	return cmd
@@ -68,11 +71,15 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if f.workers < 0 {
 		return usagef("run: --workers must be positive, got %d", f.workers)
 	}
+	if f.retryFailed && !f.resume {
+		return usagef("run: --retry-failed is for --resume")
+	}
 	cfg, err := bench.LoadConfig(file, f.sets)
 	if err != nil {
 		return settingsUsage(err)
 	}
-	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, Version: version, Command: cellCommand}
+	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, RetryFailed: f.retryFailed,
+		Inputs: []string{file}, Version: version, Command: cellCommand}
 	if f.shard != "" {
 		if o.Shard, err = bench.ParseShard(f.shard); err != nil {
 			return usageError{err}
@@ -92,6 +99,9 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sum, err := bench.Run(ctx, cfg, o)
+	if errors.Is(err, bench.ErrRunDir) {
+		return usageError{fmt.Errorf("run: %w", err)}
+	}
 	if sum == nil {
 		return err
 	}
@@ -110,6 +120,9 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	}
 	fmt.Fprintf(&b, "\nEvery score of every cell: %s and %s.\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
 	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
+	if sum.Kept > 0 {
+		fmt.Fprintf(&b, "%d of the resumed cells failed, timed out or ran out of memory and were kept: --resume --retry-failed runs them again\n", sum.Kept)
+	}
 	_, err = cmd.OutOrStdout().Write(b.Bytes())
 	return err
 }
