@@ -349,7 +349,7 @@ leaves no partial file.`,
 			if out == "" {
 				return usagef("--out must name a file")
 			}
-			if err := checkExportOut(out); err != nil {
+			if err := checkExportOut(d.Name, out); err != nil {
 				return err
 			}
 			t, err := f.load(cmd, d)

@@ -63,7 +63,8 @@ func checkSynthFlags(f synthFlags) error {
 		}
 	}
 	err := checkPaths(
-		[]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}},
+		append([]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}},
+			datasetInputs(f.dataset)...),
 		[]guard.Path{{Flag: "--out", Name: f.out}, {Flag: "--trace", Name: f.trace}},
 	)
 	if err != nil {
@@ -214,9 +215,10 @@ func checkEvalTargets(path string, tg *macro.Targets, real *table.Table) error {
 		path, strings.Join(names, ", "), strings.Join(real.Names(), ", "))
 }
 
-// checkExportOut checks datasets export's --out before the dataset is drawn.
-func checkExportOut(out string) error {
-	if err := checkPaths(nil, []guard.Path{{Flag: "--out", Name: out}}); err != nil {
+// checkExportOut checks datasets export's --out before the dataset is
+// drawn, against the cached files of a fetched dataset.
+func checkExportOut(name, out string) error {
+	if err := checkPaths(datasetInputs(name), []guard.Path{{Flag: "--out", Name: out}}); err != nil {
 		return err
 	}
 	return checkTableOut("--out", out)

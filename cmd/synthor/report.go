@@ -68,8 +68,14 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if o.failOnRegression && o.baseline == "" {
 		return usagef("report: --fail-on-regression needs --baseline")
 	}
+	if err := checkReportOut(dirs, o); err != nil {
+		return err
+	}
 	run, err := reports.Open(dirs...)
 	if err != nil {
+		return err
+	}
+	if err := checkReportFiles(run, o.out); err != nil {
 		return err
 	}
 	if err := readReal(run, o.real); err != nil {

@@ -163,6 +163,9 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
   synthor merge out/sharded --same-as out/single`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
+			if err := checkMergeOut(out, dirs, same); err != nil {
+				return err
+			}
 			rs, err := bench.Merge(dirs...)
 			if err != nil {
 				return err
