@@ -258,8 +258,35 @@ func LoadTargets(path string) (*Targets, error) {
 	return tg, nil
 }
 
+// LoadTargetsMax is LoadTargets refusing, with a *TooLargeError, a file
+// that would need more than maxBytes of memory (0: no limit) to decode
+// (FileBytesFactor a byte, checked before reading it) and to hold its
+// tables (BytesPerCell a cell, checked before building any).
+func LoadTargetsMax(path string, maxBytes float64) (*Targets, error) {
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		if err := checkFileSize(st.Size(), maxBytes); err != nil {
+			return nil, fmt.Errorf("targets %s: %w", path, err)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	tg, err := ParseTargetsMax(b, maxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("targets %s: %w", path, err)
+	}
+	return tg, nil
+}
+
 // ParseTargets parses the aggregates file format of LoadTargets.
-func ParseTargets(b []byte) (*Targets, error) {
+func ParseTargets(b []byte) (*Targets, error) { return ParseTargetsMax(b, 0) }
+
+// ParseTargetsMax is ParseTargets with the limit of LoadTargetsMax.
+func ParseTargetsMax(b []byte, maxBytes float64) (*Targets, error) {
+	if err := checkFileSize(int64(len(b)), maxBytes); err != nil {
+		return nil, err
+	}
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
@@ -299,6 +326,9 @@ func ParseTargets(b []byte) (*Targets, error) {
 	counted := f.Size > 0
 	if tg.Fine <= 0 {
 		tg.Fine = DefaultFine
+	}
+	if err := f.checkCells(s, tg.Fine, len(b), maxBytes); err != nil {
+		return nil, err
 	}
 	build := func(kind string, i int, ft fileTable) (*Contingency, error) {
 		where := fmt.Sprintf("%s %d [%s]", kind, i+1, strings.Join(ft.Vars, ", "))

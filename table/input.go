@@ -72,7 +72,7 @@ func (l *limitInput) Read(p []byte) (int, error) {
 
 // tooLarge is ErrTooLarge with the limit.
 func tooLarge(max int64) error {
-	return fmt.Errorf("%w: more than %s of input (the reader's limit); read a sample of the file", ErrTooLarge, formatBytes(max))
+	return fmt.Errorf("%w: more than %s of input (after decompression)", ErrTooLarge, formatBytes(max))
 }
 
 // formatBytes writes n bytes with a binary unit: "1.5 MiB".

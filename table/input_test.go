@@ -96,8 +96,9 @@ func rowsOf(t *Table) any {
 }
 
 // TestReadFileMaxBytes checks that ReadFile stops a gzip bomb, a long
-// plain file and an oversized Parquet file at MaxBytes, and reads a file
-// of exactly MaxBytes.
+// plain file and an oversized Parquet file at MaxBytes or MaxCells, and
+// reads a file of exactly MaxBytes bytes or MaxCells cells, on the serial
+// and the parallel readers.
 func TestReadFileMaxBytes(t *testing.T) {
 	dir := t.TempDir()
 	// 8 MiB of one repeated line compress to a few KiB.
@@ -119,22 +120,34 @@ func TestReadFileMaxBytes(t *testing.T) {
 	if err := WriteFile(filepath.Join(dir, "big.parquet"), tb); err != nil {
 		t.Fatal(err)
 	}
+	if err := WriteFile(filepath.Join(dir, "bomb.jsonl.gz"), tb); err != nil {
+		t.Fatal(err)
+	}
+	rows := int64(2 << 20)
 	for _, tc := range []struct {
-		name  string
-		max   int64
-		wantE bool
+		name       string
+		maxB, maxC int64
+		wantE      bool
 	}{
-		{"bomb.csv.gz", 1 << 20, true},
-		{"bomb.csv.gz", 16 << 20, false},
-		{"long.csv", 1 << 20, true},
-		{"big.parquet", 1 << 20, true},
-		{"big.parquet", 64 << 20, false},
-		{"exact.csv", int64(len(small)), false},
-		{"exact.csv", int64(len(small)) - 1, true},
+		{"bomb.csv.gz", 1 << 20, 0, true},
+		{"bomb.csv.gz", 16 << 20, 0, false},
+		{"bomb.csv.gz", 0, 2*rows - 1, true},
+		{"bomb.csv.gz", 0, 2 * rows, false},
+		{"bomb.jsonl.gz", 0, 2*rows - 1, true},
+		{"bomb.jsonl.gz", 0, 2 * rows, false},
+		{"long.csv", 1 << 20, 0, true},
+		{"long.csv", 0, rows, true},
+		{"big.parquet", 0, 2*rows - 1, true},
+		{"big.parquet", 0, 2 * rows, false},
+		{"big.parquet", 1 << 10, 0, true},
+		{"exact.csv", int64(len(small)), 0, false},
+		{"exact.csv", int64(len(small)) - 1, 0, true},
+		{"exact.csv", 0, 3, true},
+		{"exact.csv", 0, 4, false},
 	} {
-		_, err := ReadFile(filepath.Join(dir, tc.name), ReadOptions{MaxBytes: tc.max})
+		_, err := ReadFile(filepath.Join(dir, tc.name), ReadOptions{MaxBytes: tc.maxB, MaxCells: tc.maxC})
 		if got := errors.Is(err, ErrTooLarge); got != tc.wantE {
-			t.Errorf("%s with MaxBytes %d: error %v, want ErrTooLarge %v", tc.name, tc.max, err, tc.wantE)
+			t.Errorf("%s with MaxBytes %d, MaxCells %d: error %v, want ErrTooLarge %v", tc.name, tc.maxB, tc.maxC, err, tc.wantE)
 		}
 		if err != nil && (len(err.Error()) > 300 || strings.Contains(err.Error(), "\n")) {
 			t.Errorf("%s: error is not one short line: %q", tc.name, err)

@@ -39,11 +39,16 @@ type ReadOptions struct {
 	NonFinite NonFinite
 	// MaxBytes, when positive, is the most input ReadFile takes: bytes of
 	// text after decompression (CSV, JSON lines, a gzip-compressed file of
-	// any format) or, for Parquet, its file size and the cells its footer
-	// declares (rows × columns × 8 bytes). Past it, reading stops with an
+	// any format), or a Parquet file's size. Past it, reading stops with an
 	// error wrapping ErrTooLarge. Zero means no limit. The readers taking
-	// an io.Reader leave the limit to the caller.
+	// an io.Reader leave it to the caller.
 	MaxBytes int64
+	// MaxCells, when positive, is the most cells (rows × columns) a reader
+	// builds: past it, reading stops with an error wrapping ErrTooLarge.
+	// Short cells ("1,2" is two cells in four bytes) take more memory
+	// than their text, so MaxBytes alone does not bound a table's memory.
+	// Every reader applies it; Parquet's before reading, from its footer.
+	MaxCells int64
 }
 
 // NonFinite is what a reader does with a non-finite number in a float
@@ -285,6 +290,19 @@ func (a *assembler) rowErrorf(row int, col string, format string, args ...any) e
 		return a.errorf(line, col, format, args...)
 	}
 	return a.errorf(0, col, "row %d: %s", row+1, fmt.Sprintf(format, args...))
+}
+
+// overCells returns an error wrapping ErrTooLarge when rows rows of the
+// columns so far pass opts.MaxCells.
+func (a *assembler) overCells(rows int) error {
+	return a.overCells64(int64(rows), len(a.b))
+}
+
+func (a *assembler) overCells64(rows int64, cols int) error {
+	if m := a.opts.MaxCells; m > 0 && float64(rows)*float64(max(cols, 1)) > float64(m) {
+		return &Error{Op: "read", File: a.name, Err: fmt.Errorf("%w: more than %d cells (rows × columns)", ErrTooLarge, m)}
+	}
+	return nil
 }
 
 // missingNonFinite marks the infinite values of float column c missing.

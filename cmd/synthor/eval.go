@@ -10,6 +10,7 @@ import (
 
 	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/reports"
@@ -164,7 +165,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if path == "" {
 			return nil, nil
 		}
-		t, err := table.ReadFile(path, opts)
+		t, err := readTable(path, opts, budget(guard.DefaultLimit(), 3), "half the physical memory", "score a sample of the files")
 		if err != nil {
 			return nil, fmt.Errorf("eval: %w", err)
 		}
@@ -217,7 +218,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		return err
 	}
 	if o.targets != "" {
-		tg, err := macro.LoadTargets(o.targets)
+		tg, err := loadTargets("eval", o.targets, guard.DefaultLimit(), "half the physical memory", "use fewer variables or categories in a joint")
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}

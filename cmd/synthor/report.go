@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/reports"
 	"github.com/synthor/synthor/table"
 )
@@ -128,7 +129,7 @@ func readReal(run *reports.Run, specs []string) error {
 		if !ok || name == "" || file == "" {
 			return usagef("report: --real %q is not DATASET=FILE", spec)
 		}
-		t, err := table.ReadFile(file, table.ReadOptions{})
+		t, err := readTable(file, table.ReadOptions{}, budget(guard.DefaultLimit(), len(specs)), "half the physical memory", "give a sample of the real table")
 		if err != nil {
 			return fmt.Errorf("report: --real %s: %w", name, err)
 		}
