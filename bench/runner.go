@@ -104,6 +104,9 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 	if err := checkRunDir(dir, c, o); err != nil {
 		return nil, err
 	}
+	if err := c.checkMemory(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "cells"), 0o755); err != nil {
 		return nil, err
 	}
