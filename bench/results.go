@@ -294,7 +294,11 @@ func ReadRuns(paths ...string) (rs []Result, dirs []string, err error) {
 			}
 		}
 		if rows == 0 {
-			return nil, nil, fmt.Errorf("%s: no results (%s empty): nothing to report", p, strings.Join(files, ", "))
+			what := "an empty file"
+			if len(files) > 1 || files[0] != p {
+				what = "empty: " + strings.Join(files, ", ")
+			}
+			return nil, nil, fmt.Errorf("%s: no results (%s): nothing to report", p, what)
 		}
 	}
 	order := make([]int, len(rs))

@@ -253,15 +253,23 @@ func cutChunks(r io.Reader, head []byte, eof bool, block int, spare <-chan []byt
 		if !eof {
 			start := len(carry)
 			var buf []byte
-			select {
-			case buf = <-spare:
-			default:
+			if cap(carry) >= start+block {
+				// A line longer than the blocks so far, read on in place:
+				// carry is this goroutine's until it is cut and emitted.
+				buf = carry[:start+block]
+			} else {
+				select {
+				case buf = <-spare:
+				default:
+				}
+				if cap(buf) < start+block {
+					// Doubling, so that a long line costs its length in
+					// copies and garbage, not its square over the block.
+					buf = make([]byte, start+block, max(start+block, 2*start))
+				}
+				buf = buf[:start+block]
+				copy(buf, carry)
 			}
-			if cap(buf) < start+block {
-				buf = make([]byte, start+block)
-			}
-			buf = buf[:start+block]
-			copy(buf, carry)
 			var n int
 			n, err = io.ReadFull(r, buf[start:])
 			carry = buf[:start+n]

@@ -33,6 +33,7 @@ type evalOptions struct {
 	rules           string
 	target, truth   string
 	overrides       []string
+	maxMemory       string
 }
 
 func newEvalCmd() *cobra.Command {
@@ -73,6 +74,7 @@ and prints one comparison with a value column per file.`,
 	f.StringVar(&o.pairFilter, "pair-filter", metrics.PairFilterSDMetrics, "SDMetrics pair convention: sdmetrics or all")
 	f.Uint64Var(&o.seed, "seed", 0, "seed of the classifier test's subsample and split")
 	f.IntVar(&o.c2stRows, "c2st-rows", metrics.DefaultC2STRows, "rows drawn from each side for the classifier test (0 skips it)")
+	f.StringVar(&o.maxMemory, "max-memory", "", "refuse input estimated or read past this memory (8GiB, 500MB, 75%; default: half the physical memory)")
 	f.StringVar(&o.rules, "rules", "", "plausibility rule `FILE` for the plausibility group (default: a shipped set that fits the columns)")
 	f.StringVar(&o.target, "target", "", "label `COLUMN` of the utility group (default: the dataset catalog's target)")
 	f.StringVar(&o.truth, "truth", "", "score against the truth too: `N` fresh records of the real table's generator, or a FILE")
@@ -150,7 +152,13 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkEvalFiles(o); err != nil {
+	if o.maxMemory != "" {
+		if _, err := guard.ParseSize(o.maxMemory); err != nil {
+			return usagef("eval: --max-memory: %v", err)
+		}
+	}
+	limit, source := memoryLimit(o.maxMemory)
+	if err := checkEvalFiles(o, limit, source); err != nil {
 		return err
 	}
 	opts := table.ReadOptions{}
@@ -165,7 +173,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if path == "" {
 			return nil, nil
 		}
-		t, err := readTable(path, opts, budget(guard.DefaultLimit(), 3), "half the physical memory", "score a sample of the files")
+		t, err := readTable(path, opts, budget(limit, 3), source, "score a sample of the files")
 		if err != nil {
 			return nil, fmt.Errorf("eval: %w", err)
 		}
@@ -197,7 +205,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 			}
 		}
 	}
-	if err := checkEvalSize(real, o.bins, joints); err != nil {
+	if err := checkEvalSize(real, o.bins, joints, limit, source); err != nil {
 		return err
 	}
 	in := metrics.Input{
@@ -218,7 +226,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		return err
 	}
 	if o.targets != "" {
-		tg, err := loadTargets("eval", o.targets, guard.DefaultLimit(), "half the physical memory", "use fewer variables or categories in a joint")
+		tg, err := loadTargets("eval", o.targets, limit, source, "use fewer variables or categories in a joint")
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}

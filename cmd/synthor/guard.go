@@ -187,8 +187,8 @@ func groupMethods() []string {
 }
 
 // checkEvalFiles refuses, before reading, tables too large to read.
-func checkEvalFiles(o evalOptions) error {
-	return checkReadSize("eval", guard.DefaultLimit(), "half the physical memory", "score a sample of the files",
+func checkEvalFiles(o evalOptions, limit uint64, source string) error {
+	return checkReadSize("eval", limit, source, "score a sample of the files",
 		append([]string{o.real, o.holdout}, o.synths...)...)
 }
 
@@ -225,13 +225,13 @@ func checkExportOut(name, out string) error {
 }
 
 // checkEvalSize refuses --bins and --joints whose frequency tables would
-// not fit in memory (half the physical memory), before any metric runs.
-func checkEvalSize(real *table.Table, bins int, joints [][]string) error {
+// not fit in memory (limit), before any metric runs.
+func checkEvalSize(real *table.Table, bins int, joints [][]string, limit uint64, source string) error {
 	need := guard.EvalNeed(real, bins, joints, runtime.GOMAXPROCS(0))
 	what := fmt.Sprintf("eval: frequency tables of --bins %d", bins)
 	if len(joints) > 0 {
 		what += " over --joints"
 	}
-	return guard.CheckMemory(what, need, guard.DefaultLimit(), "half the physical memory",
+	return guard.CheckMemory(what, need, limit, source,
 		"lower --bins, or use fewer columns in --joints")
 }
