@@ -327,9 +327,9 @@ func newDatasetsExportCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "export NAME --out FILE",
-		Short: "Write a dataset to a CSV or JSON lines file",
-		Long: `export writes a dataset to --out as CSV, or JSON lines when the name ends in
-.jsonl (a further .gz compresses). A generated dataset is drawn with --rows
+		Short: "Write a dataset to a CSV, JSON lines or Parquet file",
+		Long: `export writes a dataset to --out as CSV, JSON lines or Parquet, chosen by the
+name's extension: .csv, .jsonl (or .ndjson), .parquet (a further .gz compresses). A generated dataset is drawn with --rows
 records (households for population; 0 means the default size) and --seed; the
 same rows and seed give a byte-identical file. For real data --rows keeps the
 first N rows of the split (0: all), --split picks the split, and --seed is not
@@ -339,6 +339,7 @@ leaves no partial file.`,
 		Example: `  synthor datasets export ecommerce-bn --rows 20000 --seed 1 --out ecommerce.csv
   synthor datasets export population --rows 10000 --out households.jsonl
   synthor datasets export adult --split test --out adult_test.csv
+  synthor datasets export adult --out adult.parquet
   synthor datasets export flights --rows 100000 --seed 1 --out flights.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -367,7 +368,7 @@ leaves no partial file.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "output file: .csv or .jsonl (required)")
+	cmd.Flags().StringVar(&out, "out", "", "output file: .csv, .jsonl or .parquet, optionally .gz (required)")
 	cmd.Flags().IntVar(&f.rows, "rows", 0, "records to generate, or first rows of real data (0: default size / all)")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "generator seed")
 	cmd.Flags().StringVar(&f.split, "split", "", "split of real data (default: the first listed)")

@@ -138,9 +138,12 @@ func checkReadSize(cmd string, limit uint64, source, fix string, paths ...string
 }
 
 // checkGrouping refuses a grouped training table for a method that models
-// flat rows, and a table that looks grouped (an id column in contiguous
+// flat rows, and a file that looks grouped (an id column in contiguous
 // runs) but was read without a group key, unless --flat says to treat each
-// row as a record.
+// row as a record. A catalog dataset is grouped as the catalog says
+// (datasets.Dataset.Grouped): its own tables are never guessed at
+// (superstore's Order ID runs over the lines of an order, each line a
+// record).
 func checkGrouping(f synthFlags, train *table.Table) error {
 	if train == nil {
 		return nil
@@ -157,7 +160,7 @@ func checkGrouping(f synthFlags, train *table.Table) error {
 		}
 		return nil
 	}
-	if key := guard.GroupKeyGuess(train); key != "" {
+	if key := guard.GroupKeyGuess(train); key != "" && f.dataset == "" {
 		return usagef("synth: the training table looks grouped by %q (its equal values sit in contiguous runs) but was read as flat rows: give --schema with group_key: %s for a grouped synthesis (%s), or --flat to treat each row as a record",
 			key, key, strings.Join(groupMethods(), ", "))
 	}
