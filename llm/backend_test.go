@@ -845,3 +845,35 @@ func TestRetryAfterIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheDirDefaultsToTheUserCache: read-write without cache_dir caches
+// under the user cache directory, never in the directory the command runs
+// in; replay must name its recording.
+func TestCacheDirDefaultsToTheUserCache(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", home)
+	t.Setenv("HOME", home)
+	wd := t.TempDir()
+	t.Chdir(wd)
+	s := server(t, llmtest.Reply(`{"ok": 1}`))
+	cfg := cfgFor(s)
+	cfg.CacheMode = llm.CacheReadWrite
+	b := open(t, cfg)
+	if _, err := b.Complete(context.Background(), ask("x")); err != nil {
+		t.Fatal(err)
+	}
+	want := llm.DefaultCacheDir()
+	if got := b.Config().CacheDir; got != want || !strings.HasPrefix(want, home) {
+		t.Errorf("cache_dir = %q, want %q under %s", got, want, home)
+	}
+	if entries, _ := os.ReadDir(want); len(entries) == 0 {
+		t.Errorf("nothing cached under %s", want)
+	}
+	if entries, _ := os.ReadDir(wd); len(entries) != 0 {
+		t.Errorf("the working directory got %d entries", len(entries))
+	}
+	cfg.CacheMode = llm.CacheReplay
+	if _, err := llm.Open(cfg); err == nil || !strings.Contains(err.Error(), "llm.cache_dir") {
+		t.Errorf("replay without cache_dir: %v", err)
+	}
+}
