@@ -303,7 +303,7 @@ func (c *Config) Validate() error {
 		}
 		if m.Backend != "" {
 			if _, err := os.Stat(c.BackendFile(*m)); err != nil {
-				return bad("%s.backend: %s: file not found", p, c.BackendFile(*m))
+				return bad("%s.backend: %s: file not found (a bare name is backends/NAME.yaml beside the config, or configs/backends/NAME.yaml of the project synthor runs in; give the file's path)", p, c.BackendFile(*m))
 			}
 		}
 	}
@@ -337,16 +337,32 @@ func (m MethodConfig) StringParams() map[string]string {
 	return out
 }
 
-// BackendFile is the path of the entry's backend file.
+// BackendFile is the path of the entry's backend file: a path relative to
+// the config; a bare name is backends/NAME.yaml beside the config or, when
+// there is none, the project's configs/backends/NAME.yaml under the
+// working directory (so that a config copied out of configs/ and run from
+// the project finds the shipped backends).
 func (c *Config) BackendFile(m MethodConfig) string {
 	b := m.Backend
-	if !strings.ContainsRune(b, '/') && !strings.HasSuffix(b, ".yaml") {
+	bare := !strings.ContainsRune(b, '/') && !strings.HasSuffix(b, ".yaml")
+	if bare {
 		b = filepath.Join("backends", b+".yaml")
 	}
 	if filepath.IsAbs(b) {
 		return b
 	}
-	return filepath.Join(c.dir, b)
+	p := filepath.Join(c.dir, b)
+	if _, err := os.Stat(p); err != nil && bare {
+		if shipped := filepath.Join("configs", b); fileExists(shipped) {
+			return shipped
+		}
+	}
+	return p
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // path resolves a path of the config relative to its file.
