@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/synthor/synthor/internal/need"
 )
 
 // chromiumFlags keep a headless chromium off the network and away from
@@ -26,7 +28,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("chromium is not installed (apt-get install -y chromium): the HTML report is not checked in a browser")
+	need.Skip(t, "chromium", "chromium is not installed (apt-get install -y chromium): the HTML report is not checked in a browser")
 	return ""
 }
 
