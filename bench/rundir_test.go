@@ -102,8 +102,8 @@ func snapshotDir(t *testing.T, dir string) string {
 func TestResumeKeepsFailedCells(t *testing.T) {
 	c := mustLoad(t, `
 datasets: [{name: ecommerce-bn, rows: 200}]
-methods: [independent, {name: test-hook, label: slow, params: {sleep: 3s}}]
-limits: {timeout: 1s}
+methods: [independent, {name: test-hook, label: slow, params: {sleep: 10s}}]
+limits: {timeout: 5s}
 `)
 	dir := t.TempDir()
 	first := run(t, c, RunOptions{Dir: dir, Workers: 2})
