@@ -8,7 +8,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # make test, slurm for make test-slurm); see internal/need.
 REQUIRE ?=
 FUZZTIME ?= 10s
-FUZZ_PKGS := ./baselines ./bench ./cart ./cmd/synthor ./datasets ./internal/guard ./llm ./macro ./metrics ./reports ./rules ./synthor ./table ./table/arff ./table/rdata
+FUZZ_PKGS := ./baselines ./bench ./cart ./cmd/synthor ./datasets ./internal/guard ./llm ./macro ./methods ./metrics ./reports ./rules ./settings ./synthor ./table ./table/arff ./table/rdata
 
 .PHONY: build run test test-slurm bench bench-sdmetrics lint fuzz clean
 
@@ -36,6 +36,7 @@ test:
 	$(GO) vet ./...
 	$(GO) run ./scripts/testrun -go $(GO) -require "$(REQUIRE)" -- -race -count=1 ./...
 	$(GO) run ./scripts/testrun -go $(GO) -require "$(REQUIRE)" -- -count=1 -run 'TestAdultAcceptance' ./synthor
+	$(GO) run ./scripts/testrun -go $(GO) -require "$(REQUIRE)" -- -count=1 -run 'TestEvaluateAdultDetectionReference' ./metrics
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./...

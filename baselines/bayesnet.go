@@ -13,15 +13,7 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const labelBayesNet = "bayes-net: PrivBayes-style greedy Bayesian network of degree k over discretised columns, ancestral sampling"
-
-var bayesNetParams = []Param{
-	{"k", "2", "degree: parents per column (PrivBayes k), >= 0"},
-	{"bins", "8", "quantile bins per numeric column (equal-width when epsilon is set)"},
-	{"epsilon", "0", "differential-privacy budget; 0 turns privacy off"},
-	{"max_levels", "100", "categorical columns with more categories, and text columns, are drawn from their marginal outside the network"},
-	{"dp_seed", "0", "seed of the privacy noise drawn at fit time (with epsilon > 0)"},
-}
+const LabelBayesNet = "bayes-net: PrivBayes-style greedy Bayesian network of degree k over discretised columns, ancestral sampling"
 
 // BayesNetConfig configures BayesNet. The zero value works: k = 2, 8 bins,
 // no privacy, max_levels 100.
@@ -82,30 +74,6 @@ func (c BayesNetConfig) withDefaults() BayesNetConfig {
 	return c
 }
 
-func newBayesNetFromParams(p params, _ Options) (Synthesizer, error) {
-	c := DefaultBayesNetConfig()
-	var err error
-	if c.K, err = p.int("k", 2, 0); err != nil {
-		return nil, err
-	}
-	c.NoParents = c.K == 0
-	if c.Bins, err = p.int("bins", 8, 1); err != nil {
-		return nil, err
-	}
-	if c.Epsilon, err = p.float("epsilon", 0); err != nil {
-		return nil, err
-	}
-	if c.MaxLevels, err = p.int("max_levels", 100, 1); err != nil {
-		return nil, err
-	}
-	seed, err := p.int("dp_seed", 0, 0)
-	if err != nil {
-		return nil, err
-	}
-	c.DPSeed = uint64(seed)
-	return NewBayesNet(c)
-}
-
 // BayesNet is a PrivBayes-style Bayesian network (Zhang, Cormode, Procopiuc,
 // Srivastava and Xiao, "PrivBayes: Private Data Release via Bayesian
 // Networks", ACM TODS 42(4), 2017).
@@ -154,8 +122,6 @@ type bnNode struct {
 	kind   table.Kind
 }
 
-var _ Synthesizer = (*BayesNet)(nil)
-
 // NewBayesNet returns an unfitted BayesNet.
 func NewBayesNet(c BayesNetConfig) (*BayesNet, error) {
 	if err := c.Validate(); err != nil {
@@ -169,7 +135,7 @@ func (*BayesNet) Name() string { return "bayes-net" }
 
 // Label says what the method is, with its degree and privacy budget.
 func (s *BayesNet) Label() string {
-	l := fmt.Sprintf("%s (k=%d, %d bins", labelBayesNet, s.cfg.K, s.cfg.Bins)
+	l := fmt.Sprintf("%s (k=%d, %d bins", LabelBayesNet, s.cfg.K, s.cfg.Bins)
 	if s.cfg.Epsilon > 0 {
 		return l + fmt.Sprintf(", epsilon=%g differential privacy)", s.cfg.Epsilon)
 	}

@@ -7,7 +7,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/synthor/synthor/baselines"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/table"
 )
 
@@ -59,7 +59,7 @@ func BenchmarkFitSample(b *testing.B) {
 			train := full.Head(rows)
 			b.Run(fmt.Sprintf("%s/rows=%d", name, rows), func(b *testing.B) {
 				for b.Loop() {
-					s, err := baselines.New(name, baselines.Options{})
+					s, err := methods.New(name, nil, methods.Options{})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -15,7 +15,7 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const labelCopula = "gaussian-copula: empirical marginals joined by a Gaussian copula on normal scores (categories as one latent dimension per non-baseline level)"
+const LabelCopula = "gaussian-copula: empirical marginals joined by a Gaussian copula on normal scores (categories as one latent dimension per non-baseline level)"
 
 // copulaMaxLevels is the most levels a categorical column may have to get
 // one latent dimension per level; wider columns (and text) get one
@@ -82,8 +82,6 @@ type copulaCol struct {
 	off     []float64 // one-hot: calibrated offsets (index 0 unused)
 }
 
-var _ Synthesizer = (*GaussianCopula)(nil)
-
 // NewGaussianCopula returns an unfitted GaussianCopula.
 func NewGaussianCopula() *GaussianCopula { return &GaussianCopula{} }
 
@@ -91,7 +89,7 @@ func NewGaussianCopula() *GaussianCopula { return &GaussianCopula{} }
 func (*GaussianCopula) Name() string { return "gaussian-copula" }
 
 // Label says what the method is.
-func (*GaussianCopula) Label() string { return labelCopula }
+func (*GaussianCopula) Label() string { return LabelCopula }
 
 // Fit computes the marginals, the copula correlation and the offsets.
 func (s *GaussianCopula) Fit(ctx context.Context, train *table.Table) error {

@@ -19,12 +19,7 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const labelExternal = "external: a user program run as a subprocess (--train FILE.csv --schema FILE.json --rows N --seed S --out FILE.csv)"
-
-var externalParams = []Param{
-	{"command", "", "the program and its leading arguments, split on spaces (no shell quoting); required"},
-	{"timeout", "10m", "wall-clock limit of one run, as a Go duration"},
-}
+const LabelExternal = "external: a user program run as a subprocess (--train FILE.csv --schema FILE.json --rows N --seed S --out FILE.csv)"
 
 // ExternalConfig configures External.
 type ExternalConfig struct {
@@ -54,16 +49,6 @@ func (c ExternalConfig) Validate() error {
 	return nil
 }
 
-func newExternalFromParams(p params, _ Options) (Synthesizer, error) {
-	var c ExternalConfig
-	c.Command = strings.Fields(p.str("command", ""))
-	var err error
-	if c.Timeout, err = p.duration("timeout", 10*time.Minute); err != nil {
-		return nil, err
-	}
-	return NewExternal(c)
-}
-
 // External runs any program as a synthesizer, so that SDV, synthcity,
 // TabSyn or GReaT plug in without Go code. Each Sample writes the training
 // table as CSV and its schema as JSON (table.Schema) to a fresh temporary
@@ -88,8 +73,6 @@ type External struct {
 	sch    *table.Schema
 	dicts  map[string][]string
 }
-
-var _ Synthesizer = (*External)(nil)
 
 // NewExternal returns an unfitted External.
 func NewExternal(c ExternalConfig) (*External, error) {

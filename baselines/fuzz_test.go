@@ -96,26 +96,3 @@ func FuzzExternalOutput(f *testing.F) {
 		}
 	})
 }
-
-// FuzzJoints feeds arbitrary joint specs to the params parser.
-func FuzzJoints(f *testing.F) {
-	for _, s := range []string{"a,b;c,d,e", "", ";", "a", " a , b ; ", "a,,b;;c,d"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, spec string) {
-		js, err := params{method: "ipf", values: map[string]string{"joints": spec}}.joints("joints")
-		if err != nil {
-			return
-		}
-		for _, j := range js {
-			if len(j) < 2 {
-				t.Fatalf("accepted group %v", j)
-			}
-			for _, name := range j {
-				if name == "" || name != strings.TrimSpace(name) {
-					t.Fatalf("accepted name %q", name)
-				}
-			}
-		}
-	})
-}

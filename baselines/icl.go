@@ -17,22 +17,11 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const labelICL = "llm-icl: direct LLM generation of records as JSON lines from the schema and target marginals"
+const LabelICL = "llm-icl: direct LLM generation of records as JSON lines from the schema and target marginals"
 
 // ICLTemplateVersion names the prompt template; it is part of the LLM cache
 // key, so editing the template invalidates cached replies.
 const ICLTemplateVersion = "llm-icl/v1"
-
-var iclParams = []Param{
-	{"examples", "0", "real training rows shown in each prompt; 0 (the default) keeps every record out of the prompt"},
-	{"batch", "20", "records asked for per call"},
-	{"max_calls", "0", "most calls per Sample; 0 means 2·ceil(n/batch)+2"},
-	{"temperature", "", "sampling temperature; empty means the backend's default"},
-	{"model", "", "model name; empty means the client's configured model"},
-	{"max_tokens", "0", "completion token limit per call; 0 means the backend's default"},
-	{"bins", "6", "quantile bins per numeric column in the rendered target marginals"},
-	{"concurrency", "1", "calls in flight at once (the output does not depend on it)"},
-}
 
 // ICLConfig configures ICL. The zero value works: no example rows, 20
 // records per call.
@@ -84,39 +73,6 @@ func (c ICLConfig) Validate() error {
 	return nil
 }
 
-func newICLFromParams(p params, o Options) (Synthesizer, error) {
-	var c ICLConfig
-	var err error
-	if c.Examples, err = p.int("examples", 0, 0); err != nil {
-		return nil, err
-	}
-	if c.Batch, err = p.int("batch", 20, 1); err != nil {
-		return nil, err
-	}
-	if c.MaxCalls, err = p.int("max_calls", 0, 0); err != nil {
-		return nil, err
-	}
-	if c.MaxTokens, err = p.int("max_tokens", 0, 0); err != nil {
-		return nil, err
-	}
-	if c.Bins, err = p.int("bins", macro.DefaultBins, 1); err != nil {
-		return nil, err
-	}
-	if c.Concurrency, err = p.int("concurrency", 1, 1); err != nil {
-		return nil, err
-	}
-	if v := p.str("temperature", ""); v != "" {
-		t, err := p.float("temperature", 0)
-		if err != nil {
-			return nil, err
-		}
-		t32 := float32(t)
-		c.Temperature = &t32
-	}
-	c.Model = p.str("model", "")
-	return NewICL(o.Client, c)
-}
-
 // ICLStats counts the LLM work of the last Sample.
 type ICLStats struct {
 	Calls            int
@@ -166,8 +122,6 @@ type iclField struct {
 	codes  map[string]int32
 }
 
-var _ Synthesizer = (*ICL)(nil)
-
 // NewICL returns an unfitted ICL calling client.
 func NewICL(client llm.Client, c ICLConfig) (*ICL, error) {
 	if client == nil {
@@ -194,9 +148,9 @@ func (*ICL) Name() string { return "llm-icl" }
 // Label says what the method is and whether real rows reach the prompt.
 func (s *ICL) Label() string {
 	if s.cfg.Examples > 0 {
-		return fmt.Sprintf("%s; %d real example rows in each prompt", labelICL, s.cfg.Examples)
+		return fmt.Sprintf("%s; %d real example rows in each prompt", LabelICL, s.cfg.Examples)
 	}
-	return labelICL + "; no real rows in the prompt"
+	return LabelICL + "; no real rows in the prompt"
 }
 
 // Stats returns the counts of the last Sample.

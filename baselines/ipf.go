@@ -13,15 +13,7 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const labelIPF = "ipf: macro-only; iterative proportional fitting of the target marginals and joints over a candidate pool, then integerised sampling"
-
-var ipfParams = []Param{
-	{"joints", "", "joints to target when fitted on a table, as a,b,c;d,e (all marginals are always targeted)"},
-	{"bins", "6", "quantile bins per numeric column when fitted on a table"},
-	{"iterations", "100", "most raking sweeps"},
-	{"tolerance", "1e-6", "stop when no target share is off by more than this"},
-	{"pool", "10", "candidate records per output record"},
-}
+const LabelIPF = "ipf: macro-only; iterative proportional fitting of the target marginals and joints over a candidate pool, then integerised sampling"
 
 // IPFConfig configures IPF. The zero value works: marginals only, 6 bins,
 // 100 sweeps, tolerance 1e-6, a pool of 10 candidates per record.
@@ -65,27 +57,6 @@ func (c IPFConfig) Validate() error {
 	return nil
 }
 
-func newIPFFromParams(p params, _ Options) (Synthesizer, error) {
-	var c IPFConfig
-	var err error
-	if c.Joints, err = p.joints("joints"); err != nil {
-		return nil, err
-	}
-	if c.Bins, err = p.int("bins", macro.DefaultBins, 1); err != nil {
-		return nil, err
-	}
-	if c.Iterations, err = p.int("iterations", 100, 1); err != nil {
-		return nil, err
-	}
-	if c.Tolerance, err = p.float("tolerance", 1e-6); err != nil {
-		return nil, err
-	}
-	if c.Pool, err = p.int("pool", 10, 1); err != nil {
-		return nil, err
-	}
-	return NewIPF(c)
-}
-
 // IPF is the macro-supervised IPF baseline: it sees only the target
 // statistics (the marginal of every variable and the joints), like
 // LLMSynthor, never a record.
@@ -118,8 +89,6 @@ type IPF struct {
 	MaxError  float64
 }
 
-var _ Synthesizer = (*IPF)(nil)
-
 // maxPool caps the candidate pool (unless n itself is larger).
 const maxPool = 1 << 21
 
@@ -147,7 +116,7 @@ func NewIPF(c IPFConfig) (*IPF, error) {
 func (*IPF) Name() string { return "ipf" }
 
 // Label says what the method is.
-func (*IPF) Label() string { return labelIPF }
+func (*IPF) Label() string { return LabelIPF }
 
 // Fit computes the targets from the training table as LLMSynthor's
 // defaults do (every marginal, the configured joints, Bins quantile bins)
@@ -173,6 +142,9 @@ func (s *IPF) Fit(ctx context.Context, train *table.Table) error {
 func (s *IPF) FitTargets(ctx context.Context, schema *table.Schema, targets *macro.Targets) error {
 	if targets == nil || targets.Space == nil || len(targets.Space.Vars) == 0 {
 		return errors.New("ipf: fit targets: no target variables")
+	}
+	if targets.Members != nil {
+		return fmt.Errorf("ipf: fit targets: grouped targets (groups: and members:): %w (llmsynthor fits them; ipu with a seed sample)", ErrGrouped)
 	}
 	tp := &template{}
 	for _, v := range targets.Space.Vars {

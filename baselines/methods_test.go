@@ -18,65 +18,48 @@ import (
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/table"
 )
 
-func TestRegistry(t *testing.T) {
-	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "llm-icl", "uniform"}
-	if got := baselines.Names(); !slices.Equal(got, want) {
-		t.Fatalf("Names() = %v, want %v", got, want)
+// baselineNames are the registry's methods but LLMSynthor.
+func baselineNames() []string {
+	return slices.DeleteFunc(methods.Names(), func(n string) bool { return n == "llmsynthor" })
+}
+
+// TestEveryBaselineBuilds: each baseline of the registry builds with its
+// defaults, names itself, says what it is, and refuses to sample unfitted.
+func TestEveryBaselineBuilds(t *testing.T) {
+	want := []string{"bayes-net", "bootstrap", "cart", "external", "gaussian-copula", "independent", "ipf", "ipu", "llm-icl", "uniform"}
+	if got := baselineNames(); !slices.Equal(got, want) {
+		t.Fatalf("baselines %v, want %v", got, want)
 	}
-	for _, m := range baselines.Methods() {
-		if m.Label == "" {
-			t.Errorf("%s: no label", m.Name)
-		}
-	}
-	boot, err := baselines.Lookup("bootstrap")
+	boot, err := methods.Lookup("bootstrap")
 	if err != nil || !boot.CopiesRecords || !strings.Contains(boot.Label, "copies real records") {
 		t.Errorf("bootstrap must be marked as copying real records: %+v, %v", boot, err)
 	}
-	if m, _ := baselines.Lookup("ipf"); !m.MacroOnly {
+	if m, _ := methods.Lookup("ipf"); !m.MacroOnly {
 		t.Errorf("ipf must be marked macro-only")
 	}
-	tests := []struct {
-		name   string
-		method string
-		opts   baselines.Options
-		want   string
-	}{
-		{"unknown method", "ctgan", baselines.Options{}, `unknown method "ctgan" (valid: bayes-net, bootstrap, cart, external, gaussian-copula, independent, ipf, llm-icl, uniform)`},
-		{"unknown param", "bayes-net", baselines.Options{Params: map[string]string{"degree": "3"}}, `bayes-net: unknown param "degree" (valid: k, bins, epsilon, max_levels, dp_seed)`},
-		{"param of a method without params", "uniform", baselines.Options{Params: map[string]string{"k": "1"}}, `uniform: unknown param "k" (valid: none)`},
-		{"bad integer", "bayes-net", baselines.Options{Params: map[string]string{"k": "two"}}, `bayes-net: param "k": "two" is not an integer`},
-		{"negative epsilon", "bayes-net", baselines.Options{Params: map[string]string{"epsilon": "-1"}}, "bayes-net: epsilon -1 must be a finite number >= 0"},
-		{"bad float", "cart", baselines.Options{Params: map[string]string{"cp": "x"}}, `cart: param "cp": "x" is not a number`},
-		{"below minimum", "cart", baselines.Options{Params: map[string]string{"min_leaf": "0"}}, `cart: param "min_leaf": 0 is below 1`},
-		{"bad joints", "ipf", baselines.Options{Params: map[string]string{"joints": "a,b;c"}}, `ipf: param "joints": group "c" needs two or more column names (form: a,b,c;d,e)`},
-		{"no client", "llm-icl", baselines.Options{}, "llm-icl: no LLM client configured"},
-		{"no command", "external", baselines.Options{}, `external: param "command" is required (the program to run)`},
-		{"bad duration", "external", baselines.Options{Params: map[string]string{"command": "x", "timeout": "soon"}}, `external: param "timeout": "soon" is not a duration (e.g. 90s, 5m)`},
+	if _, err := baselines.NewICL(nil, baselines.ICLConfig{}); err == nil || err.Error() != "llm-icl: no LLM client configured" {
+		t.Errorf("llm-icl without a client: %v", err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := baselines.New(tt.method, tt.opts)
-			if err == nil || err.Error() != tt.want {
-				t.Fatalf("error %v, want %q", err, tt.want)
-			}
-		})
+	if _, err := baselines.NewBayesNet(baselines.BayesNetConfig{Epsilon: -1}); err == nil || err.Error() != "bayes-net: epsilon -1 must be a finite number >= 0" {
+		t.Errorf("negative epsilon: %v", err)
 	}
-	for _, name := range baselines.Names() {
-		opts := baselines.Options{Client: llm.ClientFunc(nil), Params: map[string]string{}}
+	for _, name := range baselineNames() {
+		params := map[string]any{}
 		if name == "external" {
-			opts.Params["command"] = "true"
+			params["command"] = "true"
 		}
-		s, err := baselines.New(name, opts)
+		s, err := methods.New(name, params, methods.Options{Client: llm.ClientFunc(nil)})
 		if err != nil {
 			t.Fatalf("New(%q): %v", name, err)
 		}
 		if s.Name() != name {
 			t.Errorf("New(%q).Name() = %q", name, s.Name())
 		}
-		if _, ok := s.(baselines.Labeler); !ok {
+		if _, ok := s.(methods.Labeler); !ok {
 			t.Errorf("%s has no Label", name)
 		}
 		if _, err := s.Sample(context.Background(), 1, 1); !errors.Is(err, baselines.ErrNotFitted) {
@@ -101,7 +84,7 @@ func TestGrouped(t *testing.T) {
 	}
 	for _, name := range []string{"bootstrap", "independent"} {
 		t.Run(name, func(t *testing.T) {
-			s, err := baselines.New(name, baselines.Options{})
+			s, err := methods.New(name, nil, methods.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,7 +144,7 @@ func TestGrouped(t *testing.T) {
 	}
 	for _, name := range []string{"uniform", "gaussian-copula", "bayes-net", "cart", "ipf", "llm-icl"} {
 		t.Run(name+" refuses", func(t *testing.T) {
-			s, err := baselines.New(name, baselines.Options{Client: copyingClient(train)})
+			s, err := methods.New(name, nil, methods.Options{Client: copyingClient(train)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,11 +329,11 @@ func TestExternal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := writeScript(t, tt.body)
-			params := map[string]string{"command": cmd}
+			params := map[string]any{"command": cmd}
 			if tt.timeout != "" {
 				params["timeout"] = tt.timeout
 			}
-			s, err := baselines.New("external", baselines.Options{Params: params})
+			s, err := methods.New("external", params, methods.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -439,7 +422,7 @@ func Example() {
 		table.NewCategorical("color", []string{"red", "blue"}, []int32{0, 1, 0, 0, 1}),
 		table.NewFloat("size", []float64{1.5, 2.5, 1.0, 3.0, 2.0}),
 	)
-	s, err := baselines.New("independent", baselines.Options{})
+	s, err := methods.New("independent", nil, methods.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -465,13 +448,6 @@ func Example() {
 	// true
 }
 
-func ExampleNew() {
-	_, err := baselines.New("gan", baselines.Options{})
-	fmt.Println(err)
-	// Output:
-	// unknown method "gan" (valid: bayes-net, bootstrap, cart, external, gaussian-copula, independent, ipf, llm-icl, uniform)
-}
-
 // TestFitBadInput checks that every method rejects a malformed training
 // table with a one-line error naming the method and the problem, instead of
 // panicking.
@@ -493,14 +469,14 @@ func TestFitBadInput(t *testing.T) {
 		{"ragged", ragged, `fit: column "b" has 2 rows, column "a" has 3`},
 		{"code out of range", badCode, `fit: column "c": row 2: code 5 outside the 1 categories`},
 	}
-	for _, name := range baselines.Names() {
+	for _, name := range baselineNames() {
 		for _, tt := range tests {
 			t.Run(name+"/"+tt.name, func(t *testing.T) {
-				opts := baselines.Options{Client: copyingClient(nil), Params: map[string]string{}}
+				params := map[string]any{}
 				if name == "external" {
-					opts.Params["command"] = "true"
+					params["command"] = "true"
 				}
-				s, err := baselines.New(name, opts)
+				s, err := methods.New(name, params, methods.Options{Client: copyingClient(nil)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -552,7 +528,7 @@ func TestICLConcurrency(t *testing.T) {
 	train := mixedTable(500, 3)
 	var outs [][]byte
 	for _, c := range []string{"1", "4"} {
-		s, err := baselines.New("llm-icl", baselines.Options{Client: copyingClient(train), Params: map[string]string{"batch": "7", "concurrency": c}})
+		s, err := methods.New("llm-icl", map[string]any{"batch": 7, "concurrency": c}, methods.Options{Client: copyingClient(train)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -583,7 +559,7 @@ func TestGroupedNotContiguous(t *testing.T) {
 	)
 	train.GroupKey = "hh"
 	for _, name := range []string{"bootstrap", "independent"} {
-		s, err := baselines.New(name, baselines.Options{})
+		s, err := methods.New(name, nil, methods.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

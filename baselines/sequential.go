@@ -12,14 +12,7 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-const labelCART = "cart: synthpop-style sequential synthesis, each column drawn from donors in the leaf of a CART fitted on the columns before it"
-
-var cartParams = []Param{
-	{"min_leaf", "5", "fewest training rows in a leaf (synthpop minbucket)"},
-	{"cp", "1e-8", "complexity parameter: a split must lower impurity by cp times the root's"},
-	{"max_depth", "30", "deepest tree"},
-	{"max_levels", "100", "categorical columns with more categories, and text columns, are drawn from their marginal and are not predictors"},
-}
+const LabelCART = "cart: synthpop-style sequential synthesis, each column drawn from donors in the leaf of a CART fitted on the columns before it"
 
 // CARTConfig configures CART. The zero value works: synthpop's defaults
 // (minbucket 5, cp 1e-8) and depth up to 30.
@@ -43,25 +36,6 @@ func (c CARTConfig) Validate() error {
 		return fmt.Errorf("cart: max_levels %d is negative", c.MaxLevels)
 	}
 	return c.Tree.Validate()
-}
-
-func newCARTFromParams(p params, _ Options) (Synthesizer, error) {
-	o := cart.DefaultOptions()
-	var err error
-	if o.MinLeaf, err = p.int("min_leaf", o.MinLeaf, 1); err != nil {
-		return nil, err
-	}
-	if o.CP, err = p.float("cp", o.CP); err != nil {
-		return nil, err
-	}
-	if o.MaxDepth, err = p.int("max_depth", o.MaxDepth, 1); err != nil {
-		return nil, err
-	}
-	ml, err := p.int("max_levels", 100, 1)
-	if err != nil {
-		return nil, err
-	}
-	return NewCART(CARTConfig{Tree: o, MaxLevels: ml})
 }
 
 // CART is sequential synthesis with classification and regression trees,
@@ -96,8 +70,6 @@ type cartCol struct {
 	all    []int32
 }
 
-var _ Synthesizer = (*CART)(nil)
-
 // NewCART returns an unfitted CART.
 func NewCART(c CARTConfig) (*CART, error) {
 	if err := c.Validate(); err != nil {
@@ -116,7 +88,7 @@ func NewCART(c CARTConfig) (*CART, error) {
 func (*CART) Name() string { return "cart" }
 
 // Label says what the method is.
-func (*CART) Label() string { return labelCART }
+func (*CART) Label() string { return LabelCART }
 
 // modelled reports whether column c gets a tree and may be a feature.
 func (s *CART) modelled(c *table.Column) bool {

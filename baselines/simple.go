@@ -10,9 +10,9 @@ import (
 )
 
 const (
-	labelBootstrap   = "bootstrap: resamples training records with replacement; copies real records (a privacy floor and a fidelity ceiling)"
-	labelUniform     = "uniform: each column uniform over its observed domain, columns independent (the floor every method must beat)"
-	labelIndependent = "independent: each column drawn from its own empirical marginal, columns independent"
+	LabelBootstrap   = "bootstrap: resamples training records with replacement; copies real records (a privacy floor and a fidelity ceiling)"
+	LabelUniform     = "uniform: each column uniform over its observed domain, columns independent (the floor every method must beat)"
+	LabelIndependent = "independent: each column drawn from its own empirical marginal, columns independent"
 )
 
 // Bootstrap resamples training records with replacement. Its output copies
@@ -24,8 +24,6 @@ type Bootstrap struct {
 	plan  *groupPlan
 }
 
-var _ Synthesizer = (*Bootstrap)(nil)
-
 // NewBootstrap returns an unfitted Bootstrap.
 func NewBootstrap() *Bootstrap { return &Bootstrap{} }
 
@@ -33,7 +31,7 @@ func NewBootstrap() *Bootstrap { return &Bootstrap{} }
 func (*Bootstrap) Name() string { return "bootstrap" }
 
 // Label says what the method is: it copies real records.
-func (*Bootstrap) Label() string { return labelBootstrap }
+func (*Bootstrap) Label() string { return LabelBootstrap }
 
 // Fit keeps a copy of the training rows (the method's model is the data
 // itself).
@@ -125,8 +123,6 @@ type uniformCol struct {
 	empty   bool
 }
 
-var _ Synthesizer = (*Uniform)(nil)
-
 // NewUniform returns an unfitted Uniform.
 func NewUniform() *Uniform { return &Uniform{} }
 
@@ -134,7 +130,7 @@ func NewUniform() *Uniform { return &Uniform{} }
 func (*Uniform) Name() string { return "uniform" }
 
 // Label says what the method is.
-func (*Uniform) Label() string { return labelUniform }
+func (*Uniform) Label() string { return LabelUniform }
 
 // Fit records each column's observed domain and missing share.
 func (s *Uniform) Fit(ctx context.Context, train *table.Table) error {
@@ -237,8 +233,6 @@ type Independent struct {
 	gmarg []*marginal // grouped: marginals of group-level columns over groups
 }
 
-var _ Synthesizer = (*Independent)(nil)
-
 // NewIndependent returns an unfitted Independent.
 func NewIndependent() *Independent { return &Independent{} }
 
@@ -246,7 +240,7 @@ func NewIndependent() *Independent { return &Independent{} }
 func (*Independent) Name() string { return "independent" }
 
 // Label says what the method is.
-func (*Independent) Label() string { return labelIndependent }
+func (*Independent) Label() string { return LabelIndependent }
 
 // Fit computes every column's marginal.
 func (s *Independent) Fit(ctx context.Context, train *table.Table) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/table"
 )
 
@@ -97,7 +98,7 @@ func TestDependence(t *testing.T) {
 	floor := jsdAgeGenderCategory(t, train, fresh) // sampling noise between two real samples
 	got := map[string]float64{}
 	for _, name := range []string{"independent", "gaussian-copula", "bayes-net", "cart"} {
-		s, err := baselines.New(name, baselines.Options{})
+		s, err := methods.New(name, nil, methods.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +232,7 @@ func TestMarginals(t *testing.T) {
 	train := datasets.EcommerceBN(20000, 21)
 	const n = 20000
 	fit := func(name string) *table.Table {
-		s, err := baselines.New(name, baselines.Options{})
+		s, err := methods.New(name, nil, methods.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/synthor/synthor/llm/llmtest"
+	"github.com/synthor/synthor/methods"
 )
 
 // budgetBrain answers the LLM planner: one dependency group, then one
@@ -36,14 +39,25 @@ func TestBackendsCompare(t *testing.T) {
 	var servers []*llmtest.Server
 	for i := range c.Methods {
 		m := &c.Methods[i]
-		m.Params = map[string]any{"iterations": 5}
+		params := m.Params.JSON()
+		if params == nil {
+			params = map[string]any{}
+		}
+		params["iterations"] = 5
+		reg, _ := methods.Lookup(m.Name)
+		if m.Params, err = reg.Values(params); err != nil {
+			t.Fatal(err)
+		}
 		if m.Planner != "llm" {
 			continue
 		}
 		srv := llmtest.NewServer(budgetBrain, llmtest.WithModel("fake-"+m.Label))
 		servers = append(servers, srv)
 		defer srv.Close()
-		m.LLM = map[string]any{"base_url": srv.URL, "api_type": "openai", "api_key_env": "", "cache_mode": "off", "retries": 0, "timeout": "20s"}
+		m.llm = new(yaml.Node)
+		if err := m.llm.Encode(map[string]any{"base_url": srv.URL, "api_type": "openai", "api_key_env": "", "cache_mode": "off", "retries": 0, "timeout": "20s"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if len(servers) < 3 {
 		t.Fatalf("backends-compare has %d LLM backends, want several", len(servers))

@@ -15,6 +15,8 @@ import (
 
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/table"
 )
@@ -30,10 +32,14 @@ type Spec struct {
 	// Rows is the number of records (groups) to synthesize.
 	Rows int `json:"rows"`
 	// Train and Holdout are prepared tables (LoadTable), absolute paths.
-	Train   string   `json:"train"`
-	Holdout string   `json:"holdout,omitempty"`
-	Target  string   `json:"target,omitempty"`
-	Metrics []string `json:"metrics"`
+	Train   string `json:"train"`
+	Holdout string `json:"holdout,omitempty"`
+	// Real and Controls, for a seed-sample dataset, are the whole dataset
+	// (scored against) and its control totals; Train is the seed sample.
+	Real     string   `json:"real,omitempty"`
+	Controls string   `json:"controls,omitempty"`
+	Target   string   `json:"target,omitempty"`
+	Metrics  []string `json:"metrics"`
 	// LLM is the backend of a method that calls one.
 	LLM *llm.Config `json:"llm,omitempty"`
 	// Dir is the cell's output directory (absolute).
@@ -52,7 +58,7 @@ func cellID(s Spec) string {
 	key := struct {
 		Data     string
 		Method   string
-		Params   map[string]string
+		Params   map[string]any
 		Backend  string
 		Model    string
 		BaseURL  string
@@ -73,7 +79,7 @@ func cellID(s Spec) string {
 const (
 	specFile   = "cell.json"
 	resultFile = "result.json"
-	synthFile  = "synth.csv"
+	synthFile  = "synth" + DataExt
 	traceFile  = "trace.jsonl"
 	stderrFile = "stderr.log"
 )
@@ -88,7 +94,9 @@ func RunCell(ctx context.Context, specPath string) error {
 		return err
 	}
 	var s Spec
-	if err := json.Unmarshal(b, &s); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // params keep their digits (seeds above 2^53)
+	if err := dec.Decode(&s); err != nil {
 		return fmt.Errorf("%s: %w", specPath, err)
 	}
 	if s.MemoryBytes > 0 {
@@ -118,13 +126,21 @@ func runSpec(ctx context.Context, s Spec) Result {
 			return fail("load: %v", err)
 		}
 	}
-	m, err := Lookup(s.Method.Name)
+	real, controls, err := loadSampleRun(s, train)
+	if err != nil {
+		return fail("load: %v", err)
+	}
+	m, err := methods.Lookup(s.Method.Name)
 	if err != nil {
 		return fail("%v", err)
 	}
-	opts := Options{Params: s.Method.Params}
+	params, err := m.Values(s.Method.Params)
+	if err != nil {
+		return fail("%v", err)
+	}
+	var opts methods.Options
 	var backend *llm.Backend
-	if m.UsesLLM(s.Method.Params) {
+	if m.UsesLLM(params) {
 		if s.LLM == nil {
 			return fail("%s: no LLM backend", s.Method.Label)
 		}
@@ -139,13 +155,19 @@ func runSpec(ctx context.Context, s Spec) Result {
 	if m.Traces {
 		opts.Trace = &trace
 	}
-	syn, err := m.New(opts)
+	syn, err := m.New(params, opts)
 	if err != nil {
 		return fail("%v", err)
 	}
-	r.Method.Description = Describe(m, syn)
+	r.Method.Description = methods.Describe(m, syn)
 	t0 := time.Now()
-	err = syn.Fit(ctx, train)
+	if controls != nil {
+		var note string
+		note, err = methods.FitSample(ctx, syn, train, controls)
+		r.Method.Description = methods.Describe(m, syn) + "; " + note
+	} else {
+		err = syn.Fit(ctx, train)
+	}
 	r.Timings.FitS = time.Since(t0).Seconds()
 	if err != nil {
 		return fail("fit: %v", err)
@@ -157,7 +179,7 @@ func runSpec(ctx context.Context, s Spec) Result {
 		a := backend.Stats()
 		r.LLM = &a
 	}
-	if sm, ok := syn.(Summarizer); ok {
+	if sm, ok := syn.(methods.Summarizer); ok {
 		r.Synthor = sm.Result()
 	}
 	if trace.Len() > 0 {
@@ -169,40 +191,86 @@ func runSpec(ctx context.Context, s Spec) Result {
 		return fail("sample: %v", err)
 	}
 	r.Rows = s.Rows
-	if err := table.WriteFile(filepath.Join(s.Dir, synthFile), out); err != nil {
+	if err := writeTable(filepath.Join(s.Dir, synthFile), out); err != nil {
 		return fail("write: %v", err)
 	}
 	r.Files = append([]string{filepath.Join("cells", s.ID, synthFile)}, r.Files...)
 	t2 := time.Now()
-	in := metrics.Input{Real: train, Synth: out, Holdout: holdout, Target: s.Target, Seed: s.Seed,
-		Overrides: SplitList(s.Method.Params["overrides"])}
-	// The utility group scores a derived label (ecommerce-bn's) computed on
-	// every side after generation: the synthesizer never saw it, and the
-	// other groups score the columns as they are.
-	for _, name := range s.Metrics {
-		g, err := metrics.Lookup(name)
-		if err != nil {
-			return fail("%v", err)
+	if controls != nil {
+		// A method fitted to the controls alone makes only the controlled
+		// variables: the whole dataset is scored on those, and the result
+		// says which columns it lacks.
+		if lack := lacking(real, out); len(lack) > 0 {
+			real = onlyColumns(real, out)
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the output lacks %d of the dataset's columns (%s): scored on the others", len(lack), strings.Join(lack, ", ")))
 		}
-		gin := in
-		if name == "utility" {
-			for _, t := range []**table.Table{&gin.Real, &gin.Synth, &gin.Holdout} {
-				if *t == nil {
-					continue
-				}
-				if *t, err = datasets.Derive(*t, s.Target); err != nil {
-					return fail("target %s: %v", s.Target, err)
-				}
-			}
-		}
-		scores, err := g.Scores(ctx, gin)
-		if err != nil {
-			return fail("metrics %s: %v", name, err)
-		}
-		r.Metrics = append(r.Metrics, scores...)
 	}
+	req, err := s.Request(real, out, holdout, controls)
+	if err != nil {
+		return fail("metrics: %v", err)
+	}
+	scores, err := metrics.Evaluate(ctx, req)
+	if err != nil {
+		return fail("metrics: %v", err)
+	}
+	r.Metrics = append(r.Metrics, scores...)
 	r.Timings.EvalS = time.Since(t2).Seconds()
 	return r
+}
+
+// lacking returns the columns of a that b lacks.
+func lacking(a, b *table.Table) []string {
+	var out []string
+	for _, c := range a.Cols {
+		if b.Col(c.Name) == nil {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// onlyColumns returns a with only the columns b has (sharing a's data).
+func onlyColumns(a, b *table.Table) *table.Table {
+	var cols []*table.Column
+	for _, c := range a.Cols {
+		if b.Col(c.Name) != nil {
+			cols = append(cols, c)
+		}
+	}
+	t := table.MustNew(cols...) // a's columns: unique names, equal lengths
+	if t.Col(a.GroupKey) != nil {
+		t.GroupKey = a.GroupKey
+	}
+	return t
+}
+
+// Request is what the cell scores: the synthetic table against real (the
+// training table; for a seed-sample cell the whole dataset, with its
+// controls marking the targeted scores) with the holdout, the dataset's
+// target (derived labels for the utility group only), the cell's seed and
+// the method's what-if overrides. synthor eval given the cell's files and
+// flags makes the same request.
+func (s Spec) Request(real, synth, holdout *table.Table, controls *macro.Targets) (metrics.Request, error) {
+	in := metrics.Input{Real: real, Synth: synth, Holdout: holdout, Target: s.Target, Seed: s.Seed, Controls: controls}
+	if m, err := methods.Lookup(s.Method.Name); err == nil && m.Param("overrides") != nil {
+		v, err := m.Values(s.Method.Params)
+		if err != nil {
+			return metrics.Request{}, err
+		}
+		in.Overrides = v.Overrides("overrides")
+	}
+	return metrics.Request{
+		Input:   in,
+		Groups:  s.Metrics,
+		Targets: controls,
+		Label:   datasets.Derive,
+		Names:   metrics.TableNames{Real: "the training table", Synth: "the synthetic table", Holdout: "the holdout table"},
+	}, nil
+}
+
+// writeTable writes t as Parquet at path, atomically.
+func writeTable(path string, t *table.Table) error {
+	return table.WriteAtomic(path, func(w io.Writer) error { return table.WriteParquet(w, t) })
 }
 
 func writeBytes(path string, b []byte) error {

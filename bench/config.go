@@ -1,38 +1,41 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/go-viper/mapstructure/v2"
+	"gopkg.in/yaml.v3"
 
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/metrics"
+	"github.com/synthor/synthor/settings"
 )
 
 // Config is an experiment: datasets × methods × seeds, the metric groups
 // that score each cell, the limits of a cell and the output directory.
 // Every field is optional: the zero Config runs LLMSynthor (stat planner)
-// on ecommerce-bn with seed 1, scored by the fidelity group.
+// on ecommerce-bn with seed 1, scored by the fidelity group. A list that
+// is given must not be empty.
 type Config struct {
-	// Name names the run (default: the config file's base name).
-	Name     string          `mapstructure:"name" json:"name"`
-	Datasets []DatasetConfig `mapstructure:"datasets" json:"datasets"`
-	Methods  []MethodConfig  `mapstructure:"methods" json:"methods"`
-	Seeds    []uint64        `mapstructure:"seeds" json:"seeds"`
-	// Metrics are metric group names (metrics.GroupNames).
-	Metrics []string `mapstructure:"metrics" json:"metrics"`
-	Limits  Limits   `mapstructure:"limits" json:"limits"`
+	// Name names the run and its default output folder out/NAME: letters,
+	// digits, '.', '_' and '-' (default: the config file's base name).
+	Name     string          `yaml:"name" json:"name"`
+	Datasets []DatasetConfig `yaml:"datasets" json:"datasets"`
+	Methods  []MethodConfig  `yaml:"methods" json:"methods"`
+	// Seeds are the seeds of each dataset × method (distinct).
+	Seeds settings.Seeds `yaml:"seeds" json:"seeds"`
+	// Metrics are metric group names (metrics.GroupNames), each once.
+	Metrics []string `yaml:"metrics" json:"metrics"`
+	Limits  Limits   `yaml:"limits" json:"limits"`
 	// Output is the run directory (default out/NAME).
-	Output string `mapstructure:"output" json:"output"`
+	Output string `yaml:"output" json:"output"`
 
 	// dir is the config file's directory: relative paths start there.
 	dir string
@@ -40,301 +43,330 @@ type Config struct {
 
 // DatasetConfig names one dataset: a catalog entry or a file.
 type DatasetConfig struct {
-	// Name is a catalog name (datasets list), or the label of File.
-	Name string `mapstructure:"name" json:"name"`
+	// Name is a catalog name (datasets list), or the label of File (not a
+	// catalog name: a file is never reported under a catalog dataset's
+	// name).
+	Name string `yaml:"name" json:"name"`
 	// File is a table (.csv, .jsonl, .parquet), relative to the config.
-	File   string `mapstructure:"file" json:"file,omitempty"`
-	Schema string `mapstructure:"schema" json:"schema,omitempty"`
+	File   string `yaml:"file" json:"file,omitempty"`
+	Schema string `yaml:"schema" json:"schema,omitempty"`
 	// Split is a real catalog dataset's split.
-	Split string `mapstructure:"split" json:"split,omitempty"`
+	Split string `yaml:"split" json:"split,omitempty"`
 	// Rows: records drawn from a generator (default its DefaultRows), or
 	// the first Rows records of a real table or file (0: all).
-	Rows int `mapstructure:"rows" json:"rows,omitempty"`
+	Rows settings.Rows `yaml:"rows" json:"rows,omitempty"`
 	// Seed draws a generator's sample and the holdout split (default 1).
-	Seed uint64 `mapstructure:"seed" json:"seed,omitempty"`
+	Seed *settings.Seed `yaml:"seed" json:"seed,omitempty"`
 	// Holdout is the share of records held out of training for metrics
-	// that need unseen data (0: none).
-	Holdout float64 `mapstructure:"holdout" json:"holdout,omitempty"`
+	// that need unseen data, in [0, 0.9) (0: none).
+	Holdout float64 `yaml:"holdout" json:"holdout,omitempty"`
 	// Target is the label column for utility metrics (default the
 	// catalog's).
-	Target string `mapstructure:"target" json:"target,omitempty"`
+	Target string `yaml:"target" json:"target,omitempty"`
+	// Sample, when set, is the share of households drawn with Seed as the
+	// seed sample every method is fitted to, with Controls, aggregates of
+	// the whole dataset, as the control totals; cells are scored against
+	// the whole dataset (sample.go).
+	Sample   float64        `yaml:"sample" json:"sample,omitempty"`
+	Controls ControlsConfig `yaml:"controls" json:"controls,omitzero"`
+}
+
+// seed is the dataset's seed, 1 when unset.
+func (d DatasetConfig) seed() uint64 {
+	if d.Seed == nil {
+		return 1
+	}
+	return uint64(*d.Seed)
 }
 
 // MethodConfig is one entry of the method list.
 type MethodConfig struct {
-	// Name is the registry name (Names).
-	Name string `mapstructure:"name" json:"name"`
+	// Name is the registry name (methods.Names).
+	Name string `yaml:"name" json:"name"`
 	// Label tells entries of the same method apart (default Name).
-	Label string `mapstructure:"label" json:"label,omitempty"`
-	// Params are the method's settings by key.
-	Params map[string]any `mapstructure:"params" json:"params,omitempty"`
+	Label string `yaml:"label" json:"label,omitempty"`
+	// Params are the method's settings, decoded by its registry entry.
+	Params methods.Values `yaml:"params" json:"params,omitempty"`
 	// Planner is LLMSynthor's planner (the params key planner).
-	Planner string `mapstructure:"planner" json:"planner,omitempty"`
+	Planner string `yaml:"planner" json:"planner,omitempty"`
 	// Backend is a YAML file with an llm: section, relative to the config,
 	// or a bare name for backends/NAME.yaml beside it.
-	Backend string `mapstructure:"backend" json:"backend,omitempty"`
-	// LLM overrides keys of the backend (llm.Config keys).
-	LLM map[string]any `mapstructure:"llm" json:"llm,omitempty"`
+	Backend string `yaml:"backend" json:"backend,omitempty"`
+	// LLM sets keys of the backend over the backend file's: those written
+	// in the config's llm section (LoadConfig), or, in a Config built in
+	// Go, its non-zero fields.
+	LLM *llm.Config `yaml:"llm" json:"llm,omitempty"`
+
+	// llm is the LLM section as written: only its keys are laid over the
+	// backend file's.
+	llm *yaml.Node
 }
 
 // Limits bound each cell.
 type Limits struct {
 	// Workers is the number of cells run at once (0: the number of cores).
-	Workers int `mapstructure:"workers" json:"workers,omitempty"`
+	Workers int `yaml:"workers" json:"workers,omitempty"`
 	// Timeout ends a cell and records it as timeout (0: none).
-	Timeout time.Duration `mapstructure:"timeout" json:"timeout,omitempty"`
-	// Memory caps a cell's address space ("2GiB", "512MiB"; empty: none)
-	// and records a cell that passes it as oom.
-	Memory string `mapstructure:"memory" json:"memory,omitempty"`
+	Timeout settings.Duration `yaml:"timeout" json:"timeout,omitempty"`
+	// Memory caps a cell's address space (0: none) and records a cell that
+	// passes it as oom.
+	Memory settings.Size `yaml:"memory" json:"memory,omitempty"`
 }
 
 // DefaultSeeds and DefaultMetrics apply when a config gives none.
 var (
-	DefaultSeeds   = []uint64{1}
+	DefaultSeeds   = settings.Seeds{1}
 	DefaultMetrics = []string{"fidelity"}
 )
 
 // LoadConfig reads an experiment config from a YAML file, then applies
-// sets (key=value over config keys, "limits.workers=2"). An unknown key
-// anywhere is an error naming its path and the valid keys. The result is
-// validated and has its defaults filled in.
+// sets (key=value over config keys: "limits.workers=2"), decodes it
+// strictly into typed values and validates it with its defaults filled
+// in. An error about a key or a value is a *settings.Error naming the file
+// and line (or the --set) and the key path with the valid keys; a file
+// that cannot be read is an ordinary error. A run reads no environment
+// variable as a setting.
 func LoadConfig(file string, sets []string) (*Config, error) {
-	v, err := readYAML(file)
+	o, err := settings.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range sets {
-		k, val, ok := strings.Cut(s, "=")
-		k = strings.ToLower(strings.TrimSpace(k))
-		if !ok || k == "" {
-			return nil, settingsErrorf("--set %q: want key=value", s)
-		}
-		v.Set(k, val)
-	}
-	raw := v.AllSettings()
-	c, err := DecodeExperiment(raw)
+	return decodeConfig(o, file, sets)
+}
+
+// ParseConfig is LoadConfig for a config's bytes; name stands for the
+// file (errors name it, relative paths start in its directory).
+func ParseConfig(data []byte, name string, sets []string) (*Config, error) {
+	o, err := settings.Parse(data, name)
 	if err != nil {
-		return nil, fmt.Errorf("config %s: %w", file, err)
+		return nil, err
 	}
-	c.dir = filepath.Dir(file)
+	return decodeConfig(o, name, sets)
+}
+
+func decodeConfig(o *settings.Overlay, file string, sets []string) (*Config, error) {
+	for _, s := range sets {
+		if err := o.Set(s); err != nil {
+			return nil, err
+		}
+	}
+	shortForms(o.Root())
+	c := &Config{dir: filepath.Dir(file)}
+	if err := o.Decode(c); err != nil {
+		return nil, err
+	}
 	if c.Name == "" {
-		c.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		c.Name = plainName(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
+	}
+	if err := c.decodeMethods(o); err != nil {
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("config %s: %w", file, err)
+		return nil, o.Locate(err)
 	}
 	return c, nil
 }
 
-// DecodeExperiment decodes a config from its YAML map. Short forms are
-// accepted: a dataset or a method given by its name alone.
-func DecodeExperiment(raw map[string]any) (*Config, error) {
-	if err := checkKeys("", raw, reflect.TypeFor[Config]()); err != nil {
-		return nil, SettingsError{err}
-	}
-	c := &Config{}
-	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
-		Result:           c,
-		ErrorUnused:      true,
-		WeaklyTypedInput: true,
-		DecodeHook: mapstructure.ComposeDecodeHookFunc(
-			mapstructure.StringToTimeDurationHookFunc(),
-			nameHook,
-		),
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := dec.Decode(raw); err != nil {
-		return nil, SettingsError{errors.New(OneLine(strings.TrimPrefix(err.Error(), "decoding failed due to the following error(s):")))}
-	}
-	return c, nil
-}
-
-// nameHook reads a bare string as a dataset or a method named by it.
-func nameHook(from, to reflect.Type, data any) (any, error) {
-	s, ok := data.(string)
-	if !ok {
-		return data, nil
-	}
-	switch to {
-	case reflect.TypeFor[DatasetConfig]():
-		return map[string]any{"name": s}, nil
-	case reflect.TypeFor[MethodConfig]():
-		return map[string]any{"name": s}, nil
-	}
-	return data, nil
-}
-
-// checkKeys reports the first key of raw (a YAML map) that t (a struct)
-// has no field for, with its path and the valid keys.
-func checkKeys(path string, raw any, t reflect.Type) error {
-	switch t.Kind() {
-	case reflect.Slice:
-		list, ok := raw.([]any)
-		if !ok {
-			return nil
-		}
-		for i, e := range list {
-			if err := checkKeys(fmt.Sprintf("%s[%d]", path, i), e, t.Elem()); err != nil {
-				return err
-			}
-		}
-		return nil
-	case reflect.Struct:
-	default:
-		return nil
-	}
-	m, ok := raw.(map[string]any)
-	if !ok {
-		return nil
-	}
-	fields := map[string]reflect.Type{}
-	var valid []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		key, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
-		if key == "" || !f.IsExported() {
+// shortForms reads a dataset or a method given by its name alone
+// ("- adult") as an entry with that name.
+func shortForms(root *yaml.Node) {
+	for _, key := range []string{"datasets", "methods"} {
+		list := settings.Child(root, key)
+		if list == nil || list.Kind != yaml.SequenceNode {
 			continue
 		}
-		fields[key] = f.Type
-		valid = append(valid, key)
+		for i, item := range list.Content {
+			if item.Kind == yaml.ScalarNode && item.ShortTag() == "!!str" {
+				list.Content[i] = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: item.Line, Column: item.Column,
+					Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "name", Line: item.Line, Column: item.Column}, item}}
+			}
+		}
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		p := k
-		if path != "" {
-			p = path + "." + k
+}
+
+// decodeMethods decodes each method's params with its registry entry,
+// from the config's own nodes (so that errors name their lines), with
+// planner: folded into the params.
+func (c *Config) decodeMethods(o *settings.Overlay) error {
+	list := settings.Child(o.Root(), "methods")
+	for i := range c.Methods {
+		m := &c.Methods[i]
+		p := fmt.Sprintf("methods[%d]", i)
+		reg, err := methods.Lookup(m.Name)
+		if err != nil {
+			return o.Locate(&settings.Error{Key: p + ".name", Err: err})
 		}
-		ft, ok := fields[k]
-		if !ok {
-			return fmt.Errorf("%s: unknown key (valid: %s)", p, strings.Join(valid, ", "))
+		item := list.Content[i]
+		params := settings.Child(item, "params")
+		if planner := settings.Child(item, "planner"); planner != nil {
+			if settings.Child(params, "planner") != nil {
+				return o.Errorf(planner, p+".planner", "given twice (and in params)")
+			}
+			merged := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			if params != nil {
+				merged.Content = append(merged.Content, params.Content...)
+			}
+			merged.Content = append(merged.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "planner", Line: planner.Line}, planner)
+			params = merged
 		}
-		if err := checkKeys(p, m[k], ft); err != nil {
-			return err
+		if m.Params, err = reg.Decode(params); err != nil {
+			return o.Explain(err, p+".params")
 		}
+		m.llm = settings.Child(item, "llm")
 	}
 	return nil
 }
 
-// Validate checks the config and fills in its defaults; the error names
-// the bad key with its path ("methods[2].params.iteratons").
+var plainNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// plainName keeps letters, digits, '.', '_' and '-' of s (others become
+// '_'), so that a file's base name makes a valid default name.
+func plainName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 0 && (b[0] == '.' || b[0] == '-' || b[0] == '_') {
+		b = append([]byte("run"), b...)
+	}
+	if len(b) > 100 {
+		b = b[:100]
+	}
+	return string(b)
+}
+
+// bad is a config error at a key path; LoadConfig adds where the key was
+// given.
+func bad(key, format string, a ...any) error {
+	return &settings.Error{Key: key, Err: fmt.Errorf(format, a...)}
+}
+
+// Validate checks the config and fills in its defaults; the error is a
+// *settings.Error naming the bad key with its path
+// ("methods[2].params.iteratons").
 func (c *Config) Validate() error {
-	if len(c.Datasets) == 0 {
+	if c.Datasets == nil {
 		c.Datasets = []DatasetConfig{{Name: "ecommerce-bn"}}
 	}
-	if len(c.Methods) == 0 {
+	if c.Methods == nil {
 		c.Methods = []MethodConfig{{Name: "llmsynthor"}}
 	}
-	if len(c.Seeds) == 0 {
+	if c.Seeds == nil {
 		c.Seeds = slices.Clone(DefaultSeeds)
 	}
-	if len(c.Metrics) == 0 {
+	if c.Metrics == nil {
 		c.Metrics = slices.Clone(DefaultMetrics)
 	}
 	if c.Name == "" {
 		c.Name = "run"
 	}
+	if !plainNameRE.MatchString(c.Name) {
+		return bad("name", "%s is not a plain name (letters, digits, '.', '_', '-'; at most 100): it names the output folder out/NAME", settings.Quote(c.Name))
+	}
 	if c.Output == "" {
 		c.Output = filepath.Join("out", c.Name)
 	}
-	bad := func(format string, a ...any) error { return SettingsError{fmt.Errorf(format, a...)} }
+	for _, check := range []func() error{c.validateDatasets, c.validateMethods, c.validateMetrics} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	if len(c.Datasets) == 0 || len(c.Methods) == 0 || len(c.Seeds) == 0 || len(c.Metrics) == 0 {
+		return bad("", "datasets, methods, seeds and metrics must not be empty lists (leave a key out for its default)")
+	}
+	if c.Limits.Workers < 0 {
+		return bad("limits.workers", "must be at least 0, got %d", c.Limits.Workers)
+	}
+	return nil
+}
+
+func (c *Config) validateDatasets() error {
 	names := map[string]bool{}
 	for i := range c.Datasets {
 		d := &c.Datasets[i]
 		p := fmt.Sprintf("datasets[%d]", i)
 		switch {
 		case d.Name == "" && d.File == "":
-			return bad("%s: give name (a catalog dataset) or file", p)
+			return bad(p, "give name (a catalog dataset) or file")
 		case d.File == "":
 			if _, err := datasets.Lookup(d.Name); err != nil {
-				return bad("%s.name: %v", p, err)
+				return bad(p+".name", "%w", err)
 			}
 		case d.Name == "":
-			d.Name = strings.TrimSuffix(filepath.Base(d.File), filepath.Ext(d.File))
+			d.Name = plainName(strings.TrimSuffix(filepath.Base(d.File), filepath.Ext(d.File)))
+		default:
+			if _, err := datasets.Lookup(d.Name); err == nil {
+				return bad(p+".name", "%q is a catalog dataset: label the file with a name of its own (its results would be reported as the catalog's)", d.Name)
+			}
 		}
-		if d.Rows < 0 {
-			return bad("%s.rows: must be positive, got %d", p, d.Rows)
+		if !plainNameRE.MatchString(d.Name) {
+			return bad(p+".name", "%s is not a plain name (letters, digits, '.', '_', '-'; at most 100)", settings.Quote(d.Name))
 		}
-		if d.Holdout < 0 || d.Holdout >= 0.9 {
-			return bad("%s.holdout: must be in [0, 0.9), got %g", p, d.Holdout)
+		if !(d.Holdout >= 0 && d.Holdout < 0.9) {
+			return bad(p+".holdout", "must be in [0, 0.9), got %g", d.Holdout)
 		}
-		if d.Seed == 0 {
-			d.Seed = 1
+		if err := d.validateSample(p); err != nil {
+			return err
 		}
 		if names[d.Name] {
-			return bad("%s.name: %q appears twice", p, d.Name)
+			return bad(p+".name", "%q appears twice", d.Name)
 		}
 		names[d.Name] = true
 	}
+	return nil
+}
+
+func (c *Config) validateMethods() error {
 	labels := map[string]bool{}
 	for i := range c.Methods {
 		m := &c.Methods[i]
 		p := fmt.Sprintf("methods[%d]", i)
-		reg, err := Lookup(m.Name)
+		reg, err := methods.Lookup(m.Name)
 		if err != nil {
-			return bad("%s.name: %v", p, err)
+			return bad(p+".name", "%w", err)
 		}
 		if m.Label == "" {
 			m.Label = m.Name
 		}
 		if labels[m.Label] {
-			return bad("%s.label: %q appears twice (give each entry of a method its own label)", p, m.Label)
+			return bad(p+".label", "%q appears twice (give each entry of a method its own label)", m.Label)
 		}
 		labels[m.Label] = true
-		params := m.StringParams()
-		for _, k := range sortedKeys(params) {
-			if !slices.Contains(reg.Keys(), k) {
-				return bad("%s.params.%s: unknown param of %s (valid: %s)", p, k, m.Name, validList(reg.Keys()))
-			}
+		if m.Planner != "" && reg.Param("planner") == nil {
+			return bad(p+".planner", "%s has no planner", m.Name)
 		}
-		if m.Planner != "" && !slices.Contains(reg.Keys(), "planner") {
-			return bad("%s.planner: %s has no planner", p, m.Name)
-		}
-		if (m.Backend != "" || len(m.LLM) > 0) && !reg.UsesLLM(params) {
-			return bad("%s.backend: %s does not use an LLM with these params", p, m.Label)
-		}
-		if reg.UsesLLM(params) && m.Backend == "" && len(m.LLM) == 0 {
-			return bad("%s.backend: %s uses an LLM: name a backend (configs/backends/NAME.yaml)", p, m.Label)
-		}
-		if m.Backend != "" {
+		uses := reg.UsesLLM(m.Params)
+		switch {
+		case (m.Backend != "" || m.LLM != nil) && !uses:
+			return bad(p+".backend", "%s does not use an LLM with these params", m.Label)
+		case uses && m.Backend == "" && m.LLM == nil:
+			return bad(p+".backend", "%s uses an LLM: name a backend (configs/backends/NAME.yaml)", m.Label)
+		case m.Backend != "":
 			if _, err := os.Stat(c.BackendFile(*m)); err != nil {
-				return bad("%s.backend: %s: file not found (a bare name is backends/NAME.yaml beside the config, or configs/backends/NAME.yaml of the project synthor runs in; give the file's path)", p, c.BackendFile(*m))
+				return bad(p+".backend", "%s: file not found (a bare name is backends/NAME.yaml beside the config, or configs/backends/NAME.yaml of the project synthor runs in; give the file's path)", c.BackendFile(*m))
 			}
 		}
-	}
-	for i, g := range c.Metrics {
-		if _, err := metrics.Lookup(g); err != nil {
-			return bad("metrics[%d]: %v", i, err)
+		if uses {
+			if _, err := c.loadBackend(*m); err != nil {
+				return bad(p+".backend", "%w", err)
+			}
 		}
-	}
-	if c.Limits.Workers < 0 {
-		return bad("limits.workers: must be positive, got %d", c.Limits.Workers)
-	}
-	if c.Limits.Timeout < 0 {
-		return bad("limits.timeout: must be positive, got %s", c.Limits.Timeout)
-	}
-	if _, err := ParseBytes(c.Limits.Memory); err != nil {
-		return bad("limits.memory: %v", err)
 	}
 	return nil
 }
 
-// StringParams returns the entry's params as the strings methods read,
-// with Planner folded in.
-func (m MethodConfig) StringParams() map[string]string {
-	out := map[string]string{}
-	for k, v := range m.Params {
-		out[strings.ToLower(k)] = ParamString(v)
+func (c *Config) validateMetrics() error {
+	for i, g := range c.Metrics {
+		if _, err := metrics.Lookup(g); err != nil {
+			return bad(fmt.Sprintf("metrics[%d]", i), "%w", err)
+		}
+		if slices.Contains(c.Metrics[:i], g) {
+			return bad(fmt.Sprintf("metrics[%d]", i), "%q appears twice", g)
+		}
 	}
-	if m.Planner != "" {
-		out["planner"] = m.Planner
-	}
-	return out
+	return nil
 }
 
 // BackendFile is the path of the entry's backend file: a path relative to
@@ -365,6 +397,33 @@ func fileExists(p string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
+// loadBackend reads a method's backend: the backend file's llm section
+// with the entry's own llm keys laid over it, validated.
+func (c *Config) loadBackend(m MethodConfig) (llm.Config, error) {
+	cfg := llm.DefaultConfig
+	if m.Backend != "" {
+		o, err := settings.ReadFile(c.BackendFile(m))
+		if err != nil {
+			return llm.Config{}, err
+		}
+		if err := o.Decode(&cfg, "llm"); err != nil {
+			return llm.Config{}, err
+		}
+	}
+	switch {
+	case m.llm != nil:
+		if err := settings.DecodeNode(m.llm, &cfg); err != nil {
+			return llm.Config{}, err
+		}
+	case m.LLM != nil: // a Config built in Go: the fields it sets
+		setFields(&cfg, m.LLM)
+	}
+	if err := cfg.Validate(); err != nil {
+		return llm.Config{}, err
+	}
+	return cfg, nil
+}
+
 // path resolves a path of the config relative to its file.
 func (c *Config) path(p string) string {
 	if p == "" || filepath.IsAbs(p) {
@@ -373,37 +432,12 @@ func (c *Config) path(p string) string {
 	return filepath.Join(c.dir, p)
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// ParseBytes reads a size: "512MiB", "2GiB", "1.5GB", "1000000" (bytes);
-// "" is 0 (no limit).
-func ParseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	units := []struct {
-		suffix string
-		mult   float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
-	mult := 1.0
-	num := s
-	for _, u := range units {
-		if n, ok := strings.CutSuffix(s, u.suffix); ok {
-			num, mult = strings.TrimSpace(n), u.mult
-			break
+// setFields sets the fields of *dst that src sets (non-zero).
+func setFields(dst, src *llm.Config) {
+	d, s := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src).Elem()
+	for i := range s.NumField() {
+		if f := s.Field(i); !f.IsZero() {
+			d.Field(i).Set(f)
 		}
 	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || !(f >= 0 && f*mult < 1<<62) {
-		return 0, fmt.Errorf("%q is not a size (e.g. 512MiB, 2GiB)", s)
-	}
-	return int64(f * mult), nil
 }

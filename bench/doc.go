@@ -5,25 +5,22 @@
 //
 // # Methods
 //
-// The registry (Names, Lookup, New) holds every synthesizer by name:
-// llmsynthor and each baseline. An entry declares its params (LLMSynthor's
-// are the mapstructure keys of synthor.Config, so new Config fields become
-// params), its flags (MacroOnly, Groups, CopiesRecords, UsesLLM, Traces)
-// and builds the synthesizer from Options (params as strings, an
-// llm.Client where one is used). Unknown keys are errors listing the valid
-// ones, wherever they come from: LoadSettings reads a method's settings
-// from a YAML file, SYNTHOR_* variables and --set for synthor synth;
-// LoadLLMConfig reads a backend. Macro-only methods are TargetFitters.
+// Methods are found in the one registry, package methods: a config's
+// method entries name them, and their params are decoded by the entry
+// (methods.Method.Decode) into typed values carried to each cell as JSON
+// (MethodRef.Params) and decoded again by the same parser in the child.
 //
 // # A run
 //
-//	LoadConfig(file)           YAML through viper; every key checked with its path
-//	  └ Config.Validate        defaults, methods, params, backends, metric groups, limits
+//	LoadConfig(file, sets)     one YAML document, --set laid over it (settings.Overlay),
+//	                           decoded strictly into typed values; every key checked with
+//	                           its path, every error naming the file and line or the --set
+//	  └ Config.Validate        defaults, names, methods, params, backends, metric groups, limits
 //	Run(ctx, cfg, opts)
 //	  ├ checkRunDir            DIR new, empty, or a run of the same experiment (ExperimentHash
 //	  │                        in its manifest); no input is a file the run writes
 //	  ├ Config.checkMemory     each dataset's preparation estimated against the limit
-//	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.gob
+//	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.parquet
 //	  ├ tasks                  the matrix in order; cell id = hash(data, method, params,
 //	  │                        backend, seed, rows, metric groups, versions); the shard's part;
 //	  │                        LLM cells without their API key variable are skipped
@@ -34,9 +31,11 @@
 //	                           timeout, reads its peak RSS, classifies timeout/oom/crash,
 //	                           and appends the row to results.jsonl (one write + fsync)
 //
-// A child fits, samples (synth.csv, and LLMSynthor's trace.jsonl) and
-// scores the cell with the metric groups of the config (metrics.Lookup,
-// metrics.Input with the holdout), under a memory limit it sets itself
+// A child fits, samples (synth.parquet, and LLMSynthor's trace.jsonl) and
+// scores the cell with the metric groups of the config through
+// metrics.Evaluate (Spec.Request: the holdout gives every score its
+// reference; synthor eval makes the same request from the cell's files),
+// under a memory limit it sets itself
 // (RLIMIT_DATA on Linux). Only the parent writes results.jsonl, so a
 // crashing cell cannot corrupt it; a row cut by a killed parent is dropped
 // when the run is resumed. With Resume, cells whose id is recorded are not

@@ -23,8 +23,8 @@ const probeRecords = 64
 // (each cell loads them under it), else guard.DefaultLimit; with where it
 // comes from.
 func (c *Config) memoryLimit() (uint64, string) {
-	if n, err := ParseBytes(c.Limits.Memory); err == nil && n > 0 {
-		return uint64(n), "limits.memory " + c.Limits.Memory
+	if c.Limits.Memory > 0 {
+		return uint64(c.Limits.Memory), "limits.memory " + c.Limits.Memory.String()
 	}
 	return guard.DefaultLimit(), "half the physical memory"
 }
@@ -56,11 +56,11 @@ func (c *Config) checkMemory() error {
 		if err != nil || ds.Generate == nil {
 			continue // Prepare reports an unknown name; a real table's size is known
 		}
-		n := d.Rows
+		n := int(d.Rows)
 		if n == 0 {
 			n = ds.DefaultRows
 		}
-		probe, err := ds.Generate(min(n, probeRecords), d.Seed)
+		probe, err := ds.Generate(min(n, probeRecords), d.seed())
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}

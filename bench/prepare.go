@@ -3,22 +3,24 @@ package bench
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/table"
 )
 
 // Prepared is a dataset read, cut and split once per run; cells load it
-// from the columnar files Train and Holdout (gob-encoded tables) instead
-// of reading and generating it again.
+// from the files Train and Holdout (Parquet, with the table's schema under
+// the metadata key synthor.schema, so pandas, DuckDB, R or synthor eval
+// read them as they are) instead of reading and generating it again.
 type Prepared struct {
 	Name string
 	// Train and Holdout are file paths relative to the run directory;
@@ -33,39 +35,52 @@ type Prepared struct {
 	Target string
 	// GroupKey is the grouped table's key column; empty for a flat table.
 	GroupKey string
+	// Real and Controls, for a seed-sample dataset (DatasetConfig.Sample),
+	// are the whole dataset (what cells are scored against; Train is the
+	// seed sample) and its control totals (a targets file).
+	Real, Controls string
 }
 
-// frame is the stored form of a table.
-type frame struct {
-	Cols     []*table.Column
-	GroupKey string
-}
+// DataExt is the file extension of a run's stored tables: the prepared
+// training and holdout tables under DIR/data and each cell's synthetic
+// table.
+const DataExt = ".parquet"
+
+// oldDataExt is the extension of the prepared tables of runs written
+// before they were Parquet (gob-encoded Go values).
+const oldDataExt = ".gob"
+
+// ErrOldFormat is returned (wrapped) for a run directory written by an
+// older synthor whose data files this one does not read.
+var ErrOldFormat = errors.New("run directory of an older format")
 
 func encodeTable(t *table.Table) ([]byte, error) {
 	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(frame{Cols: t.Cols, GroupKey: t.GroupKey}); err != nil {
+	if err := table.WriteParquet(&b, t); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-// LoadTable reads a table written by Prepare.
+// LoadTable reads a table written by Prepare (or a cell's synthetic
+// table): Parquet with its stored schema, so that the table read equals
+// the one written, group key included.
 func LoadTable(path string) (*table.Table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	if strings.HasSuffix(path, oldDataExt) {
+		return nil, fmt.Errorf("%s: %w: its prepared data are gob files, which this version no longer reads; run the config again into a new directory (synthor report still renders the old one)", path, ErrOldFormat)
 	}
-	defer f.Close()
-	var fr frame
-	if err := gob.NewDecoder(f).Decode(&fr); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	return table.ReadFile(path, table.ReadOptions{})
+}
+
+// checkDataFormat refuses a run directory whose data/ holds the gob files
+// of an older version: its cells could not be resumed against them.
+func checkDataFormat(dir string) error {
+	old, _ := filepath.Glob(filepath.Join(dir, "data", "*"+oldDataExt))
+	if len(old) == 0 {
+		return nil
 	}
-	t, err := table.New(fr.Cols...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	t.GroupKey = fr.GroupKey
-	return t, nil
+	return fmt.Errorf("%s: %w: it was written by an older synthor (prepared data %s), which --resume cannot continue; run the config into a new --out directory (synthor report still renders this one from its results)",
+		dir, ErrOldFormat, filepath.Join("data", filepath.Base(old[0])))
 }
 
 // readDataset reads the dataset d names, cut to d.Rows.
@@ -83,7 +98,7 @@ func (c *Config) readDataset(d DatasetConfig) (*table.Table, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		return headRecords(t, d.Rows), d.Target, nil
+		return headRecords(t, int(d.Rows)), d.Target, nil
 	}
 	ds, err := datasets.Lookup(d.Name)
 	if err != nil {
@@ -98,13 +113,13 @@ func (c *Config) readDataset(d DatasetConfig) (*table.Table, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		return headRecords(t, d.Rows), target, nil
+		return headRecords(t, int(d.Rows)), target, nil
 	}
-	n := d.Rows
+	n := int(d.Rows)
 	if n == 0 {
 		n = ds.DefaultRows
 	}
-	t, err := ds.Generate(n, d.Seed)
+	t, err := ds.Generate(n, d.seed())
 	return t, target, err
 }
 
@@ -146,8 +161,13 @@ func split(t *table.Table, share float64, seed uint64) (train, holdout *table.Ta
 }
 
 // Prepare reads, cuts and splits each dataset of the config once and
-// writes its columnar copy under dir/data/.
+// writes it under dir/data/ as Parquet (NN-NAME.train.parquet and
+// NN-NAME.holdout.parquet). A directory holding an older version's gob
+// files is refused (ErrOldFormat).
 func (c *Config) Prepare(dir string) ([]Prepared, error) {
+	if err := checkDataFormat(dir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
 		return nil, err
 	}
@@ -160,17 +180,30 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 		if derived, _ := datasets.Derive(t, target); target != "" && derived.Col(target) == nil {
 			return nil, fmt.Errorf("datasets[%d].target: %q is not a column of %s", i, target, d.Name)
 		}
-		train, hold, err := split(t, d.Holdout, d.Seed)
+		full, controls, rows := (*table.Table)(nil), []byte(nil), 0
+		if d.Sample > 0 {
+			if full, t, controls, rows, err = prepareSample(t, d); err != nil {
+				return nil, fmt.Errorf("datasets[%d] %s: %w", i, d.Name, err)
+			}
+		}
+		train, hold, err := split(t, d.Holdout, d.seed())
 		if err != nil {
 			return nil, fmt.Errorf("datasets[%d] %s: %w", i, d.Name, err)
 		}
 		h := sha256.New()
 		p := Prepared{Name: d.Name, Target: target, GroupKey: train.GroupKey}
+		if controls != nil {
+			h.Write(controls)
+			p.Controls = filepath.Join("data", fmt.Sprintf("%02d-%s.controls.json", i, safeName(d.Name)))
+			if err := writeBytes(filepath.Join(dir, p.Controls), controls); err != nil {
+				return nil, err
+			}
+		}
 		for _, part := range []struct {
 			t    *table.Table
 			name string
 			dst  *string
-		}{{train, "train", &p.Train}, {hold, "holdout", &p.Holdout}} {
+		}{{train, "train", &p.Train}, {hold, "holdout", &p.Holdout}, {full, "full", &p.Real}} {
 			if part.t == nil {
 				continue
 			}
@@ -179,7 +212,7 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 				return nil, err
 			}
 			h.Write(b)
-			rel := filepath.Join("data", fmt.Sprintf("%02d-%s.%s.gob", i, safeName(d.Name), part.name))
+			rel := filepath.Join("data", fmt.Sprintf("%02d-%s.%s%s", i, safeName(d.Name), part.name, DataExt))
 			err = table.WriteAtomic(filepath.Join(dir, rel), func(w io.Writer) error {
 				_, err := w.Write(b)
 				return err
@@ -195,6 +228,9 @@ func (c *Config) Prepare(dir string) ([]Prepared, error) {
 			return nil, err
 		}
 		p.Rows = len(g)
+		if rows > 0 {
+			p.Rows = rows
+		}
 		out[i] = p
 	}
 	return out, nil

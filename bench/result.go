@@ -36,8 +36,9 @@ type MethodRef struct {
 	Backend string `json:"backend,omitempty"`
 	// Model is the backend's model name.
 	Model string `json:"model,omitempty"`
-	// Params are the method's settings as given, by key.
-	Params map[string]string `json:"params,omitempty"`
+	// Params are the method's settings as given, by key, as JSON values
+	// (methods.Values.JSON): numbers, true/false, text, lists.
+	Params map[string]any `json:"params,omitempty"`
 }
 
 // Timings are the seconds each stage of a cell took.
@@ -95,6 +96,6 @@ type Result struct {
 	// Shard is "I/N" when the run was sharded.
 	Shard string `json:"shard,omitempty"`
 	// Files are the cell's outputs relative to the run directory
-	// ("cells/ID/synth.csv", "cells/ID/trace.jsonl").
+	// ("cells/ID/synth.parquet", "cells/ID/trace.jsonl").
 	Files []string `json:"files,omitempty"`
 }

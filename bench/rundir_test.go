@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/synthor/synthor/settings"
 )
 
 // TestRunDirRefusals: a run writes nothing into a directory that holds
@@ -122,7 +124,7 @@ limits: {timeout: 5s}
 		t.Errorf("resume: ran %d, resumed %d, kept %d: %s", kept.Ran, kept.Resumed, kept.Kept, statuses(kept))
 	}
 	longer := *c
-	longer.Limits.Timeout = time.Minute
+	longer.Limits.Timeout = settings.Duration(time.Minute)
 	again := run(t, &longer, RunOptions{Dir: dir, Resume: true, RetryFailed: true})
 	if again.Ran != 1 || again.Resumed != 1 || again.Kept != 0 || statuses(again) != "independent:ok slow:ok" {
 		t.Errorf("retry: ran %d, resumed %d, kept %d: %s", again.Ran, again.Resumed, again.Kept, statuses(again))

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/synthor"
 )
@@ -100,6 +101,9 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 	dir, err := filepath.Abs(o.Dir)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkDataFormat(dir); err != nil {
+		return nil, err // an older run's directory: said before anything else
 	}
 	if err := checkRunDir(dir, c, o); err != nil {
 		return nil, err
@@ -276,7 +280,7 @@ func runTask(ctx context.Context, t task, o RunOptions, lim Limits) (Result, boo
 	go func() { waited <- cmd.Wait() }()
 	var timeout <-chan time.Time
 	if lim.Timeout > 0 {
-		tm := time.NewTimer(lim.Timeout)
+		tm := time.NewTimer(lim.Timeout.D())
 		defer tm.Stop()
 		timeout = tm.C
 	}
@@ -407,15 +411,18 @@ func (c *Config) tasks(dir string, o RunOptions) ([]task, error) {
 	cb, _ := json.Marshal(c)
 	ch := sha256.Sum256(cb)
 	configHash := hex.EncodeToString(ch[:])
-	mem, _ := ParseBytes(c.Limits.Memory)
+	mem := c.Limits.Memory.Bytes()
 	type backend struct {
 		cfg  *llm.Config
 		skip string
 	}
 	backends := make([]backend, len(c.Methods))
 	for i, m := range c.Methods {
-		reg, _ := Lookup(m.Name)
-		if !reg.UsesLLM(m.StringParams()) {
+		reg, err := methods.Lookup(m.Name)
+		if err != nil {
+			return nil, fmt.Errorf("methods[%d].name: %w", i, err)
+		}
+		if !reg.UsesLLM(m.Params) {
 			continue
 		}
 		lc, err := c.loadBackend(m)
@@ -433,15 +440,10 @@ func (c *Config) tasks(dir string, o RunOptions) ([]task, error) {
 		p := prep[di]
 		for mi, m := range c.Methods {
 			for _, seed := range c.Seeds {
-				ref := MethodRef{Name: m.Name, Label: m.Label, Params: m.StringParams(), Backend: backendName(m)}
-				if ref.Name == "llmsynthor" {
-					ref.Planner = ref.Params["planner"]
-					if ref.Planner == "" {
-						ref.Planner = synthor.DefaultConfig.Planner
-					}
-				}
-				if len(ref.Params) == 0 {
-					ref.Params = nil
+				reg, _ := methods.Lookup(m.Name)
+				ref := MethodRef{Name: m.Name, Label: m.Label, Params: m.Params.JSON(), Backend: backendName(m)}
+				if reg.Param("planner") != nil {
+					ref.Planner = m.Params.Choice("planner")
 				}
 				s := Spec{Index: idx, Dataset: d.Name, Method: ref, Seed: seed, Rows: p.Rows,
 					Train: filepath.Join(dir, p.Train), Target: p.Target, Metrics: c.Metrics,
@@ -449,6 +451,9 @@ func (c *Config) tasks(dir string, o RunOptions) ([]task, error) {
 					Versions: Versions{Module: o.Version, Prompt: synthor.PromptVersion, Metrics: MetricsVersion + ":" + strings.Join(c.Metrics, ",")}}
 				if p.Holdout != "" {
 					s.Holdout = filepath.Join(dir, p.Holdout)
+				}
+				if p.Controls != "" {
+					s.Real, s.Controls = filepath.Join(dir, p.Real), filepath.Join(dir, p.Controls)
 				}
 				if b := backends[mi].cfg; b != nil {
 					cp := *b
@@ -458,7 +463,7 @@ func (c *Config) tasks(dir string, o RunOptions) ([]task, error) {
 				s.Dir = filepath.Join(dir, "cells", s.ID)
 				if o.Shard.takes(idx) {
 					skip := backends[mi].skip
-					if reg, _ := Lookup(m.Name); p.GroupKey != "" && !reg.Groups {
+					if p.GroupKey != "" && !reg.Groups {
 						skip = fmt.Sprintf("%s does not model grouped tables, and %s is grouped by %s", m.Name, d.Name, p.GroupKey)
 					}
 					out = append(out, task{spec: s, skip: skip})
@@ -470,22 +475,9 @@ func (c *Config) tasks(dir string, o RunOptions) ([]task, error) {
 	return out, nil
 }
 
-// loadBackend reads a method's backend file with its llm overrides.
-func (c *Config) loadBackend(m MethodConfig) (llm.Config, error) {
-	var sets []string
-	for _, k := range sortedKeys(m.LLM) {
-		sets = append(sets, "llm."+k+"="+ParamString(m.LLM[k]))
-	}
-	file := ""
-	if m.Backend != "" {
-		file = c.BackendFile(m)
-	}
-	return LoadLLMConfig(file, sets, nil)
-}
-
 func backendName(m MethodConfig) string {
 	if m.Backend == "" {
-		if len(m.LLM) > 0 {
+		if m.LLM != nil {
 			return "inline"
 		}
 		return ""

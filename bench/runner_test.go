@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/synthor/synthor/methods"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -50,7 +52,7 @@ func testCommand(spec string) *exec.Cmd {
 // hook is a test-only method: independent, after sleeping and allocating
 // as its params say.
 type hook struct {
-	Synthesizer
+	methods.Synthesizer
 	sleep time.Duration
 	alloc int64
 }
@@ -69,21 +71,23 @@ func (h *hook) Fit(ctx context.Context, t *table.Table) error {
 }
 
 func init() {
-	register(&Method{Name: "test-hook", Label: "test hook", Hidden: true,
-		Params: []Param{{Key: "sleep"}, {Key: "alloc"}},
-		build: func(o Options) (Synthesizer, error) {
-			base, err := New("independent", Options{})
+	methods.Register(&methods.Method{Name: "test-hook", Label: "test hook", Hidden: true,
+		Params: []methods.Param{
+			{Key: "sleep", Kind: methods.Duration, Default: "0", Doc: "sleep before fitting"},
+			{Key: "alloc", Kind: methods.Text, Doc: "bytes to allocate before fitting (a size)"},
+		},
+		Build: func(v methods.Values, _ methods.Options) (methods.Synthesizer, error) {
+			base, err := methods.New("independent", nil, methods.Options{})
 			if err != nil {
 				return nil, err
 			}
-			h := &hook{Synthesizer: base}
-			if v := o.Params["sleep"]; v != "" {
-				if h.sleep, err = time.ParseDuration(v); err != nil {
+			h := &hook{Synthesizer: base, sleep: v.Duration("sleep")}
+			if a := v.Text("alloc"); a != "" {
+				z, err := settings.ParseSize(a)
+				if err != nil {
 					return nil, err
 				}
-			}
-			if h.alloc, err = ParseBytes(o.Params["alloc"]); err != nil {
-				return nil, err
+				h.alloc = z.Bytes()
 			}
 			return h, nil
 		}})

@@ -4,19 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/synthor"
 )
-
-// Describe says in one line what produced a method's records: the
-// synthesizer's own label when it has one, else the registry's.
-func Describe(m Method, s Synthesizer) string {
-	if l, ok := s.(baselines.Labeler); ok {
-		return l.Label()
-	}
-	return m.Label
-}
 
 // SummaryNote renders LLMSynthor's run summary in one line: iterations,
 // stop reason, groups, repairs, removals and LLM calls.
@@ -63,4 +53,15 @@ func FormatJoints(js [][]string) string {
 		parts[i] = "[" + strings.Join(j, ", ") + "]"
 	}
 	return strings.Join(parts, " ")
+}
+
+// OneLine joins the lines of a multi-line message with "; ".
+func OneLine(s string) string {
+	var parts []string
+	for l := range strings.SplitSeq(s, "\n") {
+		if l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "*")); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,76 +29,76 @@ const (
 	CacheReplay CacheMode = "replay"
 )
 
-// Config configures a Backend. Keys (mapstructure tags) are the ones used
-// in YAML configs and by --set llm.KEY=VALUE. The zero value is usable for a
+// Config configures a Backend. Keys (yaml tags) are the ones used in YAML
+// configs and by --set llm.KEY=VALUE. The zero value is usable for a
 // local server at DefaultConfig's base URL once Model is set; DefaultConfig
 // fills in the defaults. An API key never appears here: APIKeyEnv names the
 // environment variable that holds it.
 type Config struct {
 	// BaseURL is the OpenAI-compatible API root, including /v1
 	// (https://api.openai.com/v1, http://localhost:8000/v1 for vLLM).
-	BaseURL string `mapstructure:"base_url" yaml:"base_url" json:"base_url,omitempty"`
+	BaseURL string `yaml:"base_url" json:"base_url,omitempty"`
 	// APIType is "openai" (the default: OpenAI and every OpenAI-compatible
 	// server) or "azure" (Azure OpenAI: BaseURL is the resource endpoint
 	// https://NAME.openai.azure.com, Model is the deployment name, and the
 	// key travels in the api-key header).
-	APIType string `mapstructure:"api_type" yaml:"api_type" json:"api_type,omitempty"`
+	APIType string `yaml:"api_type" json:"api_type,omitempty"`
 	// APIVersion is Azure's api-version query parameter; empty: 2024-10-21.
-	APIVersion string `mapstructure:"api_version" yaml:"api_version" json:"api_version,omitempty"`
+	APIVersion string `yaml:"api_version" json:"api_version,omitempty"`
 	// Model is the model name sent with every request.
-	Model string `mapstructure:"model" yaml:"model" json:"model,omitempty"`
+	Model string `yaml:"model" json:"model,omitempty"`
 	// APIKeyEnv names the environment variable holding the API key; empty
 	// means no key (local servers). The variable is read once, by Open.
-	APIKeyEnv string `mapstructure:"api_key_env" yaml:"api_key_env" json:"api_key_env,omitempty"`
+	APIKeyEnv string `yaml:"api_key_env" json:"api_key_env,omitempty"`
 	// Organization is sent as the OpenAI-Organization header when set.
-	Organization string `mapstructure:"organization" yaml:"organization" json:"organization,omitempty"`
+	Organization string `yaml:"organization" json:"organization,omitempty"`
 	// Headers are extra HTTP headers sent with every request. Their values
 	// are never written to caches, transcripts or errors.
-	Headers map[string]string `mapstructure:"headers" yaml:"headers" json:"headers,omitempty"`
+	Headers map[string]string `yaml:"headers" json:"headers,omitempty"`
 	// Temperature is the sampling temperature in [0, 2]; nil: server default.
-	Temperature *float64 `mapstructure:"temperature" yaml:"temperature" json:"temperature,omitempty"`
+	Temperature *float64 `yaml:"temperature" json:"temperature,omitempty"`
 	// TopP is the nucleus-sampling mass in (0, 1]; nil: server default.
-	TopP *float64 `mapstructure:"top_p" yaml:"top_p" json:"top_p,omitempty"`
+	TopP *float64 `yaml:"top_p" json:"top_p,omitempty"`
 	// TopK samples from the k most likely tokens; 0: server default. Not
 	// part of OpenAI's API: it is added to the request body for servers that
 	// read it (vLLM, llama.cpp, LM Studio); OpenAI rejects it.
-	TopK int `mapstructure:"top_k" yaml:"top_k" json:"top_k,omitempty"`
+	TopK int `yaml:"top_k" json:"top_k,omitempty"`
 	// MaxTokens caps the completion length in tokens; 0: server default.
-	MaxTokens int `mapstructure:"max_tokens" yaml:"max_tokens" json:"max_tokens,omitempty"`
+	MaxTokens int `yaml:"max_tokens" json:"max_tokens,omitempty"`
 	// Seed is sent to servers that support seeded sampling, with requests
 	// that carry no seed of their own (the LLM planner sends the run
 	// seed); nil: none.
-	Seed *int `mapstructure:"seed" yaml:"seed" json:"seed,omitempty"`
+	Seed *int `yaml:"seed" json:"seed,omitempty"`
 	// Timeout bounds one HTTP attempt; 0: DefaultConfig's 60s.
-	Timeout time.Duration `mapstructure:"timeout" yaml:"timeout" json:"timeout,omitempty"`
+	Timeout time.Duration `yaml:"timeout" json:"timeout,omitempty"`
 	// Retries is the number of attempts after the first on 429, 5xx,
 	// timeouts and connection errors; 0 means no retry.
-	Retries int `mapstructure:"retries" yaml:"retries" json:"retries,omitempty"`
+	Retries int `yaml:"retries" json:"retries,omitempty"`
 	// Concurrency caps simultaneous requests; 0: 1.
-	Concurrency int `mapstructure:"concurrency" yaml:"concurrency" json:"concurrency,omitempty"`
+	Concurrency int `yaml:"concurrency" json:"concurrency,omitempty"`
 	// RequestsPerMinute caps the request rate (every attempt counts);
 	// 0: unlimited.
-	RequestsPerMinute float64 `mapstructure:"requests_per_minute" yaml:"requests_per_minute" json:"requests_per_minute,omitempty"`
+	RequestsPerMinute float64 `yaml:"requests_per_minute" json:"requests_per_minute,omitempty"`
 	// PricePer1KPrompt is the price in US dollars per 1,000 prompt tokens.
-	PricePer1KPrompt float64 `mapstructure:"price_per_1k_prompt" yaml:"price_per_1k_prompt" json:"price_per_1k_prompt,omitempty"`
+	PricePer1KPrompt float64 `yaml:"price_per_1k_prompt" json:"price_per_1k_prompt,omitempty"`
 	// PricePer1KCompletion is the price in US dollars per 1,000
 	// completion tokens.
-	PricePer1KCompletion float64 `mapstructure:"price_per_1k_completion" yaml:"price_per_1k_completion" json:"price_per_1k_completion,omitempty"`
+	PricePer1KCompletion float64 `yaml:"price_per_1k_completion" json:"price_per_1k_completion,omitempty"`
 	// CacheDir is the response cache folder. With CacheMode read-write it
 	// defaults to DefaultCacheDir (the user's cache, not the directory the
 	// command runs in); replay must name it (the recording a CI run
 	// replays). A relative path is relative to the working directory.
-	CacheDir string `mapstructure:"cache_dir" yaml:"cache_dir" json:"cache_dir,omitempty"`
+	CacheDir string `yaml:"cache_dir" json:"cache_dir,omitempty"`
 	// CacheMode is off (the zero value ""), read-write or replay.
-	CacheMode CacheMode `mapstructure:"cache_mode" yaml:"cache_mode" json:"cache_mode,omitempty"`
+	CacheMode CacheMode `yaml:"cache_mode" json:"cache_mode,omitempty"`
 	// Transcript is a JSON-lines file to which every call is appended;
 	// empty: none.
-	Transcript string `mapstructure:"transcript" yaml:"transcript" json:"transcript,omitempty"`
+	Transcript string `yaml:"transcript" json:"transcript,omitempty"`
 	// ResponseFormat is the strongest structured-output mode the server
 	// supports: json_schema, json_object or text (prompt-only JSON).
 	// Empty: json_object. A server that rejects response_format is
 	// downgraded to text for the rest of the run.
-	ResponseFormat Format `mapstructure:"response_format" yaml:"response_format" json:"response_format,omitempty"`
+	ResponseFormat Format `yaml:"response_format" json:"response_format,omitempty"`
 }
 
 // DefaultConfig is a local OpenAI-compatible server (vLLM's default port)
@@ -177,10 +178,10 @@ func (c Config) Validate() error {
 			return bad("headers", "bad header name %q", k)
 		}
 	}
-	if c.Temperature != nil && (*c.Temperature < 0 || *c.Temperature > 2) {
+	if c.Temperature != nil && !(*c.Temperature >= 0 && *c.Temperature <= 2) {
 		return bad("temperature", "want a value in [0, 2], got %g", *c.Temperature)
 	}
-	if c.TopP != nil && (*c.TopP <= 0 || *c.TopP > 1) {
+	if c.TopP != nil && !(*c.TopP > 0 && *c.TopP <= 1) {
 		return bad("top_p", "want a value in (0, 1], got %g", *c.TopP)
 	}
 	if c.TopK < 0 {
@@ -198,13 +199,13 @@ func (c Config) Validate() error {
 	if c.Concurrency < 0 {
 		return bad("concurrency", "must be >= 0, got %d", c.Concurrency)
 	}
-	if c.RequestsPerMinute < 0 {
+	if !(c.RequestsPerMinute >= 0) || math.IsInf(c.RequestsPerMinute, 0) {
 		return bad("requests_per_minute", "must be >= 0, got %g", c.RequestsPerMinute)
 	}
-	if c.PricePer1KPrompt < 0 {
+	if !(c.PricePer1KPrompt >= 0) || math.IsInf(c.PricePer1KPrompt, 0) {
 		return bad("price_per_1k_prompt", "must be >= 0, got %g", c.PricePer1KPrompt)
 	}
-	if c.PricePer1KCompletion < 0 {
+	if !(c.PricePer1KCompletion >= 0) || math.IsInf(c.PricePer1KCompletion, 0) {
 		return bad("price_per_1k_completion", "must be >= 0, got %g", c.PricePer1KCompletion)
 	}
 	switch c.CacheMode {
@@ -258,13 +259,13 @@ func (c Config) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
-// ConfigKeys returns the configuration keys of Config (its mapstructure
-// tags) in field order, without the "llm." prefix.
+// ConfigKeys returns the configuration keys of Config (its yaml tags) in
+// field order, without the "llm." prefix.
 func ConfigKeys() []string {
 	t := reflect.TypeFor[Config]()
 	keys := make([]string, 0, t.NumField())
 	for i := range t.NumField() {
-		if k := t.Field(i).Tag.Get("mapstructure"); k != "" {
+		if k := t.Field(i).Tag.Get("yaml"); k != "" {
 			keys = append(keys, k)
 		}
 	}

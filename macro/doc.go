@@ -22,6 +22,11 @@
 //     marginals (each bin split into DefaultFine = 8 equal-width sub-bins,
 //     the paper's refinement stage) computed from a table or loaded from an
 //     aggregates file (LoadTargets), for users who have only aggregates.
+//     Grouped targets (households of persons) hold the group level's
+//     tables, the member level's in Members, and a Grouping (key, member
+//     index, group-size variable, the composition: groups by members per
+//     band of a member variable); ControlsFromTable takes them from a
+//     grouped table, as a census's controls (grouped.go, controls.go).
 //  4. Gap and Deficit give the signed discrepancy per cell (target minus
 //     synthetic, in shares or in records at a target size); TopPositive
 //     picks the most under-represented cells.

@@ -3,6 +3,7 @@ package macro
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -36,6 +38,12 @@ type Targets struct {
 	// SharesOnly is true for a targets file that states neither a size nor
 	// any count: Size is then only the shares' sum, not a number of records.
 	SharesOnly bool
+	// Members, for grouped targets (households of persons), are the
+	// member-level targets: their tables count members, the receiver's
+	// count groups. nil for flat targets.
+	Members *Targets
+	// Grouping says how members form groups; nil for flat targets.
+	Grouping *Grouping
 }
 
 // TargetsFromTable computes targets from a table: every variable's marginal,
@@ -116,12 +124,14 @@ func (tg *Targets) Tables() []*Contingency {
 	return append(slices.Clone(tg.Marginals), tg.Joints...)
 }
 
-// Keys returns the Key of every marginal and joint: the statistics these
-// targets cover.
+// Keys returns the Key of every marginal and joint, of both levels for
+// grouped targets: the statistics these targets cover.
 func (tg *Targets) Keys() map[string]bool {
 	out := make(map[string]bool)
-	for _, c := range tg.Tables() {
-		out[c.Key()] = true
+	for _, l := range tg.Levels() {
+		for _, c := range l.Tables() {
+			out[c.Key()] = true
+		}
 	}
 	return out
 }
@@ -181,13 +191,20 @@ func (tg *Targets) Override(name, cat string, share float64) error {
 	return nil
 }
 
-// file is the aggregates file format.
+// file is the aggregates file format: flat (variables, marginals, joints)
+// or grouped (groups: and members:, grouped.go).
 type file struct {
-	Size      float64     `json:"size,omitempty" yaml:"size,omitempty"`
-	Fine      int         `json:"fine,omitempty" yaml:"fine,omitempty"`
-	Variables []*Var      `json:"variables" yaml:"variables"`
-	Marginals []fileTable `json:"marginals,omitempty" yaml:"marginals,omitempty"`
-	Joints    []fileTable `json:"joints,omitempty" yaml:"joints,omitempty"`
+	Size      float64      `json:"size,omitempty" yaml:"size,omitempty"`
+	Fine      int          `json:"fine,omitempty" yaml:"fine,omitempty"`
+	Variables []*Var       `json:"variables,omitempty" yaml:"variables,omitempty"`
+	Marginals []fileTable  `json:"marginals,omitempty" yaml:"marginals,omitempty"`
+	Joints    []fileTable  `json:"joints,omitempty" yaml:"joints,omitempty"`
+	Groups    *groupsFile  `json:"groups,omitempty" yaml:"groups,omitempty"`
+	Members   *membersFile `json:"members,omitempty" yaml:"members,omitempty"`
+
+	// budget bounds the memory of the tables built from the file (and
+	// from both levels of a grouped one); nil: MaxCells only.
+	budget *cellBudget
 }
 
 type fileTable struct {
@@ -199,21 +216,26 @@ type fileTable struct {
 // WriteJSON writes the targets in the aggregates file format (see
 // LoadTargets), counts including the missing cells.
 func (tg *Targets) WriteJSON(path string) error {
-	f := file{Size: tg.Size, Fine: tg.Fine, Variables: tg.Space.Vars}
-	for _, m := range tg.Marginals {
-		f.Marginals = append(f.Marginals, fileTable{Vars: m.Names(), Counts: m.Counts})
-	}
-	for _, j := range tg.Joints {
-		f.Joints = append(f.Joints, fileTable{Vars: j.Names(), Counts: j.Counts})
-	}
-	b, err := json.MarshalIndent(f, "", "  ")
+	b, err := tg.MarshalJSON()
 	if err != nil {
 		return err
 	}
 	return table.WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
+		_, err := w.Write(b)
 		return err
 	})
+}
+
+// MarshalJSON returns the targets in the aggregates file format (see
+// LoadTargets), indented, with a final newline.
+func (tg *Targets) MarshalJSON() ([]byte, error) {
+	f := file{Size: tg.Size, Fine: tg.Fine, Variables: tg.Space.Vars}
+	f.Marginals, f.Joints = fileTables(tg)
+	if tg.Members != nil {
+		f = tg.groupedFile()
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	return append(b, '\n'), err
 }
 
 // LoadTargets reads an aggregates file (JSON or YAML):
@@ -246,6 +268,43 @@ func (tg *Targets) WriteJSON(path string) error {
 // points and edges: no value is drawn outside it. A variable with no marginal gets a marginal summed from the
 // first joint that holds it. Fine marginals split each bin's count evenly
 // among its sub-bins: with aggregates alone nothing finer is known.
+//
+// A grouped file (households of persons) states each level's size,
+// variables, marginals and joints under groups: (one count per household)
+// and members: (one count per person), each checked as a flat file is;
+// groups: also names the key column, the member index column, the
+// group-size variable and the composition (households by members per band
+// of a member variable):
+//
+//	groups:
+//	  key: household_id
+//	  index: person_id
+//	  group_size: num_persons
+//	  size: 1000
+//	  variables:
+//	    - {name: num_persons, kind: integer, bins: {points: [1, 2, 3]}}
+//	  marginals:
+//	    - {vars: [num_persons], counts: [300, 500, 200]}
+//	  composition:
+//	    member: age
+//	    cuts: [18]                  # bands: under 18, 18 and over
+//	    cells:
+//	      - {members: [0, 1], count: 300}
+//	      - {members: [0, 2], count: 350}
+//	      - {members: [1, 1], count: 150}
+//	      - {members: [1, 2], count: 200}
+//	members:
+//	  size: 1900
+//	  variables:
+//	    - {name: age, kind: integer, bins: {edges: [0, 18, 65, 100]}}
+//	  marginals:
+//	    - {vars: [age], counts: [350, 1200, 350]}
+//
+// The levels must agree: no variable on both; the composition's group
+// sizes with the group-size marginal and its band totals with the member
+// variable's marginal (each cut an edge of its bins); and the members per
+// group that the group-size variable, the composition and the two sizes
+// give (grouped.go).
 func LoadTargets(path string) (*Targets, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -288,16 +347,35 @@ func ParseTargetsMax(b []byte, maxBytes float64) (*Targets, error) {
 		return nil, err
 	}
 	var f file
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("parse: %s", firstLine(err.Error()))
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("parse: %s", oneLine(err.Error()))
 	}
+	if err := settings.DecodeNode(doc.Content[0], &f); err != nil {
+		var ne *settings.NodeError
+		if errors.As(err, &ne) && ne.Key != "" {
+			return nil, fmt.Errorf("line %d: %s: %w", ne.Node.Line, ne.Key, ne.Err)
+		}
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	f.budget = &cellBudget{size: len(b), maxBytes: maxBytes}
+	if f.Groups != nil || f.Members != nil {
+		return f.parseGrouped()
+	}
+	return f.parseFlat()
+}
+
+// parseFlat builds the targets of a flat file, or of one level of a
+// grouped file.
+func (f *file) parseFlat() (*Targets, error) {
 	if len(f.Variables) == 0 {
 		return nil, fmt.Errorf("no variables")
 	}
 	if err := f.check(); err != nil {
 		return nil, err
+	}
+	if f.Size != math.Trunc(f.Size) {
+		return nil, fmt.Errorf("size %v: want a whole number of records", f.Size)
 	}
 	s := &Space{}
 	for i, v := range f.Variables {
@@ -307,10 +385,18 @@ func ParseTargetsMax(b []byte, maxBytes float64) (*Targets, error) {
 		if s.Var(v.Name) != nil {
 			return nil, fmt.Errorf("variable %q appears twice", v.Name)
 		}
+		if v.Decimals != nil && (*v.Decimals < 0 || *v.Decimals > 15) {
+			return nil, fmt.Errorf("variable %q: decimals %d: want 0 to 15", v.Name, *v.Decimals)
+		}
 		switch {
 		case v.Kind == table.Categorical:
 			if len(v.Categories) == 0 {
 				return nil, fmt.Errorf("variable %q: no categories", v.Name)
+			}
+			for k, c := range v.Categories {
+				if slices.Contains(v.Categories[:k], c) {
+					return nil, fmt.Errorf("variable %q: category %q appears twice", v.Name, c)
+				}
 			}
 		case v.Kind.Numeric():
 			if err := v.Bins.validate(); err != nil {
@@ -327,7 +413,7 @@ func ParseTargetsMax(b []byte, maxBytes float64) (*Targets, error) {
 	if tg.Fine <= 0 {
 		tg.Fine = DefaultFine
 	}
-	if err := f.checkCells(s, tg.Fine, len(b), maxBytes); err != nil {
+	if err := f.checkCells(s, tg.Fine); err != nil {
 		return nil, err
 	}
 	build := func(kind string, i int, ft fileTable) (*Contingency, error) {
@@ -467,11 +553,16 @@ func marginalFromJoints(v *Var, joints []*Contingency) *Contingency {
 	return nil
 }
 
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
+// oneLine joins the lines of a multi-line message (yaml's unmarshal
+// errors, one line per bad field with its line number) with "; ".
+func oneLine(s string) string {
+	var parts []string
+	for l := range strings.SplitSeq(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, strings.TrimSuffix(l, ":"))
+		}
 	}
-	return s
+	return strings.Join(parts, "; ")
 }
 
 // quantileFine returns v with every interval bin split into k sub-bins at

@@ -143,16 +143,28 @@ func checkFileSize(size int64, maxBytes float64) error {
 	return nil
 }
 
-// checkCells sums the cells of the tables a targets file of size bytes
-// would build over the space s (marginals, fine marginals and joints, each
-// the product of its variables' cells, the missing cell included), before
+// cellBudget is the memory a targets file may take: its size in bytes
+// (decoded at FileBytesFactor a byte) and maxBytes (0: no limit but
+// MaxCells); cells counts the table cells of the levels checked so far.
+type cellBudget struct {
+	size     int
+	maxBytes float64
+	cells    float64
+}
+
+// checkCells sums the cells of the tables a targets file would build over
+// the space s (marginals, fine marginals and joints, each the product of
+// its variables' cells, the missing cell included) onto f's budget, before
 // any is allocated, and returns a *TooLargeError when they and the file's
-// decoding need more than maxBytes (0: no limit) or the cells pass
-// MaxCells.
-func (f *file) checkCells(s *Space, fine int, size int, maxBytes float64) error {
-	total, largest, largestName := 0.0, 0.0, ""
+// decoding need more than its maxBytes or the cells pass MaxCells.
+func (f *file) checkCells(s *Space, fine int) error {
+	b := f.budget
+	if b == nil {
+		b = &cellBudget{}
+	}
+	largest, largestName := 0.0, ""
 	add := func(cells float64, name string) {
-		total += cells
+		b.cells += cells
 		if cells > largest {
 			largest, largestName = cells, name
 		}
@@ -173,13 +185,13 @@ func (f *file) checkCells(s *Space, fine int, size int, maxBytes float64) error 
 		}
 		add(cells, fmt.Sprintf("joint %d [%s] (%.4g cells)", i+1, clipNames(ft.Vars), cells))
 	}
-	what := fmt.Sprintf("its tables of %.4g cells (the largest: %s)", total, largestName)
-	need := float64(size)*FileBytesFactor + total*BytesPerCell
+	what := fmt.Sprintf("its tables of %.4g cells (the largest: %s)", b.cells, largestName)
+	need := float64(b.size)*FileBytesFactor + b.cells*BytesPerCell
 	switch {
-	case total > MaxCells:
+	case b.cells > MaxCells:
 		return &TooLargeError{Need: need, Max: MaxCells * BytesPerCell, What: what}
-	case maxBytes > 0 && need > maxBytes:
-		return &TooLargeError{Need: need, Max: maxBytes, What: what}
+	case b.maxBytes > 0 && need > b.maxBytes:
+		return &TooLargeError{Need: need, Max: b.maxBytes, What: what}
 	}
 	return nil
 }

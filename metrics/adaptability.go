@@ -6,11 +6,11 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/rules"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -104,26 +104,8 @@ func nonNil(s []string) []string {
 }
 
 // Override is one what-if change of a target: the share of Category in
-// Var.
-type Override struct {
-	Var, Category string
-	Share         float64
-}
-
-// ParseOverride parses "var=category:share" (share in [0, 1]), the form of
-// LLMSynthor's overrides setting.
-func ParseOverride(s string) (Override, error) {
-	v, rest, ok := strings.Cut(s, "=")
-	i := strings.LastIndexByte(rest, ':')
-	if !ok || i < 0 || strings.TrimSpace(v) == "" || strings.TrimSpace(rest[:i]) == "" {
-		return Override{}, fmt.Errorf("override %q: want var=category:share", s)
-	}
-	x, err := strconv.ParseFloat(strings.TrimSpace(rest[i+1:]), 64)
-	if err != nil || x < 0 || x > 1 {
-		return Override{}, fmt.Errorf("override %q: share %q is not a number in [0, 1]", s, rest[i+1:])
-	}
-	return Override{Var: strings.TrimSpace(v), Category: strings.TrimSpace(rest[:i]), Share: x}, nil
-}
+// Var (settings.ParseOverride reads its text form "var=category:share").
+type Override = settings.Override
 
 // Adaptability is the adaptability group over one pair of tables: when
 // Input.Overrides is set it scores the scenario alignment (Scenario);
@@ -139,14 +121,7 @@ func Adaptability(ctx context.Context, in Input) ([]Score, error) {
 	if in.Real == nil || in.Synth == nil {
 		return nil, fmt.Errorf("adaptability: need a real and a synthetic table")
 	}
-	ovs := make([]Override, len(in.Overrides))
-	for i, s := range in.Overrides {
-		var err error
-		if ovs[i], err = ParseOverride(s); err != nil {
-			return nil, fmt.Errorf("adaptability: %w", err)
-		}
-	}
-	return Scenario(ctx, in.Real, in.Synth, ovs, in.Bins)
+	return Scenario(ctx, in.Real, in.Synth, in.Overrides, in.Bins)
 }
 
 // Scenario scores a what-if output synth, made from real with the target

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
 )
@@ -48,18 +49,6 @@ func TestZeroConfigSuccess(t *testing.T) {
 	}
 }
 
-func TestParseOverride(t *testing.T) {
-	o, err := ParseOverride("product_category=Food & Beverages:0.4")
-	if err != nil || o != (Override{"product_category", "Food & Beverages", 0.4}) {
-		t.Errorf("got %+v, %v", o, err)
-	}
-	for _, bad := range []string{"x", "x=a", "=a:0.1", "x=:0.1", "x=a:1.5", "x=a:b"} {
-		if _, err := ParseOverride(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-}
-
 func TestScenarioByHand(t *testing.T) {
 	// Real: c = a a b b c c c c (a 0.25, b 0.25, c 0.5), g = x x x x y y y y.
 	// Synth: c = a a a a b b c c (a 0.5 by override; b : c = 1 : 1 as in
@@ -69,7 +58,7 @@ func TestScenarioByHand(t *testing.T) {
 	}
 	real := table.MustNew(cat("c", []string{"a", "b", "c"}, 0, 0, 1, 1, 2, 2, 2, 2), cat("g", []string{"x", "y"}, 0, 0, 0, 0, 1, 1, 1, 1))
 	synth := table.MustNew(cat("c", []string{"a", "b", "c"}, 0, 0, 0, 0, 1, 1, 2, 2), cat("g", []string{"x", "y"}, 0, 0, 0, 1, 1, 1, 1, 1))
-	scores, err := Adaptability(context.Background(), Input{Real: real, Synth: synth, Overrides: []string{"c=a:0.45"}})
+	scores, err := Adaptability(context.Background(), Input{Real: real, Synth: synth, Overrides: settings.Overrides{{Var: "c", Category: "a", Share: 0.45}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +98,7 @@ func TestWhatIfOverride(t *testing.T) {
 	real := datasets.EcommerceBN(n, 1)
 	cfg := synthor.DefaultConfig
 	cfg.Joints = [][]string{{"user_age", "user_gender", "product_category"}, {"product_category", "price"}, {"user_location_tier", "payment_method"}}
-	cfg.Overrides = []string{"product_category=Electronics:0.35"}
+	cfg.Overrides = settings.Overrides{{Var: "product_category", Category: "Electronics", Share: 0.35}}
 	s, err := synthor.New(cfg, synthor.Stat{})
 	if err != nil {
 		t.Fatal(err)

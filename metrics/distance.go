@@ -219,11 +219,16 @@ func TVD(p, q []float64) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
+	return tvdShares(a, b), nil
+}
+
+// tvdShares is TVD of two normalised tables.
+func tvdShares(a, b []float64) float64 {
 	s := 0.0
 	for i := range a {
 		s += math.Abs(a[i] - b[i])
 	}
-	return s / 2, nil
+	return s / 2
 }
 
 // JSD returns the Jensen–Shannon divergence in bits (base 2) between two
@@ -242,6 +247,11 @@ func JSD(p, q []float64) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
+	return jsdShares(a, b), nil
+}
+
+// jsdShares is JSD of two normalised tables.
+func jsdShares(a, b []float64) float64 {
 	s := 0.0
 	for i := range a {
 		m := (a[i] + b[i]) / 2
@@ -252,7 +262,7 @@ func JSD(p, q []float64) (float64, error) {
 			s += b[i] * math.Log2(b[i]/m)
 		}
 	}
-	return min(max(s/2, 0), 1), nil
+	return min(max(s/2, 0), 1)
 }
 
 // Hellinger returns the Hellinger distance between two frequency tables
@@ -302,6 +312,11 @@ func SRMSE(p, q []float64) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
+	return srmseShares(a, b), nil
+}
+
+// srmseShares is SRMSE of two normalised tables.
+func srmseShares(a, b []float64) float64 {
 	s, m := 0.0, 0
 	for i := range a {
 		if a[i] == 0 && b[i] == 0 {
@@ -311,5 +326,5 @@ func SRMSE(p, q []float64) (float64, error) {
 		d := a[i] - b[i]
 		s += d * d
 	}
-	return math.Sqrt(float64(m) * s), nil
+	return math.Sqrt(float64(m) * s)
 }

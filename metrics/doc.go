@@ -8,6 +8,21 @@
 // direction that is better, and, when the value cannot be computed, NaN with
 // a Reason (never a silent NaN). GroupFunc adapts a plain function.
 //
+// Evaluate (evaluate.go) is the one scoring path that synthor eval, run
+// cells, the examples and the scripts call: it aligns the tables' columns
+// (Align), derives utility labels for the utility group only (a LabelFunc,
+// since the catalog that knows them sits above this package), marks
+// targeted scores, adds the truth scores, and, with a holdout, fills each
+// score's Reference by scoring the group again with the holdout in the
+// synthetic table's place (reference.go: same size and seed; the utility
+// group splits the holdout, dcr_share and trtr_* have fixed references).
+//
+// Width: the fidelity group's cost is (columns + pairs) × rows. Pairs are
+// never listed: a task per row of the pair triangle writes its scores at a
+// precomputed offset of one list, and each worker reuses one pair's
+// frequency tables, so memory is the score list plus a table per worker
+// (internal/guard.EvalNeed estimates it before eval scores).
+//
 // Data flows through the fidelity group in five steps:
 //
 //  1. Columns are matched by name. A real column that the synthetic table

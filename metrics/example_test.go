@@ -63,7 +63,7 @@ func ExampleLookup() {
 	fmt.Println(err)
 	// Output:
 	// ks 0
-	// unknown metric group "nosuch" (valid: adaptability, fidelity, plausibility, privacy, queries, sdmetrics, utility)
+	// unknown metric group "nosuch" (valid: adaptability, controls, fidelity, plausibility, privacy, queries, sdmetrics, utility)
 }
 
 func ExampleC2ST() {

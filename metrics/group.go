@@ -6,7 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/rules"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -41,17 +43,19 @@ type Input struct {
 	// tables; nil picks rules/paper/population.queries when the synthetic
 	// table has its columns.
 	Queries *rules.Set
-	// Overrides are the what-if target overrides ("var=category:share")
-	// the synthetic table was made under; the adaptability group scores
-	// how close the output is to them and how far the rest drifted from
-	// the real table.
-	Overrides []string
+	// Overrides are the what-if target overrides the synthetic table was
+	// made under; the adaptability group scores how close the output is to
+	// them and how far the rest drifted from the real table.
+	Overrides settings.Overrides
 	// Target names the label column of the utility group (from --target or
 	// the dataset catalog); empty: the group reports why it has no score.
 	Target string
 	// Truth, when set, is a large fresh sample of the generator of a
 	// controlled dataset: TruthScores scores against it as well.
 	Truth *table.Table
+	// Controls, when set, are the control totals (a targets file, grouped
+	// or flat) the controls group scores the synthetic table against.
+	Controls *macro.Targets
 }
 
 // Group computes the scores of one metric group.
@@ -75,6 +79,7 @@ var groups = map[string]Group{
 	"plausibility": GroupFunc(Plausibility),
 	"queries":      GroupFunc(Queries),
 	"adaptability": GroupFunc(Adaptability),
+	"controls":     GroupFunc(Controls),
 }
 
 // Lookup returns the named group, or an error listing the valid names.

@@ -202,6 +202,10 @@ func Privacy(ctx context.Context, in Input) ([]Score, error) {
 	}
 	s := mk(NameDCRShare, Lower, share, shareErr)
 	s.Params = map[string]any{"ideal": 0.5, "seed": in.Seed}
+	if in.Holdout != nil {
+		s.Reference, s.ReferenceKind = 0.5, ReferenceFixed
+		s.ReferenceReason = "by construction: the training and holdout rows are drawn to equal size, so rows drawn like either are as close to one as to the other"
+	}
 	out = append(out, s, mk(NameNNDRMedian, Higher, quantileSorted(nndr, 0.5), err))
 	if len(cols) == 0 || in.Synth.NumRows() == 0 {
 		e := err

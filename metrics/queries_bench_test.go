@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
 )
@@ -32,7 +32,7 @@ func synthesizePopulation(ctx context.Context, method string, ref *table.Table, 
 		}
 		return s.Sample(ctx, len(gs), seed)
 	}
-	s, err := baselines.New(method, baselines.Options{})
+	s, err := methods.New(method, nil, methods.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func BenchmarkEcommerceRejection(b *testing.B) {
 						b.Fatal(err)
 					}
 				default:
-					s, err := baselines.New(method, baselines.Options{})
+					s, err := methods.New(method, nil, methods.Options{})
 					if err == nil {
 						err = s.Fit(ctx, ref)
 					}

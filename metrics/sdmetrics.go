@@ -369,9 +369,7 @@ func (r *QualityReport) PairsCounted() int {
 // pair scores also carry the correlations or association they computed.
 func (r *QualityReport) Scores() []Score {
 	out := make([]Score, 0, len(r.Columns)+len(r.Pairs)+3)
-	for _, c := range r.Columns {
-		out = append(out, sdmScore(c.Metric, []string{c.Column}, c.Value, c.Reason, nil))
-	}
+	out = append(out, r.columnScores()...)
 	for _, p := range r.Pairs {
 		params := map[string]any{"pair_filter": r.PairFilter}
 		for k, v := range map[string]float64{
@@ -385,21 +383,35 @@ func (r *QualityReport) Scores() []Score {
 		}
 		out = append(out, sdmScore(p.Metric, []string{p.Columns[0], p.Columns[1]}, p.Value, p.Reason, params))
 	}
+	return append(out, r.propertyScores()...)
+}
+
+// columnScores returns the column scores of the report.
+func (r *QualityReport) columnScores() []Score {
+	out := make([]Score, 0, len(r.Columns))
+	for _, c := range r.Columns {
+		out = append(out, sdmScore(c.Metric, []string{c.Column}, c.Value, c.Reason, nil))
+	}
+	return out
+}
+
+// propertyScores returns column_shapes, column_pair_trends and
+// sdmetrics_quality.
+func (r *QualityReport) propertyScores() []Score {
 	scored := 0
 	for _, c := range r.Columns {
 		if !math.IsNaN(c.Value) {
 			scored++
 		}
 	}
-	out = append(out,
+	return []Score{
 		sdmScore(NameColumnShapes, nil, r.ColumnShapes, r.ColumnShapesReason,
 			map[string]any{"pair_filter": r.PairFilter, "columns": len(r.Columns), "columns_scored": scored}),
 		sdmScore(NameColumnPairTrends, nil, r.ColumnPairTrends, r.ColumnPairTrendsReason,
 			map[string]any{"pair_filter": r.PairFilter, "pairs": len(r.Pairs), "pairs_counted": r.PairsCounted()}),
 		sdmScore(NameSDMetricsQuality, nil, r.Score, r.ScoreReason,
 			map[string]any{"pair_filter": r.PairFilter}),
-	)
-	return out
+	}
 }
 
 func sdmScore(name string, cols []string, v float64, reason string, params map[string]any) Score {

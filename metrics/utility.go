@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/synthor/synthor/cart"
 	"github.com/synthor/synthor/table"
@@ -98,10 +99,17 @@ func utility(ctx context.Context, in Input, test string) ([]Score, error) {
 	for k, t := range ts {
 		tc[k] = t.Col(in.Target)
 	}
+	score := classificationScores
 	if tc[0].Kind.Numeric() {
-		return regressionScores(ctx, in, feats, tc, test)
+		score = regressionScores
 	}
-	return classificationScores(ctx, in, feats, tc, test)
+	out, err := score(ctx, in, feats, tc, test)
+	for i := range out {
+		if strings.HasPrefix(out[i].Name, "trtr_") {
+			ownReference(&out[i], "trains and tests on real rows only: the synthetic table plays no part, so the score is its own reference")
+		}
+	}
+	return out, err
 }
 
 // utilityMissing says why the utility group cannot run, or "".

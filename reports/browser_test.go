@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/internal/need"
+	"github.com/synthor/synthor/metrics"
 )
 
 // chromiumFlags keep a headless chromium off the network and away from
@@ -41,30 +43,58 @@ document.addEventListener('securitypolicyviolation', e => __probe.violations.pus
 const __ce = console.error; console.error = (...a) => { __probe.errors.push(a.join(' ')); __ce(...a); };
 </script>`
 
-// probeTail counts the drawn plots and the fetched resources, and writes
-// the result into the page for --dump-dom.
+// probeTail opens every collapsed section, then measures the page: the
+// drawn plots, the fetched resources, how far the main content overflows
+// the window, and the smallest text: HTML text at its computed size, SVG
+// text at its size on screen (font size × the scale of its transform). It
+// writes the result into the page for --dump-dom.
 const probeTail = `<script>
 (function () {
+  document.querySelectorAll('details').forEach(d => d.open = true);
   const figs = [...document.querySelectorAll('figure.plot svg')];
   const drawn = figs.filter(s => { const b = s.getBoundingClientRect();
     return b.width > 50 && b.height > 50 && s.querySelectorAll('path, text, line, rect, circle').length > 5; });
+  const main = document.querySelector('main');
+  const overflow = Math.max(document.documentElement.scrollWidth - window.innerWidth, main.scrollWidth - main.clientWidth);
+  let minHTML = 1e9, minHTMLText = '';
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || el.closest('svg')) continue;
+    const fs = parseFloat(getComputedStyle(el).fontSize);
+    if (fs < minHTML) { minHTML = fs; minHTMLText = n.textContent.trim().slice(0, 40); }
+  }
+  let minSVG = 1e9, minSVGText = '';
+  document.querySelectorAll('svg text').forEach(t => {
+    const m = t.getScreenCTM(); if (!m || !t.textContent.trim()) return;
+    const fs = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    if (fs < minSVG) { minSVG = fs; minSVGText = t.textContent.trim().slice(0, 40); }
+  });
   const out = {svgs: figs.length, drawn: drawn.length,
     marks: figs.map(s => s.querySelectorAll('path').length),
     resources: performance.getEntriesByType('resource').map(r => r.name),
-    errors: __probe.errors, violations: __probe.violations, tables: document.querySelectorAll('table').length};
+    errors: __probe.errors, violations: __probe.violations, tables: document.querySelectorAll('table').length,
+    overflow: overflow, minHTML: minHTML, minHTMLText: minHTMLText, minSVG: minSVG, minSVGText: minSVGText,
+    width: window.innerWidth};
   const pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 })();
 </script>`
 
 type probe struct {
-	SVGs       int      `json:"svgs"`
-	Drawn      int      `json:"drawn"`
-	Marks      []int    `json:"marks"`
-	Resources  []string `json:"resources"`
-	Errors     []string `json:"errors"`
-	Violations []string `json:"violations"`
-	Tables     int      `json:"tables"`
+	SVGs        int      `json:"svgs"`
+	Drawn       int      `json:"drawn"`
+	Marks       []int    `json:"marks"`
+	Resources   []string `json:"resources"`
+	Errors      []string `json:"errors"`
+	Violations  []string `json:"violations"`
+	Tables      int      `json:"tables"`
+	Overflow    float64  `json:"overflow"`
+	MinHTML     float64  `json:"minHTML"`
+	MinHTMLText string   `json:"minHTMLText"`
+	MinSVG      float64  `json:"minSVG"`
+	MinSVGText  string   `json:"minSVGText"`
+	Width       int      `json:"width"`
 }
 
 // instrument adds the probes to a report; the policy keeps forbidding every
@@ -91,9 +121,30 @@ func runChromium(t *testing.T, bin string, args ...string) (stdout, stderr strin
 
 func slices2(s []string) []string { return append([]string(nil), s...) }
 
+// minFont is the smallest text the report may show, in CSS pixels.
+const minFont = 11
+
+// withPrivacy adds a DCR share to every ok cell of run, so that the
+// fixture's report draws the trade-off picture (the value is made up: the
+// test measures the page, not the score).
+func withPrivacy(run *Run) {
+	for i := range run.Results {
+		r := &run.Results[i]
+		if r.Status == bench.StatusOK {
+			r.Metrics = append(r.Metrics, metrics.Score{Name: "dcr_share", Group: "privacy", Columns: []string{"a", "b", "c"},
+				Value: 0.45 + 0.01*float64(r.Seed+uint64(len(r.Method.Label)%5)), Better: metrics.Lower})
+		}
+	}
+}
+
+// TestHTMLInBrowser loads the fixture's report in headless Chromium at
+// 1,400 pixels: every plot is drawn, nothing is fetched, the console shows
+// no error, the main content (every section opened) does not overflow the
+// window, and no text, HTML or SVG, is smaller than 11 pixels.
 func TestHTMLInBrowser(t *testing.T) {
 	bin := chromium(t)
 	run := openWithReal(t)
+	withPrivacy(run)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, run, Build(run.Results)); err != nil {
 		t.Fatal(err)
@@ -103,7 +154,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err := os.WriteFile(page, []byte(instrument(buf.String())), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom, stderr := runChromium(t, bin, "--window-size=1280,4000", "--virtual-time-budget=3000", "--dump-dom", "file://"+page)
+	dom, stderr := runChromium(t, bin, "--window-size=1400,4000", "--virtual-time-budget=3000", "--dump-dom", "file://"+page)
 	m := regexp.MustCompile(`<pre id="probe">(.*?)</pre>`).FindStringSubmatch(dom)
 	if m == nil {
 		t.Fatalf("no probe output in the DOM (scripts blocked?); stderr:\n%s", stderr)
@@ -112,7 +163,9 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err := json.Unmarshal([]byte(htmlUnescape(m[1])), &p); err != nil {
 		t.Fatalf("probe %q: %v", m[1], err)
 	}
-	const wantPlots = fixturePlots
+	t.Logf("at %d px: overflow %g px, smallest text %g px HTML (%q), %g px SVG (%q), %d plots",
+		p.Width, p.Overflow, p.MinHTML, p.MinHTMLText, p.MinSVG, p.MinSVGText, p.SVGs)
+	const wantPlots = fixturePlots + 1 // and the trade-off picture
 	if p.SVGs != wantPlots || p.Drawn != wantPlots {
 		t.Errorf("%d plots, %d drawn, want %d (marks per plot %v)", p.SVGs, p.Drawn, wantPlots, p.Marks)
 	}
@@ -125,6 +178,12 @@ func TestHTMLInBrowser(t *testing.T) {
 	if p.Tables < 5 {
 		t.Errorf("%d tables", p.Tables)
 	}
+	if p.Width != 1400 || p.Overflow > 0 {
+		t.Errorf("at %d pixels the main content overflows by %g pixels", p.Width, p.Overflow)
+	}
+	if p.MinHTML < minFont || p.MinSVG < minFont {
+		t.Errorf("text smaller than %d px: HTML %g px (%q), SVG %g px (%q)", minFont, p.MinHTML, p.MinHTMLText, p.MinSVG, p.MinSVGText)
+	}
 	if strings.Contains(stderr, "Uncaught") {
 		t.Errorf("console:\n%s", stderr)
 	}
@@ -133,7 +192,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot := filepath.Join(dir, "shot.png")
-	runChromium(t, bin, "--window-size=1280,1600", "--screenshot="+shot, "file://"+page)
+	runChromium(t, bin, "--window-size=1400,1000", "--screenshot="+shot, "file://"+page)
 	if st, err := os.Stat(shot); err != nil || st.Size() < 20000 {
 		t.Fatalf("screenshot %v %v", st, err)
 	}

@@ -8,11 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/synthor/synthor/bench"
@@ -62,40 +60,68 @@ func synthTables(run *Run, d *Dataset, real *table.Table) (labels []string, tabl
 	return labels, tables, notes
 }
 
-// dataPlots draws, when the real table of d is known, the real and the
-// synthetic marginal of each column (one seed per method) and heat maps
-// of the targeted two- and three-way joints of each LLMSynthor method:
-// target, synthetic and their difference.
-func dataPlots(run *Run, d *Dataset) []Plot {
+// dataSection is what the HTML report draws from a dataset's data files.
+type dataSection struct {
+	// Legend names the colour of each method's synthetic data.
+	Legend []legendItem
+	// Dists are each column's real against synthetic distributions.
+	Dists []distRow
+	// Pairs are the pair-association heat maps (the real data's, then
+	// each method's difference); PairNote says what they leave out.
+	Pairs    []Plot
+	PairNote string
+	// Joints are the targeted joints of each LLMSynthor method.
+	Joints []Plot
+	// Problems are the files that could not be read or binned.
+	Problems []Plot
+}
+
+// legendItem is a method and its colour (CSS).
+type legendItem struct{ Label, Color string }
+
+// dataPlots draws, when the real table of d is known, from the synthetic
+// table of each method's lowest seed: each column's real and synthetic
+// distributions, the pair-association heat maps, and for each LLMSynthor
+// method its targeted two- and three-way joints (target, synthetic and
+// their difference). colorOf gives a method's colour.
+func dataPlots(run *Run, d *Dataset, colorOf func(label string) color.Color) dataSection {
+	var out dataSection
 	real := run.Real[d.Name]
 	if real == nil {
-		return nil
+		return out
 	}
 	labels, synths, notes := synthTables(run, d, real)
-	var out []Plot
 	for _, n := range notes {
-		out = append(out, Plot{Title: "Synthetic data unreadable", Note: n})
+		out.Problems = append(out.Problems, Plot{Title: "Synthetic data unreadable", Note: n})
 	}
 	if len(synths) == 0 {
 		return out
 	}
+	methods := methodsOf(d, labels)
+	colors := make([]color.Color, len(labels))
+	for k, me := range methods {
+		colors[k] = colorOf(me.Label)
+		out.Legend = append(out.Legend, legendItem{Label: labels[k], Color: cssColor(colors[k])})
+	}
+	out.Dists = distRows(real, labels, synths, colors)
 	space, err := macro.NewSpace(real, macro.DefaultBins, synths...)
 	if err != nil {
-		return append(out, Plot{Title: "Marginals", Note: err.Error()})
+		out.Problems = append(out.Problems, Plot{Title: "Pair associations", Note: err.Error()})
+		return out
 	}
 	encReal, err := space.Encode(real)
 	if err != nil {
-		return append(out, Plot{Title: "Marginals", Note: err.Error()})
+		out.Problems = append(out.Problems, Plot{Title: "Pair associations", Note: err.Error()})
+		return out
 	}
 	encs := make([]*macro.Encoded, len(synths))
 	for i, s := range synths {
 		if encs[i], err = space.Encode(s); err != nil {
-			return append(out, Plot{Title: "Marginals", Note: labels[i] + ": " + err.Error()})
+			out.Problems = append(out.Problems, Plot{Title: "Pair associations", Note: labels[i] + ": " + err.Error()})
+			return out
 		}
 	}
-	for _, v := range space.Vars {
-		out = append(out, marginalPlot(v, encReal, encs, labels))
-	}
+	out.Pairs, out.PairNote = pairPlots(real, space, encReal, labels, synths, encs)
 	for _, mt := range d.Metrics {
 		if mt.Targeted == nil || !*mt.Targeted || len(mt.Columns) < 2 || len(mt.Columns) > 3 || mt.Name != "jsd" {
 			continue
@@ -105,11 +131,11 @@ func dataPlots(run *Run, d *Dataset) []Plot {
 			continue
 		}
 		target := contingency(vars, encReal)
-		for i, me := range methodsOf(d, labels) {
+		for i, me := range methods {
 			if me == nil || me.Name != "llmsynthor" {
 				continue
 			}
-			out = append(out, heatMaps(mt.Label, labels[i], target, contingency(vars, encs[i])))
+			out.Joints = append(out.Joints, heatMaps(mt.Label, labels[i], target, contingency(vars, encs[i])))
 		}
 	}
 	return out
@@ -136,50 +162,6 @@ func contingency(vars []*macro.Var, e *macro.Encoded) *macro.Contingency {
 	}
 	_ = c.Add(e, 0, n)
 	return c
-}
-
-// marginalPlot draws the shares of v's cells, real and per method.
-func marginalPlot(v *macro.Var, real *macro.Encoded, synths []*macro.Encoded, labels []string) Plot {
-	title := "Marginal of " + v.Name + ": real and synthetic"
-	p := plot.New()
-	p.Y.Label.Text = "share of records"
-	p.Legend.Top = true
-	series := append([]*macro.Encoded{real}, synths...)
-	names := append([]string{"real"}, labels...)
-	w := vg.Points(max(3, 48/float64(len(series))))
-	var ticks []string
-	for k, e := range series {
-		c := contingency([]*macro.Var{v}, e)
-		sh := c.Shares()
-		vals := make(plotter.Values, v.Levels())
-		copy(vals, sh[:v.Levels()])
-		if k == 0 {
-			for i := range v.Levels() {
-				ticks = append(ticks, v.Label(i))
-			}
-		}
-		b, err := plotter.NewBarChart(vals, w)
-		if err != nil {
-			return Plot{Title: title, Note: err.Error()}
-		}
-		b.LineStyle.Width = 0
-		b.Color = plotutil.Color(k + 1)
-		if k == 0 {
-			b.Color = color.Gray{Y: 60}
-		}
-		b.Offset = w * vg.Length(float64(k)-float64(len(series)-1)/2)
-		p.Add(b)
-		p.Legend.Add(names[k], b)
-	}
-	p.NominalX(ticks...)
-	p.X.Tick.Label.Rotation = math.Pi / 6
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = -1, -0.5
-	p.Y.Max *= 1.35
-	s, err := svg(p, vg.Length(max(12, 1.6*float64(len(ticks))))*vg.Centimeter, 8*vg.Centimeter)
-	if err != nil {
-		return Plot{Title: title, Note: err.Error()}
-	}
-	return Plot{Title: title, SVG: s, Note: "numeric columns in " + fmt.Sprint(macro.DefaultBins) + " quantile bins of the real data; missing values not shown"}
 }
 
 // heatGrid is a heat map's cells: rows are the cells of all but the last
@@ -263,7 +245,7 @@ func heatMaps(cols, method string, target, synth *macro.Contingency) Plot {
 	height := vg.Length(max(7, 0.45*float64(len(tg.rows))+3)) * vg.Centimeter
 	var svgs []string
 	for k, g := range []heatGrid{tg, sg, dg} {
-		p := plot.New()
+		p := newPlot()
 		pal := seq
 		lo, up := 0.0, hi
 		switch k {

@@ -15,13 +15,20 @@
 // best).
 //
 // Each format is one walk over the model: WriteTable (terminal) and
-// WriteMarkdown through tablewriter, with headers shown as given and a fixed
-// number of decimals per metric row; WriteCSV and WriteJSON with full
-// precision; WriteHTML, one self-contained page with inline SVG plots drawn
-// by gonum.org/v1/plot from the cells' traces and scores (plots.go) and,
-// when Run.Real holds a dataset's real table, from the cells' synthetic
-// files: marginals and heat maps of the targeted joints (dataplots.go); and
-// the paper's published numbers beside ours (paper.go). Compare is the regression gate:
+// WriteMarkdown through tablewriter, every number with Sig significant
+// digits (format.go); the terminal tables fit DefaultWidth columns, long
+// cells wrapped, wide tables split into blocks that repeat their key
+// columns, reasons as numbered notes (fit.go); WriteCSV and WriteJSON with
+// full precision; WriteHTML, one self-contained page: first the scorecards
+// and the trade-off picture from a FirstScreen (firstscreen.go; today filled
+// from the headline summary), then per dataset inline SVG plots drawn by
+// gonum.org/v1/plot from the cells' traces and scores (plots.go) and, when
+// Run.Real holds a dataset's real table (given, or the run's prepared
+// training split: LoadPrepared, realdata.go), from the cells' synthetic
+// files: each column's real against synthetic distribution for every method
+// (distplots.go), pair-association heat maps (pairplots.go) and heat maps of
+// the targeted joints (dataplots.go); every score collapsed by group; and
+// the paper's published tables beside ours (paper.go). Compare is the regression gate:
 // the metrics whose seed mean got worse than a baseline's beyond a tolerance
 // of K standard errors and a relative share. WriteScores and
 // WriteComparison are synthor eval's renderings of one or several score

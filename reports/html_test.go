@@ -13,11 +13,13 @@ import (
 	"github.com/synthor/synthor/table"
 )
 
-// fixturePlots is the number of SVG elements of the fixture's report: the
-// LLMSynthor trace (joints, marginals), 6 real-against-synthetic marginals,
-// 3 targeted joints × (target, synthetic, difference), the per-column
-// distances, targeted against untargeted, and quality against cost.
-const fixturePlots = 2 + 6 + 3*3 + 3
+// fixturePlots is the number of SVG elements of the fixture's report: 6
+// columns × 3 methods with an ok cell of distribution panels, the real
+// pair associations and each method's difference, 3 targeted joints ×
+// (target, synthetic, difference), the LLMSynthor trace (joints,
+// marginals), the per-column distances and targeted against untargeted.
+// (The fixture has no privacy score: no trade-off picture.)
+const fixturePlots = 6*3 + 1 + 3 + 3*3 + 2 + 2
 
 // openWithReal opens the fixture run with its reference table.
 func openWithReal(t *testing.T) *Run {
@@ -59,10 +61,22 @@ func TestHTMLSelfContained(t *testing.T) {
 	}
 	for _, want := range []string{"Published numbers beside ours", "published: LLMSynthor", "ours: llmsynthor-stat",
 		"killed after the cell timeout of 30s", "Targeted and untargeted", "LLM accounting",
-		"Marginal of price: real and synthetic", "Targeted joint [product_category, price], llmsynthor-stat (seed 1)"} {
+		"<h2>Scorecard: ecommerce-bn</h2>", "Distributions: real against synthetic", "<h4>price <span",
+		"bayes-net (seed 1) · TVD", "Pair associations", "association: |r| or V", "<summary>fidelity (49 scores)</summary>",
+		"Targeted joint [product_category, price], llmsynthor-stat (seed 1)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+	// With a privacy score, the first screen draws the trade-off.
+	priv := openWithReal(t)
+	withPrivacy(priv)
+	var tb bytes.Buffer
+	if err := WriteHTML(&tb, priv, Build(priv.Results)); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(tb.String(), "<svg"); n != fixturePlots+1 || !strings.Contains(tb.String(), "Trade-off: detection") {
+		t.Errorf("with a privacy score: %d svg plots, want %d with the trade-off", n, fixturePlots+1)
 	}
 	// The same run renders to the same bytes.
 	var again bytes.Buffer
@@ -89,7 +103,10 @@ func TestLLMAccountingTable(t *testing.T) {
 	if err := WriteHTML(&buf, &Run{Results: rs, Dirs: []string{"", ""}}, m); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<td>openai-gpt-4.1-nano</td><td>gpt-4.1-nano</td><td>22</td>", "<td>0.0200</td>", "2250 tokens"} {
+	// The scorecard's tokens per cell: 3456 and 1044, mean 2250, sd
+	// 2412/√2 = 1705.6.
+	for _, want := range []string{"<td>openai-gpt-4.1-nano</td><td>gpt-4.1-nano</td><td>22</td>", "<td>0.0200</td>",
+		`<td>2250<span class="sub">± 1706</span></td>`} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -18,6 +18,8 @@ type Run struct {
 	// synthetic marginals and heat maps of the targeted joints from the
 	// cells' synthetic files.
 	Real map[string]*table.Table
+	// Notes are what the report could not show, and why.
+	Notes []string
 }
 
 // Load reads and merges the results of run directories (or results files)

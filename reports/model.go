@@ -17,6 +17,9 @@ type Model struct {
 	Datasets []*Dataset `json:"datasets"`
 	// Ranking orders the methods by their mean rank across datasets.
 	Ranking []Rank `json:"ranking"`
+	// full is, for a model cut down by Summary, the model it was cut
+	// from: the published tables beside ours are built from its scores.
+	full *Model
 }
 
 // Dataset is the grid of one dataset.

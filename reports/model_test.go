@@ -100,17 +100,46 @@ func TestFormatValue(t *testing.T) {
 		want string
 	}{
 		{0, "0"},
-		{0.011, "0.01100"},
-		{2.88416e-05, "0.00002884"},
-		{13.2478, "13.25"},
-		{4.89667, "4.897"},
+		{0.011, "0.0110"},
+		{2.88416e-05, "2.88e-5"},
+		{0.0012345, "0.00123"},
+		{0.00099951, "1.00e-3"},
+		{13.2478, "13.2"},
+		{4.89667, "4.90"},
+		{0.99951, "1.00"},
 		{12345.6, "12346"},
-		{-0.5, "-0.5000"},
-		{3e-9, "3.000e-09"},
+		{2345678, "2.35e6"},
+		{-0.5, "-0.500"},
+		{3e-9, "3.00e-9"},
 		{math.NaN(), "n/a"},
 	} {
 		if got := FormatValue(c.v); got != c.want {
 			t.Errorf("FormatValue(%g) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
+
+func TestFormatStat(t *testing.T) {
+	// Sig = 3 significant digits of the mean; the sd with the mean's
+	// decimals, or 2 significant digits of the sd when the mean is 0 or
+	// shown with an exponent.
+	for _, c := range []struct {
+		s    Stat
+		want string
+	}{
+		{Stat{N: 3, Mean: 0.013333, SD: 0.0012}, "0.0133 ± 0.0012"},
+		{Stat{N: 3, Mean: 24.5949, SD: 9.5245}, "24.6 ± 9.5"},
+		{Stat{N: 3, Mean: 1234.6, SD: 10.26}, "1235 ± 10"},
+		{Stat{N: 3, Mean: 0.000012, SD: 0.0000134}, "1.20e-5 ± 1.3e-5"},
+		{Stat{N: 3, Mean: 0.000818, SD: 0.001417}, "8.18e-4 ± 1.4e-3"},
+		{Stat{N: 2, Mean: 0, SD: 0.00123}, "0.0000 ± 0.0012"},
+		{Stat{N: 2, Mean: 0, SD: 0.00002}, "0 ± 2.0e-5"},
+		{Stat{N: 2, Mean: 0, SD: 0}, "0 ± 0"},
+		{Stat{N: 1, Mean: 0.5}, "0.500"},
+		{Stat{N: 2, Mean: 0.002, SD: 0}, "0.00200 ± 0.00000"},
+	} {
+		if got := FormatStat(c.s); got != c.want {
+			t.Errorf("FormatStat(%+v) = %q, want %q", c.s, got, c.want)
 		}
 	}
 }
@@ -241,5 +270,46 @@ func TestPaperBesideAdultUtility(t *testing.T) {
 	near("real F1", real.Cells[1].Mean, 0.70)
 	if !strings.Contains(real.Published.Protocol, "holdout") || !strings.Contains(real.Published.Protocol, "AdaBoost") {
 		t.Errorf("protocol note: %s", real.Published.Protocol)
+	}
+}
+
+// Table 4's columns are one variant each of query_category_mre (the
+// category) and the rejection rates one level each: ours is matched by
+// variant, not by the first score of the name.
+func TestPaperBesidePopulation(t *testing.T) {
+	mre := func(cat string, v float64) metrics.Score {
+		return metrics.Score{Name: "query_category_mre", Group: "queries", Columns: []string{}, Value: v, Better: metrics.Lower,
+			Params: map[string]any{"category": cat, "queries": 2}}
+	}
+	rej := func(level string, v float64) metrics.Score {
+		return metrics.Score{Name: "rule_rejection_rate", Group: "plausibility", Columns: []string{}, Value: v, Better: metrics.Lower,
+			Params: map[string]any{"rule": "all", "level": level}}
+	}
+	r := result("p", "population", "llmsynthor-stat", 1, mre("Equity", 0.5), mre("Employment", 0.1), mre("Mobility", 0.3),
+		rej("record", 0.02), rej("group", 0.08))
+	r.Method.Name, r.Method.Planner = "llmsynthor", "stat"
+	secs := PaperSections(Build([]bench.Result{r}).Datasets[0])
+	if len(secs) != 2 || len(secs[0].Beside) != 1 || len(secs[1].Beside) != 1 {
+		t.Fatalf("sections %+v", secs)
+	}
+	// Published (LLMSYNTHOR.md §5.2): Employment 0.20, Equity 0.25, Mobility
+	// 0.35; household 13.3%, person 6.3%. Demographics has no score of ours.
+	want := map[string][2]float64{"Employment MRE": {0.1, 0.2}, "Equity MRE": {0.5, 0.25}, "Mobility MRE": {0.3, 0.35},
+		"household rejection": {0.08, 0.133}, "person rejection": {0.02, 0.063}}
+	for _, sec := range secs {
+		b := sec.Beside[0]
+		for k, pm := range sec.Published.Metrics {
+			w, ok := want[pm.Label]
+			d, has := b.Diff(k)
+			if ok != has || (ok && math.Abs(d-(w[0]-w[1])) > 1e-12) {
+				t.Errorf("%s: diff %v %v, want %v (%v)", pm.Label, d, has, w[0]-w[1], ok)
+			}
+		}
+	}
+	// The rejection table lists the methods the paper compares, without a
+	// person rate where it gives none.
+	header, rows := secs[1].Table(Build([]bench.Result{r}).Datasets[0])
+	if len(header) != 3 || rows[1][0] != "published: HMM" || rows[1][2] != "—" || rows[4][0] != "ours: llmsynthor-stat" {
+		t.Errorf("table %q %q", header, rows)
 	}
 }

@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +24,10 @@ type PaperMetric struct {
 	// real training data (PaperRow.Real): Name's train-on-real
 	// counterpart.
 	RealName string
+	// Variant, when set, is the one variant of the score that corresponds
+	// (Metric.Variant: a query category, a rejection rate's level and
+	// rule).
+	Variant string
 }
 
 // PaperRow is one method of a published table.
@@ -30,6 +36,8 @@ type PaperRow struct {
 	// run the same method.
 	Method string
 	Ours   []string
+	// Values are the published numbers, one per metric; NaN where the
+	// source gives none.
 	Values []float64
 	// Real marks the published row of the real training data: ours is
 	// each metric's RealName score, from the first of our methods whose
@@ -64,9 +72,28 @@ func utilityCol(label, name, realName string) PaperMetric {
 		Variants: sdgymClassifiers, RealName: realName}
 }
 
+// categoryMRE is a column of the paper's Table 4: the mean relative error of
+// one category of policy queries (metrics.Queries).
+func categoryMRE(category string) PaperMetric {
+	return PaperMetric{Label: category + " MRE", Group: "queries", Name: "query_category_mre", Columns: []string{}, Variant: category}
+}
+
+// rejection is the overall rejection rate of one level of the plausibility
+// rules (metrics.Plausibility): "group" for households, "record" for
+// persons.
+func rejection(label, level string) PaperMetric {
+	return PaperMetric{Label: label, Group: "plausibility", Name: "rule_rejection_rate", Columns: []string{}, Variant: level + ", all"}
+}
+
+// populationProtocol is how LLMSynthor §5.2 measured the population
+// numbers and where ours differ.
+const populationProtocol = "paper: 2023 ACS PUMS South Carolina, 15,380 family households of 2–5 persons, " +
+	"LLMSynthor on GPT-4.1-nano; ours: the controlled population generator (the ACS extract is not obtainable here), " +
+	"the run's households and seeds, real = the run's training split. "
+
 // Papers are the tables of ../shared/docs/LLMSYNTHOR.md §5.1 (paper Table
-// 1–2, e-commerce) and DATASETS.md (Adult: SDMetrics quality, SDGym
-// utility).
+// 1–2, e-commerce) and §5.2 (Table 4 and the rejection rates, population),
+// and DATASETS.md (Adult: SDMetrics quality, SDGym utility).
 var Papers = []Published{
 	{
 		Dataset: "ecommerce-bn",
@@ -93,6 +120,35 @@ var Papers = []Published{
 			pub("GReaT", nil, 2.862, 0.016, 0.039, 0.045, 169.866, 0.009, 0.087, 0.382, 0.038),
 			pub("IPF", []string{"ipf"}, 5.27, 0.018, 0.026, 0.012, 139.957, 0.035, 0.117, 0.504, 0.113),
 			pub("LLM-ICL", []string{"llm-icl"}, 20.61, 0.026, 0.024, 0.441, 279.743, 0.163, 0.437, 0.591, 0.476),
+		},
+	},
+	{
+		Dataset: "population",
+		Source:  "LLMSynthor (arXiv 2505.14752), population, Table 4: policy-query mean relative error by category",
+		Protocol: populationProtocol + "16 policy queries, relative error |synth − real| / |real| averaged per category; " +
+			"the definitions the paper leaves open (child < 18, elderly ≥ 65, employed = Employed or Military, " +
+			"a household's race = its householder's) are ours: rules/paper/population.queries. " +
+			"The paper reports these figures for LLMSynthor only. A stat-planner LLMSynthor uses no LLM.",
+		Metrics: []PaperMetric{categoryMRE("Demographics"), categoryMRE("Employment"), categoryMRE("Equity"),
+			categoryMRE("Household"), categoryMRE("Mobility"), categoryMRE("Vulnerability")},
+		Rows: []PaperRow{
+			pub("LLMSynthor", []string{"llmsynthor"}, 0.21, 0.20, 0.25, 0.13, 0.35, 0.37),
+		},
+	},
+	{
+		Dataset: "population",
+		Source:  "LLMSynthor (arXiv 2505.14752), population, §5.2: rejection rates under the plausibility rules",
+		Protocol: populationProtocol + "household: the share of households breaking a household rule or holding a person " +
+			"who breaks one; person: the share of persons breaking a person rule; the paper checks 10,000 households per " +
+			"method, ours the run's; the employment-age rule is ours (rules/paper/population.rules). " +
+			"HMM, CP and NVI are not run here; the paper gives a person rate for LLMSynthor only. " +
+			"A stat-planner LLMSynthor uses no LLM.",
+		Metrics: []PaperMetric{rejection("household rejection", "group"), rejection("person rejection", "record")},
+		Rows: []PaperRow{
+			pub("LLMSynthor", []string{"llmsynthor"}, 0.133, 0.063),
+			pub("HMM", nil, 0.578, math.NaN()),
+			pub("CP", nil, 0.739, math.NaN()),
+			pub("NVI", nil, 0.968, math.NaN()),
 		},
 	},
 	{
@@ -151,9 +207,10 @@ type Beside struct {
 	Decimals []int
 }
 
-// Diff is ours minus published on metric k; ok is false without a value.
+// Diff is ours minus published on metric k; ok is false without a value
+// on either side.
 func (b Beside) Diff(k int) (float64, bool) {
-	if b.Cells[k].N == 0 {
+	if b.Cells[k].N == 0 || math.IsNaN(b.Row.Values[k]) {
 		return 0, false
 	}
 	return b.Cells[k].Mean - b.Row.Values[k], true
@@ -235,7 +292,8 @@ func oursCell(d *Dataset, i int, pm PaperMetric, name string) (c Cell, dec int, 
 	for _, v := range variants {
 		found := false
 		for j, mt := range d.Metrics {
-			if mt.Group == pm.Group && mt.Name == name && slices.Equal(mt.Columns, pm.Columns) && (v == "" || mt.Variant == v) {
+			if mt.Group == pm.Group && mt.Name == name && slices.Equal(mt.Columns, pm.Columns) && (v == "" || mt.Variant == v) &&
+				(pm.Variant == "" || mt.Variant == pm.Variant) {
 				cells, dec, tg, found = append(cells, d.Cells[i][j]), mt.Decimals, mt.Targeted, true
 				break
 			}
@@ -287,6 +345,75 @@ func containsName(names []string, n string) bool {
 		}
 	}
 	return false
+}
+
+// PaperSection is one published table set beside a dataset's scores: each
+// of its rows beside our methods that run the same method.
+type PaperSection struct {
+	Published *Published
+	Beside    []Beside
+}
+
+// PaperSections groups PaperBeside(d) by published table, in the order of
+// Papers; a table none of whose rows meets ours is left out.
+func PaperSections(d *Dataset) []PaperSection {
+	var out []PaperSection
+	for _, b := range PaperBeside(d) {
+		if len(out) == 0 || out[len(out)-1].Published != b.Published {
+			out = append(out, PaperSection{Published: b.Published})
+		}
+		out[len(out)-1].Beside = append(out[len(out)-1].Beside, b)
+	}
+	return out
+}
+
+// Table is the published table with ours below it: a row per published
+// method ("—" where the source gives no number), then a row per method of
+// d with any of its scores (mean ± sd over seeds), and our train-on-real
+// row where the table has a real-data row.
+func (sec PaperSection) Table(d *Dataset) (header []string, rows [][]string) {
+	p := sec.Published
+	header = []string{"method"}
+	for _, m := range p.Metrics {
+		header = append(header, m.Label)
+	}
+	for _, r := range p.Rows {
+		row := []string{"published: " + r.Method}
+		for _, v := range r.Values {
+			row = append(row, publishedText(v))
+		}
+		rows = append(rows, row)
+	}
+	for i, me := range d.Methods {
+		row, has := []string{"ours: " + me.Label}, false
+		for _, pm := range p.Metrics {
+			c, _, _, ok := oursCell(d, i, pm, pm.Name)
+			row = append(row, formatCell(c, false, nil))
+			has = has || (ok && c.N > 0)
+		}
+		if has {
+			rows = append(rows, row)
+		}
+	}
+	for _, b := range sec.Beside {
+		if b.Row.Real {
+			row := []string{"ours: " + b.Ours.Label}
+			for _, c := range b.Cells {
+				row = append(row, formatCell(c, false, nil))
+			}
+			rows = append(rows, row)
+		}
+	}
+	return header, rows
+}
+
+// publishedText is a published number as the source prints it, "—" for
+// none.
+func publishedText(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // OursLabel names our side of a comparison with what produced it.

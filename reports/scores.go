@@ -19,10 +19,18 @@ var ScoreFormats = []string{"table", "markdown", "json", "csv"}
 
 // WriteScores renders one list of scores (synthor eval with one synthetic
 // file) in format: a row per score in the table and Markdown formats
-// (value with SigValue significant digits; the targeted column only when
-// some score knows it), {"metrics": [...]} in JSON, and the columns of
-// ScoreCSVHeader in CSV.
+// (value with Sig significant digits; the reference column only when some
+// score has one, the targeted column only when some score knows it; a note
+// longer than maxInlineNote a numbered footnote), {"metrics": [...]} in
+// JSON, and the columns of ScoreCSVHeader in CSV. The table fits
+// DefaultWidth columns.
 func WriteScores(w io.Writer, format string, scores []metrics.Score) error {
+	return WriteScoresWidth(w, format, scores, DefaultWidth)
+}
+
+// WriteScoresWidth is WriteScores with the table format fitted to width
+// columns (0: whole, however wide).
+func WriteScoresWidth(w io.Writer, format string, scores []metrics.Score, width int) error {
 	switch format {
 	case "json":
 		if scores == nil {
@@ -41,29 +49,57 @@ func WriteScores(w io.Writer, format string, scores []metrics.Score) error {
 			return nil
 		})
 	case "table", "markdown":
-		header, rows := scoreRows(scores)
-		return RenderGrid(w, format == "markdown", header, rows)
+		s := style{markdown: format == "markdown", width: max(width, 0)}
+		nt := &notes{}
+		ew := &errWriter{w: w}
+		s.grid(ew, scoreRows(scores, nt))
+		s.notesList(ew, nt)
+		return ew.err
 	}
 	return unknownFormat(format, ScoreFormats)
 }
 
-// scoreRows returns the cells of the table and Markdown formats.
-func scoreRows(scores []metrics.Score) (header []string, rows [][]string) {
+// maxInlineNote is the longest note a score row shows in its cell.
+const maxInlineNote = 24
+
+// scoreRows returns the table of the table and Markdown formats; long
+// notes go to nt.
+func scoreRows(scores []metrics.Score, nt *notes) textGrid {
 	targeted := slices.ContainsFunc(scores, func(s metrics.Score) bool { return s.Targeted != nil })
-	header = []string{"group", "metric", "columns", "value", "better"}
+	referenced := slices.ContainsFunc(scores, func(s metrics.Score) bool { return s.ReferenceKind != "" })
+	header := []string{"group", "metric", "columns", "value", "better"}
+	if referenced {
+		header = append(header, "reference")
+	}
 	if targeted {
 		header = append(header, "targeted")
 	}
 	header = append(header, "note")
 	all := scoredColumns(scores)
+	var rows [][]string
 	for _, s := range scores {
-		r := []string{s.Group, s.Name, columnsLabel(s.Columns, all), FormatValue(s.Value), string(s.Better)}
+		v := FormatValue(s.Value)
+		if !s.OK() {
+			v = "—"
+		}
+		r := []string{s.Group, s.Name, columnsLabel(s.Columns, all), v, Arrow(s.Better)}
+		if referenced {
+			ref := "n/a"
+			if s.HasReference() {
+				ref = FormatValue(s.Reference)
+			}
+			r = append(r, ref)
+		}
 		if targeted {
 			r = append(r, yesNo(s.Targeted))
 		}
-		rows = append(rows, append(r, note(s)))
+		n := note(s)
+		if displayWidth(n) > maxInlineNote {
+			n = nt.ref(n)
+		}
+		rows = append(rows, append(r, n))
 	}
-	return header, rows
+	return textGrid{header: header, rows: rows, key: 3, wrap: map[int]bool{2: true}}
 }
 
 // scoredColumns is the set of columns any score covers.
@@ -102,8 +138,10 @@ func note(s metrics.Score) string {
 // ScoreCSVHeader are the CSV columns of one score: group, name, columns
 // (comma joined), value (shortest round-trip form, empty when undefined),
 // better, targeted (true, false or empty), reason, params (key=value, space
-// separated).
-var ScoreCSVHeader = []string{"group", "name", "columns", "value", "better", "targeted", "reason", "params"}
+// separated), reference (the value unseen real data scores, empty when
+// there is none), reference_kind (holdout, fixed or empty) and
+// reference_reason.
+var ScoreCSVHeader = []string{"group", "name", "columns", "value", "better", "targeted", "reason", "params", "reference", "reference_kind", "reference_reason"}
 
 // ScoreCSVRow is the CSV row of a score under ScoreCSVHeader.
 func ScoreCSVRow(s metrics.Score) []string {
@@ -114,15 +152,28 @@ func ScoreCSVRow(s metrics.Score) []string {
 	if s.Targeted != nil {
 		t = strconv.FormatBool(*s.Targeted)
 	}
-	return []string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, FormatParams(s.Params)}
+	ref := ""
+	if s.HasReference() {
+		ref = strconv.FormatFloat(s.Reference, 'g', -1, 64)
+	}
+	return []string{s.Group, s.Name, strings.Join(s.Columns, ","), v, string(s.Better), t, s.Reason, FormatParams(s.Params),
+		ref, s.ReferenceKind, s.ReferenceReason}
 }
 
 // WriteComparison renders the scores of several synthetic files against
 // one real table. Table and Markdown: one row per score and one value
-// column per file, labelled by FileLabels, through the report grid (best per
-// row marked). JSON: {"comparison": [{"synth": FILE, "metrics": [...]}, ...]};
-// CSV: the columns of ScoreCSVHeader after a leading synth column.
+// column per file, labelled by FileLabels, through the report's score
+// tables (best per row marked, reasons as numbered notes; the table fits
+// DefaultWidth columns). JSON: {"comparison": [{"synth": FILE, "metrics":
+// [...]}, ...]}; CSV: the columns of ScoreCSVHeader after a leading synth
+// column.
 func WriteComparison(w io.Writer, format string, files []string, runs [][]metrics.Score) error {
+	return WriteComparisonWidth(w, format, files, runs, DefaultWidth)
+}
+
+// WriteComparisonWidth is WriteComparison with the table format fitted to
+// width columns (0: whole).
+func WriteComparisonWidth(w io.Writer, format string, files []string, runs [][]metrics.Score, width int) error {
 	if len(files) != len(runs) {
 		return fmt.Errorf("comparison: %d files but %d score lists", len(files), len(runs))
 	}
@@ -158,8 +209,20 @@ func WriteComparison(w io.Writer, format string, files []string, runs [][]metric
 				Status: bench.StatusOK, Metrics: runs[i]}
 		}
 		d := Build(rs).Datasets[0]
-		header, rows := metricGrid(d, style{markdown: format == "markdown"})
-		return RenderGrid(w, format == "markdown", header, rows)
+		s := style{markdown: format == "markdown", width: max(width, 0)}
+		ew := &errWriter{w: w}
+		nt := &notes{}
+		for k, g := range scoreGrids(d, s, nt) {
+			if g.title != "" {
+				if k > 0 {
+					s.gap(ew)
+				}
+				s.title(ew, 3, g.title)
+			}
+			s.grid(ew, g.textGrid)
+		}
+		s.notesList(ew, nt)
+		return ew.err
 	}
 	return unknownFormat(format, ScoreFormats)
 }

@@ -22,9 +22,9 @@ var headlineVariant = map[string]string{"utility": "forest", "plausibility": "al
 
 // Summary returns the model cut down to the Headline scores of each
 // dataset, for a one-screen view (the printout of synthor run); the ranking
-// stays the full model's.
+// and the published tables beside ours stay the full model's.
 func Summary(m *Model) *Model {
-	out := &Model{Ranking: m.Ranking}
+	out := &Model{Ranking: m.Ranking, full: m}
 	for _, d := range m.Datasets {
 		var keep []int
 		for _, name := range Headline {
@@ -49,10 +49,11 @@ func Summary(m *Model) *Model {
 	return out
 }
 
-// headlineScore reports whether mt is a whole-table score in the variant a
-// summary shows.
+// headlineScore reports whether mt is a whole-table score (over no column
+// or several: a C2ST over every column of the data, derived labels aside)
+// in the variant a summary shows.
 func headlineScore(mt *Metric) bool {
-	if len(mt.Columns) != 0 && mt.Label != "all columns" && mt.Group != "utility" {
+	if len(mt.Columns) == 1 && mt.Group != "utility" {
 		return false
 	}
 	want, ok := headlineVariant[mt.Group]

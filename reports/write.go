@@ -13,11 +13,17 @@ import (
 // Formats are the formats of Write.
 var Formats = []string{"table", "markdown", "html", "csv", "json"}
 
-// Write renders run in format.
+// Write renders run in format; the table format fits DefaultWidth columns.
 func Write(w io.Writer, format string, run *Run, m *Model) error {
+	return WriteWidth(w, format, run, m, DefaultWidth)
+}
+
+// WriteWidth is Write with the table format fitted to width columns (0:
+// every table whole, however wide).
+func WriteWidth(w io.Writer, format string, run *Run, m *Model, width int) error {
 	switch format {
 	case "table":
-		return WriteTable(w, m)
+		return WriteTableWidth(w, m, width)
 	case "markdown":
 		return WriteMarkdown(w, m)
 	case "html":
@@ -49,9 +55,11 @@ func WriteDir(dir string, rs []bench.Result) error {
 	return WriteRun(dir, run)
 }
 
-// WriteRun is WriteDir for a Run, whose Real tables (when set) add the
-// data plots to report.html.
+// WriteRun is WriteDir for a Run; report.html draws the data plots of
+// each dataset whose real table it has (Real, else the run's prepared
+// training data: LoadPrepared).
 func WriteRun(dir string, run *Run) error {
+	run.LoadPrepared()
 	m := Build(run.Results)
 	for _, f := range []struct{ name, format string }{{"report.md", "markdown"}, {"report.html", "html"}} {
 		err := table.WriteAtomic(filepath.Join(dir, f.name), func(w io.Writer) error { return Write(w, f.format, run, m) })

@@ -3,83 +3,84 @@ package synthor
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/settings"
 )
 
 // Config holds LLMSynthor's settings. The zero value of every field means
-// its default (DefaultConfig); keys are those of YAML configs and --set.
+// its default (DefaultConfig). The methods registry reads each from the
+// param of the same name (methods/llmsynthor.go).
 type Config struct {
 	// Planner names the planner: "stat" (no LLM, the default) or "llm".
-	Planner string `mapstructure:"planner" json:"planner"`
+	Planner string `json:"planner"`
 	// Iterations is the number of iterations T (default 100).
-	Iterations int `mapstructure:"iterations" json:"iterations"`
+	Iterations int `json:"iterations"`
 	// Proposals is the most proposals per iteration: 0 means 128 with the
 	// stat planner (small
 	// proposals keep records varied: 5 of ~65 identical records each are
 	// told apart from real rows by a classifier), 5 under profile=paper
 	// and with any other planner (the paper's prompt).
-	Proposals int `mapstructure:"proposals" json:"proposals"`
+	Proposals int `json:"proposals"`
 	// NJoints is the number of dependency groups inferred. 0 (the default)
 	// lets the data decide with the stat planner (AutoDependencies: every
 	// pair whose association passes AutoThreshold, merged into triples,
 	// at most AutoMaxGroups) and means 3 with the LLM planner; a positive
 	// value is the most groups, ranked by mutual information (the paper: 3).
-	NJoints int `mapstructure:"n_joints" json:"n_joints"`
+	NJoints int `json:"n_joints"`
 	// Joints fixes the dependency groups C by hand; empty means inferred by
 	// the planner ("auto").
-	Joints [][]string `mapstructure:"joints" json:"joints,omitempty"`
+	Joints settings.Joints `json:"joints,omitempty"`
 	// Bins is the number of quantile bins of a numeric variable (default 6)
 	// and Fine the equal-width sub-bins each is refined into (default 8).
 	// With FitTargets the targets' own fine split applies.
-	Bins int `mapstructure:"bins" json:"bins"`
-	Fine int `mapstructure:"fine" json:"fine"`
+	Bins int `json:"bins"`
+	Fine int `json:"fine"`
 	// Batch is the records (groups) per iteration; 0 shrinks it linearly
 	// over the iterations (weights T, T−1, ..., 1 of what remains: the
 	// last iterations correct a few records at a time), and under
 	// profile=paper spreads what remains evenly (n / iterations at first).
-	Batch int `mapstructure:"batch" json:"batch"`
+	Batch int `json:"batch"`
 	// TopJoint and TopMarginal are the guidance cells shown (default 10 each).
-	TopJoint    int `mapstructure:"top_joint" json:"top_joint"`
-	TopMarginal int `mapstructure:"top_marginal" json:"top_marginal"`
+	TopJoint    int `json:"top_joint"`
+	TopMarginal int `json:"top_marginal"`
 	// Tolerance, when positive, stops the run early once the mean positive
 	// discrepancy per table (in shares of the records made) falls below it.
-	Tolerance float64 `mapstructure:"tolerance" json:"tolerance,omitempty"`
+	Tolerance float64 `json:"tolerance,omitempty"`
 	// Removal turns on the removal step: after each batch, records are
 	// dropped from the most over-represented cells of the first tracked
 	// table (flat tables only). Off by default, and reported when on.
-	Removal bool `mapstructure:"removal" json:"removal,omitempty"`
+	Removal bool `json:"removal,omitempty"`
 	// Context is free text passed to the planner (a what-if scenario).
-	Context string `mapstructure:"context" json:"context,omitempty"`
-	// Overrides change target shares before the run ("var=category:share").
-	Overrides []string `mapstructure:"overrides" json:"overrides,omitempty"`
+	Context string `json:"context,omitempty"`
+	// Overrides change target shares before the run.
+	Overrides settings.Overrides `json:"overrides,omitempty"`
 	// MaxSkips ends the run after this many consecutive skipped iterations
 	// (default 3).
-	MaxSkips int `mapstructure:"max_skips" json:"max_skips"`
+	MaxSkips int `json:"max_skips"`
 	// GroupSize names the group-level variable that counts a group's members
 	// (grouped tables); empty: detected from the reference, if any.
-	GroupSize string `mapstructure:"group_size" json:"group_size,omitempty"`
+	GroupSize string `json:"group_size,omitempty"`
 	// Composition is "" (auto: group-level variables derived from the
 	// members are targeted, compose.go) or "none" (grouped tables only).
-	Composition string `mapstructure:"composition" json:"composition,omitempty"`
+	Composition string `json:"composition,omitempty"`
 	// Profile pins a set of choices: "paper" is the paper's protocol
 	// (uniform sampling, 3 groups, 6 bins, 8 sub-bins, no point masses and
 	// no discrete numerics, 100 iterations of 5 proposals), filling every
 	// setting left unset; "" or "default" is this package's defaults.
-	Profile string `mapstructure:"profile" json:"profile,omitempty"`
+	Profile string `json:"profile,omitempty"`
 	// Sampling is how a numeric value is drawn inside a proposal's range:
 	// "fine" (the default) by the target's fine marginal (its sub-bins and
 	// point masses), "uniform" uniformly (the paper).
-	Sampling string `mapstructure:"sampling" json:"sampling,omitempty"`
+	Sampling string `json:"sampling,omitempty"`
 	// PointShare is the share of a numeric column's values above which a
 	// value is a point mass with a cell of its own (default
 	// macro.PointShare, 2 %); negative: no point masses.
-	PointShare float64 `mapstructure:"point_share" json:"point_share,omitempty"`
+	PointShare float64 `json:"point_share,omitempty"`
 	// Discrete is the most distinct values of a numeric column planned as
 	// a discrete variable, every value a cell drawn exactly (default
 	// macro.DiscreteValues, 32); negative: none.
-	Discrete int `mapstructure:"discrete" json:"discrete,omitempty"`
+	Discrete int `json:"discrete,omitempty"`
 }
 
 // The sampling settings.
@@ -191,7 +192,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("top_joint: must be in 1..%d, got %d", MaxProposals, c.TopJoint)
 	case c.TopMarginal < 0 || c.TopMarginal > MaxProposals:
 		return fmt.Errorf("top_marginal: must be in 1..%d, got %d", MaxProposals, c.TopMarginal)
-	case c.Tolerance < 0:
+	case !(c.Tolerance >= 0) || math.IsInf(c.Tolerance, 0):
 		return fmt.Errorf("tolerance: must be >= 0, got %g", c.Tolerance)
 	case c.MaxSkips < 0:
 		return fmt.Errorf("max_skips: must be positive, got %d", c.MaxSkips)
@@ -201,23 +202,5 @@ func (c Config) Validate() error {
 			return fmt.Errorf("joints: group %d has %d variable(s), need at least 2", i+1, len(j))
 		}
 	}
-	for _, o := range c.Overrides {
-		if _, _, _, err := parseOverride(o); err != nil {
-			return fmt.Errorf("overrides: %w", err)
-		}
-	}
 	return nil
-}
-
-// parseOverride parses "var=category:share".
-func parseOverride(s string) (v, cat string, share float64, err error) {
-	eq := strings.IndexByte(s, '=')
-	colon := strings.LastIndexByte(s, ':')
-	if eq <= 0 || colon < eq {
-		return "", "", 0, fmt.Errorf("%q: want var=category:share", s)
-	}
-	if _, err := fmt.Sscanf(s[colon+1:], "%g", &share); err != nil {
-		return "", "", 0, fmt.Errorf("%q: share %q is not a number", s, s[colon+1:])
-	}
-	return s[:eq], s[eq+1 : colon], share, nil
 }

@@ -8,7 +8,9 @@
 //  1. Targets. Fit computes them from a table (every variable's marginal,
 //     the joints of the dependency groups, fine marginals of numeric
 //     variables); FitTargets takes them as aggregates (a macro targets
-//     file), the case the paper is about. Only aggregates are kept.
+//     file), the case the paper is about; a grouped targets file
+//     (households of persons, grouped.go) gives both levels and the
+//     composition. Only aggregates are kept.
 //     Numeric variables are binned as the data has them (macro.NumericBins):
 //     a column with at most Config.Discrete distinct values is discrete
 //     (every value a cell), a value holding Config.PointShare of a column

@@ -167,10 +167,14 @@ func pairTargets(ctx context.Context, t *table.Table, sp *macro.Space) (*macro.T
 }
 
 // FitTargets takes targets given as aggregates (a flat table's marginals
-// and joints). schema, when not nil, supplies descriptions and domains;
-// otherwise the schema is derived from the targets' variables. The tracked
-// joints are the dependency groups that the targets hold.
+// and joints, or grouped targets: fitGroupedTargets). schema, when not
+// nil, supplies descriptions and domains; otherwise the schema is derived
+// from the targets' variables. The tracked joints are the dependency
+// groups that the targets hold.
 func (s *Synthesizer) FitTargets(ctx context.Context, schema *table.Schema, tg *macro.Targets) error {
+	if tg.Members != nil {
+		return s.fitGroupedTargets(ctx, schema, tg)
+	}
 	s.schema = schemaFromTargets(tg, schema)
 	s.groupSize, s.indexCol, s.mem, s.derived = "", "", nil, nil
 	s.special, s.num = nil, map[string]numInfo{}
@@ -239,15 +243,11 @@ func (s *Synthesizer) chooseDeps(ctx context.Context, rec, mem *macro.Targets) (
 
 func (s *Synthesizer) applyOverrides() error {
 	for _, o := range s.Config.Overrides {
-		v, cat, share, err := parseOverride(o)
-		if err != nil {
-			return fmt.Errorf("overrides: %w", err)
-		}
 		tg := s.rec
-		if s.rec.Space.Var(v) == nil && s.mem != nil {
+		if s.rec.Space.Var(o.Var) == nil && s.mem != nil {
 			tg = s.mem
 		}
-		if err := tg.Override(v, cat, share); err != nil {
+		if err := tg.Override(o.Var, o.Category, o.Share); err != nil {
 			return err
 		}
 	}

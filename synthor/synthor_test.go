@@ -14,6 +14,7 @@ import (
 
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -400,7 +401,7 @@ func TestOverrideShiftsOutput(t *testing.T) {
 	ref := datasets.EcommerceBN(2000, 8)
 	cfg := DefaultConfig
 	cfg.Joints = paperJoints
-	cfg.Overrides = []string{"product_category=Electronics:0.35"}
+	cfg.Overrides = settings.Overrides{{Var: "product_category", Category: "Electronics", Share: 0.35}}
 	_, out := fitSample(t, cfg, nil, ref, 2000, 1)
 	c := out.Col("product_category")
 	n := 0
@@ -548,7 +549,7 @@ func TestRemovalStepReported(t *testing.T) {
 func TestConfigValidate(t *testing.T) {
 	bad := []Config{
 		{Planner: "gpt"}, {Iterations: -1}, {Bins: -2}, {Joints: [][]string{{"a"}}},
-		{Overrides: []string{"nonsense"}}, {Overrides: []string{"a=b:x"}}, {Tolerance: -1},
+		{Tolerance: -1}, {Tolerance: math.NaN()}, {PointShare: math.NaN()},
 	}
 	for _, c := range bad {
 		if err := c.Validate(); err == nil {

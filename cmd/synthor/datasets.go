@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -83,8 +84,8 @@ const dsMaxRecords = 10_000_000
 
 // datasetFlags are the flags shared by show and export.
 type datasetFlags struct {
-	rows  int
-	seed  uint64
+	rows  settings.Rows
+	seed  settings.Seed
 	split string
 }
 
@@ -93,9 +94,6 @@ type datasetFlags struct {
 // of real data (0 = all), or for a dataset marked SampleRows a sample of
 // rows records drawn with seed.
 func (f *datasetFlags) load(cmd *cobra.Command, d *datasets.Dataset) (*table.Table, error) {
-	if f.rows < 0 {
-		return nil, usagef("--rows must be 0 or more, got %d", f.rows)
-	}
 	if f.rows > dsMaxRecords {
 		return nil, usagef("--rows %d is above the limit of %d records", f.rows, dsMaxRecords)
 	}
@@ -103,21 +101,21 @@ func (f *datasetFlags) load(cmd *cobra.Command, d *datasets.Dataset) (*table.Tab
 		if cmd.Flags().Changed("split") {
 			return nil, usagef("--split: dataset %s is generated and has no splits", d.Name)
 		}
-		n := f.rows
+		n := int(f.rows)
 		if n == 0 {
 			n = d.DefaultRows
 		}
-		return d.Generate(n, f.seed)
+		return d.Generate(n, uint64(f.seed))
 	}
 	t, err := d.Load(f.split)
 	if err != nil {
 		return nil, err
 	}
 	if f.rows > 0 && d.SampleRows {
-		return datasets.Sample(t, f.rows, f.seed)
+		return datasets.Sample(t, int(f.rows), uint64(f.seed))
 	}
-	if f.rows > 0 && f.rows < t.NumRows() {
-		t = t.Head(f.rows)
+	if f.rows > 0 && int(f.rows) < t.NumRows() {
+		t = t.Head(int(f.rows))
 	}
 	return t, nil
 }
@@ -147,9 +145,10 @@ of real data.`,
 			return writeDatasetShow(cmd.OutOrStdout(), d, t, &f)
 		},
 	}
-	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "seed of the generator's sample (generated datasets)")
+	f.seed = 1
+	cmd.Flags().Var(&f.seed, "seed", "seed of the generator's sample (generated datasets)")
 	cmd.Flags().StringVar(&f.split, "split", "", "split of real data (default: the first listed)")
-	cmd.Flags().IntVar(&f.rows, "rows", 0, "records in the summarised sample (0: the default size, or the whole split)")
+	cmd.Flags().Var(&f.rows, "rows", "records in the summarised sample (0: the default size, or the whole split)")
 	return cmd
 }
 
@@ -329,8 +328,9 @@ func newDatasetsExportCmd() *cobra.Command {
 		Use:   "export NAME --out FILE",
 		Short: "Write a dataset to a CSV, JSON lines or Parquet file",
 		Long: `export writes a dataset to --out as CSV, JSON lines or Parquet, chosen by the
-name's extension: .csv, .jsonl (or .ndjson), .parquet (a further .gz compresses). A generated dataset is drawn with --rows
-records (households for population; 0 means the default size) and --seed; the
+name's extension: .csv, .jsonl (or .ndjson), .parquet (a further .gz compresses).
+A generated dataset is drawn with --rows records (households for population; 0
+means the default size) and --seed; the
 same rows and seed give a byte-identical file. For real data --rows keeps the
 first N rows of the split (0: all), --split picks the split, and --seed is not
 used, except for flights, where --rows draws a sample with --seed. Fetched
@@ -369,8 +369,9 @@ leaves no partial file.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output file: .csv, .jsonl or .parquet, optionally .gz (required)")
-	cmd.Flags().IntVar(&f.rows, "rows", 0, "records to generate, or first rows of real data (0: default size / all)")
-	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "generator seed")
+	f.seed = 1
+	cmd.Flags().Var(&f.rows, "rows", "records to generate, or first rows of real data (0: default size / all)")
+	cmd.Flags().Var(&f.seed, "seed", "generator seed")
 	cmd.Flags().StringVar(&f.split, "split", "", "split of real data (default: the first listed)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd

@@ -17,9 +17,10 @@ const truthStream = 0x7472757468
 // utilityInputs completes in for the utility group and for --truth: the
 // target (--target, else, when the utility group is asked for, the
 // catalog's target of the generator whose columns the real table has, or
-// that of a real catalog dataset whose target column it holds),
-// ecommerce-bn's derived labels when the target is one, and the truth (a
-// fresh generator sample of --truth N records, or a --truth FILE).
+// that of a real catalog dataset whose target column it holds) and the
+// truth (a fresh generator sample of --truth N records, or a --truth FILE,
+// aligned with the real table by metrics.Evaluate). Derived labels are
+// metrics.Evaluate's too (Request.Label), for the utility group only.
 func utilityInputs(in *metrics.Input, o evalOptions, groups []string, read func(string) (*table.Table, error)) error {
 	gen := datasets.Identify(in.Real)
 	in.Target = o.target
@@ -32,14 +33,6 @@ func utilityInputs(in *metrics.Input, o evalOptions, groups []string, read func(
 			return err
 		}
 		in.Truth = truth
-	}
-	var err error
-	for _, t := range []**table.Table{&in.Real, &in.Holdout, &in.Truth} {
-		if *t != nil {
-			if *t, err = datasets.Derive(*t, in.Target); err != nil {
-				return fmt.Errorf("eval: %w", err)
-			}
-		}
 	}
 	return nil
 }
@@ -67,19 +60,11 @@ func readTruth(o evalOptions, gen *datasets.Dataset, real *table.Table, read fun
 		if gen == nil {
 			return nil, usagef("eval: --truth %d: the columns of %s are not those of a catalog generator; give a truth file", n, o.real)
 		}
-		t, err := gen.Generate(n, o.seed^truthStream)
+		t, err := gen.Generate(n, uint64(o.seed)^truthStream)
 		if err != nil {
 			return nil, fmt.Errorf("eval: --truth: %w", err)
 		}
 		return t, nil
 	}
-	t, err := read(o.truth)
-	if err != nil {
-		return nil, err
-	}
-	alignMissing(real, t)
-	if err := sameColumns(real, t, o.real, o.truth); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return read(o.truth)
 }

@@ -39,6 +39,10 @@ func TestEvalUtilityTruth(t *testing.T) {
 		if m.Value == nil && m.Reason == "" {
 			t.Errorf("%s %s: null without a reason", m.Group, m.Name)
 		}
+		// With --holdout every score has a reference, or says why not.
+		if m.ReferenceKind == "" || (m.Reference == nil && m.ReferenceReason == "") {
+			t.Errorf("%s %s: reference %v kind %q reason %q", m.Group, m.Name, m.Reference, m.ReferenceKind, m.ReferenceReason)
+		}
 	}
 	if groups["utility"] != 21 || groups["utility_truth"] != 21 || groups["privacy"] != 7 || groups["privacy_truth"] != 0 {
 		t.Errorf("scores per group %v", groups)

@@ -7,9 +7,10 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/methods"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -41,9 +42,9 @@ func checkTableOut(flag, path string) error {
 	return fmt.Errorf("%s %s: unknown file type %q (want .csv, .jsonl, .ndjson or .parquet, optionally followed by .gz)", flag, path, filepath.Ext(p))
 }
 
-// checkSynthFlags checks synth's flags against each other and its paths,
-// before anything is read.
-func checkSynthFlags(f synthFlags) error {
+// checkSynthFlags checks synth's flags against each other and against
+// method m, and its paths, before anything is read.
+func checkSynthFlags(f synthFlags, m *methods.Method) error {
 	switch {
 	case f.targets != "" && f.data != "":
 		return usagef("synth: give --data or --targets, not both (the targets would be ignored for the data's)")
@@ -54,16 +55,14 @@ func checkSynthFlags(f synthFlags) error {
 	case f.flat && f.targets != "":
 		return usagef("synth: --flat is for --data or --dataset")
 	}
-	if m, err := bench.Lookup(f.method); err == nil && f.targets != "" && !m.MacroOnly {
-		return usagef("synth: method %s needs micro-data (--data or --dataset), not --targets (with --targets: %s)", f.method, strings.Join(macroMethods(), ", "))
+	if err := checkSampleFlags(f, m); err != nil {
+		return err
 	}
-	if f.maxMemory != "" {
-		if _, err := guard.ParseSize(f.maxMemory); err != nil {
-			return usagef("synth: --max-memory: %v", err)
-		}
+	if f.targets != "" && f.sample == "" && !m.MacroOnly {
+		return usagef("synth: method %s needs micro-data (--data or --dataset), not --targets (with --targets: %s)", m.Name, strings.Join(macroMethods(), ", "))
 	}
 	err := checkPaths(
-		append([]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}},
+		append([]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}, {Flag: "--sample", Name: f.sample}},
 			datasetInputs(f.dataset)...),
 		[]guard.Path{{Flag: "--out", Name: f.out}, {Flag: "--trace", Name: f.trace}},
 	)
@@ -75,21 +74,24 @@ func checkSynthFlags(f synthFlags) error {
 		return err
 	}
 	limit, source := memoryLimit(f.maxMemory)
-	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data)
+	return checkReadSize("synth", limit, source, "use a sample of the file, or raise --max-memory", f.data, f.sample)
 }
 
 // checkSynthInput checks what synth has read before it fits: the training
 // table (rows, delimiter, grouping against the method) and the memory the
 // synthesis of n records (groups) would take. With --flat it drops train's
 // group key.
-func checkSynthInput(f synthFlags, train *table.Table, targets *macro.Targets, n int) error {
+func checkSynthInput(f synthFlags, m *methods.Method, st methods.Settings, train *table.Table, targets *macro.Targets, n int) error {
 	if f.data != "" {
 		if err := guard.CheckTable(f.data, train); err != nil {
 			return fmt.Errorf("synth: %w", err)
 		}
 	}
-	if err := checkGrouping(f, train); err != nil {
+	if err := checkGrouping(f, m, train); err != nil {
 		return err
+	}
+	if err := checkColumns(m, st, train, targets); err != nil {
+		return fmt.Errorf("synth: %w", err)
 	}
 	trainRows, cols, outRows := 0, 0, float64(n)
 	switch {
@@ -101,23 +103,58 @@ func checkSynthInput(f synthFlags, train *table.Table, targets *macro.Targets, n
 			}
 		}
 	case targets != nil:
-		cols = len(targets.Space.Vars)
+		var perRecord float64
+		cols, perRecord = targetsShape(targets)
+		outRows *= perRecord
 	}
 	limit, source := memoryLimit(f.maxMemory)
-	need := guard.Need(f.method, float64(trainRows), outRows, cols)
-	return guard.CheckMemory(fmt.Sprintf("synth: %s for %d records × %d columns", f.method, n, cols), need, limit, source,
+	need := guard.Need(m.MemoryFactor(), float64(trainRows), outRows, cols)
+	return guard.CheckMemory(fmt.Sprintf("synth: %s for %d records × %d columns", m.Name, n, cols), need, limit, source,
 		"lower --rows, or raise --max-memory")
 }
 
-// memoryLimit is the limit --max-memory sets (checked by checkSynthFlags),
-// or the default, with where it comes from.
-func memoryLimit(maxMemory string) (uint64, string) {
-	if maxMemory != "" {
-		if n, err := guard.ParseSize(maxMemory); err == nil {
-			return n, "--max-memory " + maxMemory
+// checkColumns refuses a joints or overrides setting that names a column
+// the training table (or the targets) lacks: an unknown name, a usage
+// error.
+func checkColumns(m *methods.Method, st methods.Settings, train *table.Table, targets *macro.Targets) error {
+	has, what := func(string) bool { return true }, ""
+	switch {
+	case train != nil:
+		has, what = func(c string) bool { return train.Col(c) != nil }, "the training table"
+	case targets != nil:
+		has, what = func(c string) bool { return targets.Space.Var(c) != nil }, "the targets"
+	}
+	for _, p := range m.Params {
+		if !st.Values.Has(p.Key) {
+			continue
+		}
+		var cols []string
+		switch p.Kind {
+		case methods.Joints:
+			for _, g := range st.Values.Joints(p.Key) {
+				cols = append(cols, g...)
+			}
+		case methods.Overrides:
+			for _, o := range st.Values.Overrides(p.Key) {
+				cols = append(cols, o.Var)
+			}
+		}
+		for _, c := range cols {
+			if !has(c) {
+				return st.Errorf(p.Key, "column %s is not in %s", settings.Quote(c), what)
+			}
 		}
 	}
-	return guard.DefaultLimit(), "half the physical memory"
+	return nil
+}
+
+// memoryLimit is the limit --max-memory sets, or the default, with where
+// it comes from.
+func memoryLimit(l guard.Limit) (uint64, string) {
+	if l.IsSet() {
+		return l.Bytes(), "--max-memory " + l.String()
+	}
+	return l.Bytes(), "half the physical memory"
 }
 
 // checkReadSize refuses, before reading, table files whose reading would
@@ -144,7 +181,7 @@ func checkReadSize(cmd string, limit uint64, source, fix string, paths ...string
 // (datasets.Dataset.Grouped): its own tables are never guessed at
 // (superstore's Order ID runs over the lines of an order, each line a
 // record).
-func checkGrouping(f synthFlags, train *table.Table) error {
+func checkGrouping(f synthFlags, m *methods.Method, train *table.Table) error {
 	if train == nil {
 		return nil
 	}
@@ -153,8 +190,7 @@ func checkGrouping(f synthFlags, train *table.Table) error {
 		return nil
 	}
 	if train.GroupKey != "" {
-		m, err := bench.Lookup(f.method)
-		if err == nil && !m.Groups {
+		if !m.Groups {
 			return usagef("synth: method %s does not model grouped tables, and the training table is grouped by %q (use %s; or --flat to treat each row as a record)",
 				f.method, train.GroupKey, strings.Join(groupMethods(), ", "))
 		}
@@ -170,7 +206,7 @@ func checkGrouping(f synthFlags, train *table.Table) error {
 // macroMethods lists the methods that fit aggregates alone.
 func macroMethods() []string {
 	var out []string
-	for _, m := range bench.Methods() {
+	for _, m := range methods.All() {
 		if m.MacroOnly {
 			out = append(out, m.Name)
 		}
@@ -181,7 +217,7 @@ func macroMethods() []string {
 // groupMethods lists the methods that model grouped tables.
 func groupMethods() []string {
 	var out []string
-	for _, m := range bench.Methods() {
+	for _, m := range methods.All() {
 		if m.Groups {
 			out = append(out, m.Name)
 		}
@@ -227,14 +263,24 @@ func checkExportOut(name, out string) error {
 	return checkTableOut("--out", out)
 }
 
-// checkEvalSize refuses --bins and --joints whose frequency tables would
-// not fit in memory (limit), before any metric runs.
-func checkEvalSize(real *table.Table, bins int, joints [][]string, limit uint64, source string) error {
-	need := guard.EvalNeed(real, bins, joints, runtime.GOMAXPROCS(0))
-	what := fmt.Sprintf("eval: frequency tables of --bins %d", bins)
-	if len(joints) > 0 {
-		what += " over --joints"
+// checkEvalSize refuses, before any metric runs, a table whose scoring
+// (the score list over every pair, or --joints, and the frequency tables
+// being counted at once) would need more memory than --max-memory allows.
+// It returns the estimate, which eval then sets as the runtime's soft
+// memory limit.
+func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) (float64, error) {
+	limit, source := memoryLimit(o.maxMemory)
+	// Each synthetic file's scores are kept for the comparison; the
+	// reference list of the one being scored is held beside them.
+	copies := len(o.synths)
+	if o.holdout != "" {
+		copies++
 	}
-	return guard.CheckMemory(what, need, limit, source,
-		"lower --bins, or use fewer columns in --joints")
+	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0), copies)
+	what := fmt.Sprintf("eval: scoring %d columns × %d rows with --bins %d", real.NumCols(), real.NumRows(), o.bins)
+	if len(joints) > 0 {
+		what += fmt.Sprintf(" over --joints (%d groups)", len(joints))
+	}
+	return need, guard.CheckMemory(what, need, limit, source,
+		"score fewer columns, name the pairs with --joints, lower --bins, or raise --max-memory")
 }

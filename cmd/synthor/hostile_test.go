@@ -168,10 +168,10 @@ func TestHostile(t *testing.T) {
 			}
 			maxRSS := int64(hostileMaxRSS)
 			if i := slices.Index(args, "--max-memory"); i >= 0 && i+1 < len(args) {
-				if n, err := guard.ParseSize(args[i+1]); err == nil {
+				if l, err := guard.ParseLimit(args[i+1]); err == nil {
 					// The limit the command was given, at least what any
 					// command takes before a table.
-					maxRSS = min(maxRSS, max(int64(n), guard.BaseBytes))
+					maxRSS = min(maxRSS, max(int64(l.Bytes()), guard.BaseBytes))
 				}
 			}
 			if rss := peakRSS(cmd.ProcessState); rss > maxRSS {

@@ -81,18 +81,28 @@ func checkReportOut(dirs []string, o reportOptions) error {
 	return nil
 }
 
-// checkReportFiles checks report's --out against the cells' files the
-// report reads (the synthetic tables drawn in the HTML report), once the
-// results are read.
+// checkReportFiles checks report's --out against the files the HTML
+// report reads once the results are read: the cells' files (synthetic
+// tables) and each run's prepared data and manifests.
 func checkReportFiles(run *reports.Run, out string) error {
 	if out == "" {
 		return nil
 	}
 	var ins []guard.Path
+	dirs := map[string]bool{}
 	for i, r := range run.Results {
 		for _, f := range r.Files {
 			if filepath.IsLocal(f) {
 				ins = append(ins, guard.Path{Flag: "the file of cell " + r.ID, Name: filepath.Join(run.Dirs[i], f)})
+			}
+		}
+		dirs[run.Dirs[i]] = true
+	}
+	for d := range dirs {
+		for _, pattern := range []string{"manifest*.json", filepath.Join("data", "*")} {
+			files, _ := filepath.Glob(filepath.Join(d, pattern))
+			for _, f := range files {
+				ins = append(ins, guard.Path{Flag: "run data", Name: f})
 			}
 		}
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/llm"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/synthor"
 )
 
@@ -37,8 +37,8 @@ func newLLMCheckCmd() *cobra.Command {
 		Use:   "check",
 		Short: "Make one cheap call to the configured backend: model, latency, JSON mode",
 		Long: `check loads the llm section of --config (a YAML file with an "llm:" section, as in
-configs/backends/), applies SYNTHOR_LLM_* environment variables and --set llm.KEY=VALUE
-overrides (other keys are ignored), and makes one short chat-completion call that
+configs/backends/; other sections are left alone), applies SYNTHOR_LLM_KEY environment
+variables and --set llm.KEY=VALUE overrides, and makes one short chat-completion call that
 asks for a JSON object, bypassing the cache. It prints the model the server reports,
 the latency, and whether JSON mode works.`,
 		Example: `  OPENAI_API_KEY=... synthor llm check --config configs/backends/openai.yaml
@@ -103,9 +103,9 @@ func openLLMPlanner(file string, sets []string, logw io.Writer) (*synthor.LLMPla
 	return synthor.NewLLMPlanner(b, synthor.LLMPlannerOptions{}), b, nil
 }
 
-// loadLLMConfig reads the backend settings (bench.LoadLLMConfig) from
-// file, the environment and sets; a bad key is a usage error.
+// loadLLMConfig reads the backend settings (methods.LoadLLMConfig) from
+// file, the environment and sets; a bad key or value is a
+// *settings.Error (exit status 2).
 func loadLLMConfig(file string, sets []string) (llm.Config, error) {
-	cfg, err := bench.LoadLLMConfig(file, sets, os.Environ())
-	return cfg, settingsUsage(err)
+	return methods.LoadLLMConfig(file, sets, os.Environ())
 }

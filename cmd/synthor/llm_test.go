@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,7 +53,7 @@ func TestLLMCheck(t *testing.T) {
 	}{
 		{"config file", []string{"--config", cfgFile(ok.URL)}, []string{
 			`(?m)^model: +served-nano \(requested file-model\)$`, `(?m)^latency: +\S+s$`, `(?m)^json mode: yes \(json_object\)$`, `(?m)^tokens: +prompt \d+, completion 2$`}},
-		{"set overrides file", []string{"--config", cfgFile(ok.URL), "--set", "llm.model=set-model", "--set", "planner=llm"}, []string{
+		{"set overrides file", []string{"--config", cfgFile(ok.URL), "--set", "llm.model=set-model"}, []string{
 			`requested set-model\)`}},
 		{"set only", []string{"--set", "llm.base_url=" + noJSON.URL, "--set", "llm.model=m", "--set", "llm.retries=0"}, []string{
 			`(?m)^json mode: no \(the server rejected response_format`}},
@@ -117,13 +116,16 @@ func TestLLMCheckErrors(t *testing.T) {
 		{"no subcommand", []string{"llm"}, true, "want a subcommand: check"},
 		{"unknown subcommand", []string{"llm", "bogus"}, true, "unknown command"},
 		{"bad flag", []string{"llm", "check", "--nope"}, true, "unknown flag"},
-		{"set without =", []string{"llm", "check", "--set", "llm.model"}, true, `--set "llm.model": want key=value`},
-		{"unknown set key", []string{"llm", "check", "--set", "llm.modle=x"}, true, "--set llm.modle: unknown key"},
+		{"set without =", []string{"llm", "check", "--set", "llm.model"}, true, `--set llm.model: want key=value`},
+		{"unknown set key", []string{"llm", "check", "--set", "llm.modle=x"}, true, "--set llm.modle=x: llm.modle: unknown key (valid: base_url,"},
+		{"not a backend key", []string{"llm", "check", "--set", "planner=llm"}, true, `--set "planner=llm": not a backend key`},
 		{"missing file", []string{"llm", "check", "--config", "/no/such/backend.yaml"}, false, "config /no/such/backend.yaml: file not found"},
-		{"unknown file key", []string{"llm", "check", "--config", writeFile(t, "b.yaml", "llm:\n  model: m\n  temprature: 1\n")}, false, "unknown key llm.temprature"},
-		{"bad yaml", []string{"llm", "check", "--config", writeFile(t, "c.yaml", "llm: [\n")}, false, "c.yaml"},
-		{"no model", []string{"llm", "check", "--set", "llm.base_url=" + downURL}, false, "key llm.model: is required"},
-		{"bad value", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.temperature=hot"}, false, "temperature"},
+		{"unknown file key", []string{"llm", "check", "--config", writeFile(t, "b.yaml", "llm:\n  model: m\n  temprature: 1\n")}, true, "b.yaml:3: llm.temprature: unknown key"},
+		{"bad yaml", []string{"llm", "check", "--config", writeFile(t, "c.yaml", "llm: [\n")}, true, "c.yaml:1: YAML syntax: did not find expected node content"},
+		{"no model", []string{"llm", "check", "--set", "llm.base_url=" + downURL}, true, "key llm.model: is required"},
+		{"bad value", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.temperature=hot"}, true, `--set llm.temperature=hot: llm.temperature: want a number, got "hot"`},
+		{"timeout without unit", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.timeout=5"}, true, `llm.timeout: want a duration with a unit (e.g. 90s, 10m), got "5"`},
+		{"temperature NaN", []string{"llm", "check", "--config", writeFile(t, "n.yaml", "llm:\n  model: m\n  temperature: .nan\n")}, true, "key llm.temperature: want a value in [0, 2], got NaN"},
 		{"missing key variable", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.api_key_env=SYNTHOR_UNSET_KEY"}, false, "SYNTHOR_UNSET_KEY named by llm.api_key_env: environment variable is not set"},
 		{"server down", []string{"llm", "check", "--set", "llm.model=m", "--set", "llm.retries=0", "--set", "llm.base_url=" + downURL}, false, "llm check: m at " + downURL + ": llm: network error"},
 	} {
@@ -133,9 +135,8 @@ func TestLLMCheckErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; stdout:\n%s", out.String())
 			}
-			var u usageError
-			if errors.As(err, &u) != tc.usage {
-				t.Errorf("usage error = %v, want %v (%v)", !tc.usage, tc.usage, err)
+			if (exitCode(err) == 2) != tc.usage {
+				t.Errorf("exit status %d, want usage %v (%v)", exitCode(err), tc.usage, err)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %q, want it to contain %q", err, tc.want)
@@ -153,7 +154,7 @@ func TestOpenLLMPlanner(t *testing.T) {
 	defer s.Close()
 	var logs bytes.Buffer
 	s.Inject(llmtest.Fault{Kind: llmtest.ServerError})
-	p, b, err := openLLMPlanner("", []string{"planner=llm", "llm.base_url=" + s.URL, "llm.model=m", "llm.retries=1"}, &logs)
+	p, b, err := openLLMPlanner("", []string{"llm.base_url=" + s.URL, "llm.model=m", "llm.retries=1"}, &logs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/reports"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -18,6 +19,7 @@ import (
 type reportOptions struct {
 	format, out, baseline string
 	failOnRegression      bool
+	wide                  bool
 	tol                   reports.Tolerance
 	real                  []string
 }
@@ -31,9 +33,11 @@ func newReportCmd() *cobra.Command {
 directory or results file given, merges them (a cell id appears once), and renders
 per dataset the methods (label, planner, backend), the mean ± sd over seeds of every
 metric with the best marked, the cells that failed or timed out with their reason,
-and a ranking by mean rank; no cell is run. --format html writes one self-contained
-page with plots (no network at view time); --real DATASET=FILE adds real against
-synthetic marginals and heat maps of the targeted joints.
+and a ranking by mean rank; no cell is run. The table format fits 100 columns
+(--wide prints every table whole). --format html writes one self-contained page with
+plots (no network at view time), to --out or a redirected stdout (to a terminal it is
+refused); it draws real against synthetic data from the run's training split, or from
+--real DATASET=FILE.
 
 With --baseline OLD, report compares each metric's seed mean with OLD's and lists
 those that got worse by more than max(K standard errors, REL × |baseline|); it
@@ -55,6 +59,7 @@ the full report only to --out. --fail-on-regression makes a regression exit 1.`,
 	f.BoolVar(&o.failOnRegression, "fail-on-regression", false, "exit 1 when a metric got worse than --baseline beyond the tolerance")
 	f.Float64Var(&o.tol.SD, "tolerance-sd", o.tol.SD, "allowed worsening in standard errors of the difference of seed means (`K`)")
 	f.Float64Var(&o.tol.Rel, "tolerance", o.tol.Rel, "allowed worsening as a share of the baseline mean (`REL`)")
+	f.BoolVar(&o.wide, "wide", false, "table format: every table whole, however wide (default: fit 100 columns)")
 	f.StringArrayVar(&o.real, "real", nil, "`DATASET=FILE`: the real table of a dataset, for the HTML report's marginals and heat maps; repeatable")
 	return cmd
 }
@@ -69,6 +74,9 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if o.failOnRegression && o.baseline == "" {
 		return usagef("report: --fail-on-regression needs --baseline")
 	}
+	if o.format == "html" && o.out == "" && o.baseline == "" && isTerminal(cmd.OutOrStdout()) {
+		return usagef("report: --format html writes a whole page; give --out report.html (or redirect stdout to a file)")
+	}
 	if err := checkReportOut(dirs, o); err != nil {
 		return err
 	}
@@ -82,15 +90,19 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if err := readReal(run, o.real); err != nil {
 		return err
 	}
+	if o.format == "html" {
+		run.LoadPrepared()
+	}
 	m := reports.Build(run.Results)
 	stdout := cmd.OutOrStdout()
+	width := tableWidth(o.wide)
 	if o.out != "" {
-		if err := table.WriteAtomic(o.out, func(w io.Writer) error { return reports.Write(w, o.format, run, m) }); err != nil {
+		if err := table.WriteAtomic(o.out, func(w io.Writer) error { return reports.WriteWidth(w, o.format, run, m, width) }); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	} else if o.baseline == "" {
 		var buf bytes.Buffer
-		if err := reports.Write(&buf, o.format, run, m); err != nil {
+		if err := reports.WriteWidth(&buf, o.format, run, m, width); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		_, err := stdout.Write(buf.Bytes())
@@ -122,12 +134,22 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	return nil
 }
 
-// readReal reads the --real tables into run.Real.
+// readReal reads the --real tables into run.Real; a dataset the run did
+// not use is a usage error naming those it did.
 func readReal(run *reports.Run, specs []string) error {
+	var names []string
+	for _, r := range run.Results {
+		if !slices.Contains(names, r.Dataset) {
+			names = append(names, r.Dataset)
+		}
+	}
 	for _, spec := range specs {
 		name, file, ok := strings.Cut(spec, "=")
 		if !ok || name == "" || file == "" {
 			return usagef("report: --real %q is not DATASET=FILE", spec)
+		}
+		if !slices.Contains(names, name) {
+			return usagef("report: --real %s: no dataset %q in the results (datasets: %s)", settings.Quote(spec), name, strings.Join(names, ", "))
 		}
 		t, err := readTable(file, table.ReadOptions{}, budget(guard.DefaultLimit(), len(specs)), "half the physical memory", "give a sample of the real table")
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,7 +101,7 @@ func TestReportFormatsAndOut(t *testing.T) {
 		t.Fatalf("--out: %v", err)
 	}
 	b, err := os.ReadFile(file)
-	if err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") || !strings.Contains(string(b), "Marginal of price: real and synthetic") {
+	if err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") || !strings.Contains(string(b), "<h4>price <span") {
 		t.Fatalf("--out file: %v", err)
 	}
 }
@@ -117,11 +118,31 @@ func TestReportUsage(t *testing.T) {
 		{[]string{"report", reportRun, "--tolerance-sd", "-1", "--baseline", reportRun}, 2, "negative"},
 		{[]string{"report", "no/such/dir"}, 1, "no/such/dir"},
 		{[]string{"report", reportRun, "--real", "ecommerce-bn"}, 2, "not DATASET=FILE"},
-		{[]string{"report", reportRun, "--real", "x=no/such.csv"}, 1, "no/such.csv"},
+		{[]string{"report", reportRun, "--real", "ecommerce-bn=no/such.csv"}, 1, "no/such.csv"},
+		{[]string{"report", reportRun, "--real", "nosuch=" + reportRun + "/results.jsonl"}, 2, `no dataset "nosuch" in the results (datasets: ecommerce-bn)`},
 	} {
 		_, _, code, err := runCLI(t, c.args...)
 		if code != c.code || err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: exit %d, %v; want %d with %q", c.args, code, err, c.code, c.want)
 		}
+	}
+}
+
+func TestReportHTMLToTerminalRefused(t *testing.T) {
+	old := isTerminal
+	isTerminal = func(io.Writer) bool { return true }
+	t.Cleanup(func() { isTerminal = old })
+	out, _, code, err := runCLI(t, "report", reportRun, "--format", "html")
+	if code != 2 || err == nil || !strings.Contains(err.Error(), "--out report.html") || out != "" {
+		t.Fatalf("exit %d, err %v, %d bytes on stdout; want exit 2 with a hint and nothing written", code, err, len(out))
+	}
+	// To a file, or to a pipe, the page is written.
+	page := filepath.Join(t.TempDir(), "r.html")
+	if _, _, code, err := runCLI(t, "report", reportRun, "--format", "html", "--out", page); code != 0 {
+		t.Fatalf("--out: exit %d %v", code, err)
+	}
+	isTerminal = old
+	if out, _, code, _ := runCLI(t, "report", reportRun, "--format", "html"); code != 0 || !strings.HasPrefix(out, "<!DOCTYPE html>") {
+		t.Fatalf("to a pipe: exit %d, %.40q", code, out)
 	}
 }

@@ -30,6 +30,7 @@ type runFlags struct {
 	out, shard                 string
 	workers                    int
 	resume, quiet, retryFailed bool
+	wide                       bool
 	sets                       []string
 }
 
@@ -63,6 +64,7 @@ DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
 	fl.BoolVar(&f.resume, "resume", false, "skip the cells whose results are recorded")
 	fl.BoolVar(&f.retryFailed, "retry-failed", false, "with --resume, run again the cells recorded as failed, timeout or oom")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
+	fl.BoolVar(&f.wide, "wide", false, "print the summary whole, however wide (default: fit 100 columns)")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a config key: key=value (repeatable), e.g. limits.workers=2")
 	return cmd
 }
@@ -74,9 +76,12 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if f.retryFailed && !f.resume {
 		return usagef("run: --retry-failed is for --resume")
 	}
+	if err := checkRunOut(f.out); err != nil {
+		return err
+	}
 	cfg, err := bench.LoadConfig(file, f.sets)
 	if err != nil {
-		return settingsUsage(err)
+		return err
 	}
 	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, RetryFailed: f.retryFailed,
 		Inputs: []string{file}, Version: version, Command: cellCommand}
@@ -96,7 +101,7 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if !f.quiet {
 		o.Progress = newProgress(cmd.ErrOrStderr(), workers)
 	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	sum, err := bench.Run(ctx, cfg, o)
 	if errors.Is(err, bench.ErrRunDir) {
@@ -115,11 +120,11 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 		return fmt.Errorf("run: report: %w", err)
 	}
 	var b bytes.Buffer
-	if err := reports.WriteTable(&b, reports.Summary(reports.Build(sum.Results))); err != nil {
+	if err := reports.WriteTableWidth(&b, reports.Summary(reports.Build(sum.Results)), tableWidth(f.wide)); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "\nEvery score of every cell: %s and %s.\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
-	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
+	fmt.Fprintf(&b, "\nEvery score of every cell:\n  %s\n  %s\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
+	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in\n  %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
 	if sum.Kept > 0 {
 		fmt.Fprintf(&b, "%d of the resumed cells failed, timed out or ran out of memory and were kept: --resume --retry-failed runs them again\n", sum.Kept)
 	}
@@ -127,15 +132,42 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	return err
 }
 
+// checkRunOut refuses a --out that names an existing file: a run
+// directory holds many files.
+func checkRunOut(out string) error {
+	if out == "" {
+		return nil
+	}
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return usagef("run: --out %s is a file, not a directory (a run writes results.jsonl, reports and cells into it)", out)
+	}
+	return nil
+}
+
 // newProgress draws a bar on a terminal and plain lines otherwise.
 func newProgress(w io.Writer, workers int) bench.Progress {
 	if workers <= 0 {
 		workers = bench.DefaultWorkers()
 	}
-	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+	if isTerminal(w) {
 		return bench.BarProgress(w, workers)
 	}
 	return bench.LineProgress(w, workers)
+}
+
+// tableWidth is the columns a terminal table may take: all it needs with
+// --wide, else reports.DefaultWidth.
+func tableWidth(wide bool) int {
+	if wide {
+		return 0
+	}
+	return reports.DefaultWidth
+}
+
+// isTerminal reports whether w is a terminal.
+var isTerminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
 }
 
 func newCellCmd() *cobra.Command {
@@ -150,6 +182,7 @@ func newCellCmd() *cobra.Command {
 
 func newMergeCmd() *cobra.Command {
 	var out, same string
+	var wide bool
 	cmd := &cobra.Command{
 		Use:   "merge DIR... [--out DIR]",
 		Short: "Merge the results of run directories (the shards of a run) and print the summary",
@@ -163,6 +196,9 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
   synthor merge out/sharded --same-as out/single`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, dirs []string) error {
+			if err := checkRunOut(out); err != nil {
+				return fmt.Errorf("merge: %w", err)
+			}
 			if err := checkMergeOut(out, dirs, same); err != nil {
 				return err
 			}
@@ -179,7 +215,7 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
 				}
 			}
 			var b bytes.Buffer
-			if err := reports.WriteTable(&b, reports.Summary(reports.Build(rs))); err != nil {
+			if err := reports.WriteTableWidth(&b, reports.Summary(reports.Build(rs)), tableWidth(wide)); err != nil {
 				return err
 			}
 			if _, err = cmd.OutOrStdout().Write(b.Bytes()); err != nil {
@@ -200,6 +236,7 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write the merged rows to OUT/results.jsonl")
+	cmd.Flags().BoolVar(&wide, "wide", false, "print the summary whole, however wide (default: fit 100 columns)")
 	cmd.Flags().StringVar(&same, "same-as", "", "fail unless the merged results equal those of this run directory (timings aside)")
 	return cmd
 }

@@ -100,7 +100,10 @@ func TestRunUsageErrors(t *testing.T) {
 	}{
 		{"no config", []string{"run"}, 2, "accepts 1 arg"},
 		{"missing config", []string{"run", filepath.Join(dir, "nope.yaml")}, 1, "file not found"},
-		{"bad key", []string{"run", write("a.yaml", "methods: [{name: cart, parms: {}}]\n")}, 2, "methods[0].parms: unknown key"},
+		{"bad key", []string{"run", write("a.yaml", "methods: [{name: cart, parms: {k: 1}}]\n")}, 2, "a.yaml:1: methods[0].parms: unknown key (valid: name, label, params, planner, backend, llm)"},
+		{"yaml syntax", []string{"run", write("s.yaml", "methods: [cart\n")}, 2, "s.yaml:1: YAML syntax: did not find expected ',' or ']'"},
+		{"out is the config", []string{"run", good, "--out", good}, 2, "is a file, not a directory"},
+		{"merge out is a file", []string{"merge", dir, "--out", good}, 2, "is a file, not a directory"},
 		{"unknown method", []string{"run", write("b.yaml", "methods: [magic]\n")}, 2, "valid: bayes-net"},
 		{"unknown param", []string{"run", write("c.yaml", "methods: [{name: cart, params: {dept: 3}}]\n")}, 2, "methods[0].params.dept: unknown param of cart (valid:"},
 		{"bad shard", []string{"run", good, "--shard", "3/2"}, 2, "--shard"},

@@ -14,15 +14,18 @@ import (
 	"time"
 
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/methods"
+	"github.com/synthor/synthor/settings"
 )
 
 // stopGrace is how long a command may take to stop after SIGINT or SIGTERM
 // cancels its context; past it the process exits anyway.
 const stopGrace = 800 * time.Millisecond
 
-// stopper turns SIGINT and SIGTERM into a cancelled context. The command
-// then stops (its writes fail and remove their temporary files) and the
-// process exits 130 (SIGINT) or 143 (SIGTERM) with one line; when the
+// stopper turns SIGINT, SIGTERM and SIGHUP into a cancelled context. The
+// command then stops (its writes fail and remove their temporary files)
+// and the process exits 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP: a
+// closed terminal is handled as SIGTERM) with one line; when the
 // command has not returned within stopGrace, or on a second signal, the
 // process exits at once, first removing the temporary files of the outputs
 // the command declared with track.
@@ -41,11 +44,11 @@ type stopper struct {
 // outputs on it (track).
 var stopped = &stopper{stderr: os.Stderr, exit: os.Exit}
 
-// watch returns a context cancelled by SIGINT or SIGTERM.
+// watch returns a context cancelled by SIGINT, SIGTERM or SIGHUP.
 func (s *stopper) watch(parent context.Context) context.Context {
 	ctx, cancel := context.WithCancel(parent)
 	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		first := <-ch
 		s.mu.Lock()
@@ -117,30 +120,36 @@ func (s *stopper) finish(err error, forced bool) {
 }
 
 // exitCode is the process status for the error a command returned: 0 for
-// none, 2 for a usage error or an unknown name (method, dataset, split,
-// metric group, format, key), 1 for any other failure.
+// none, 2 for a usage error, a bad setting (a key or a value of a config
+// file, --set or an environment variable) or an unknown name (method,
+// dataset, split, metric group, format, key, column), 1 for any other
+// failure.
 func exitCode(err error) int {
 	var u usageError
 	switch {
 	case err == nil:
 		return 0
-	case errors.As(err, &u), errors.Is(err, datasets.ErrUnknown), errors.Is(err, datasets.ErrUnknownSplit):
+	case errors.As(err, &u), settings.IsError(err), errors.Is(err, methods.ErrUnknown),
+		errors.Is(err, datasets.ErrUnknown), errors.Is(err, datasets.ErrUnknownSplit):
 		return 2
 	}
 	return 1
 }
 
 func signalName(sig os.Signal) string {
-	if sig == syscall.SIGTERM {
+	switch sig {
+	case syscall.SIGTERM:
 		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
 	}
 	return "SIGINT"
 }
 
 // signalStatus is the shell convention: 128 + the signal number.
 func signalStatus(sig os.Signal) int {
-	if sig == syscall.SIGTERM {
-		return 128 + int(syscall.SIGTERM)
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
 	}
 	return 128 + int(syscall.SIGINT)
 }

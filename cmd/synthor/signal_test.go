@@ -10,16 +10,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// TestSignals stops a long synth with SIGTERM and SIGINT while it fits,
-// while it loops and while it writes --out: the process exits within a
-// second with 130 or 143 and one line, leaves no output and no temporary
-// file, and keeps the trace lines of the iterations it did, each whole.
+// TestSignals stops a long synth with SIGTERM, SIGINT and SIGHUP while it
+// fits, while it loops and while it writes --out: the process exits within
+// a second with 143, 130 or 129 and one line, leaves no output and no
+// temporary file, and keeps the trace lines of the iterations it did, each
+// whole.
 // A second signal exits at once, still removing the temporary file.
 func TestSignals(t *testing.T) {
 	bin := synthorBinary(t)
@@ -37,7 +39,9 @@ func TestSignals(t *testing.T) {
 		wait func(done <-chan struct{}) bool
 	}{
 		// Reading 100,000 rows and fitting take longer than this; the
-		// signal handler is installed first thing in main.
+		// signal handler is installed first thing in main, before the
+		// data is opened (opened, below, waits for that: the process's
+		// start alone can take longer than 100 ms on a loaded machine).
 		{"fit", func(done <-chan struct{}) bool {
 			select {
 			case <-done:
@@ -57,7 +61,7 @@ func TestSignals(t *testing.T) {
 		sig  syscall.Signal
 		name string
 		code int
-	}{{syscall.SIGTERM, "SIGTERM", 143}, {syscall.SIGINT, "SIGINT", 130}}
+	}{{syscall.SIGTERM, "SIGTERM", 143}, {syscall.SIGINT, "SIGINT", 130}, {syscall.SIGHUP, "SIGHUP", 129}}
 	for _, m := range moments {
 		for _, s := range signals {
 			for _, twice := range []bool{false, true} {
@@ -79,7 +83,7 @@ func TestSignals(t *testing.T) {
 					done := make(chan struct{})
 					var werr error
 					go func() { werr = cmd.Wait(); close(done) }()
-					if !m.wait(done) {
+					if !opened(done, cmd.Process.Pid, data) || !m.wait(done) {
 						t.Skipf("the run ended before the %s phase (stderr %q)", m.name, stderr.String())
 					}
 					_ = cmd.Process.Signal(s.sig)
@@ -124,6 +128,25 @@ func TestSignals(t *testing.T) {
 			}
 		}
 	}
+}
+
+// opened waits until the process pid has path open (its /proc fd links,
+// where there are some): it then runs main, past the signal handler's
+// installation, however long the start took. done closing is false.
+func opened(done <-chan struct{}, pid int, path string) bool {
+	fds := filepath.Join("/proc", strconv.Itoa(pid), "fd")
+	if _, err := os.Stat(fds); err != nil {
+		return true // no /proc: the 100 ms wait must do
+	}
+	return poll(done, func() bool {
+		entries, _ := os.ReadDir(fds)
+		for _, e := range entries {
+			if l, err := os.Readlink(filepath.Join(fds, e.Name())); err == nil && l == path {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // poll calls cond every 2 ms until it holds (true) or done closes (false).

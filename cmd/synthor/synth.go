@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,38 +13,46 @@ import (
 
 	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/llm"
 	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/methods"
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
 type synthFlags struct {
 	data, dataset, split, method, targets, schema, out, trace, config string
-	rows                                                              int
-	seed                                                              uint64
+	sample                                                            string
+	rows                                                              settings.Rows
+	seed                                                              settings.Seed
 	sets                                                              []string
-	maxMemory                                                         string
+	maxMemory                                                         guard.Limit
 	flat                                                              bool
 }
 
 func newSynthCmd() *cobra.Command {
 	var f synthFlags
 	cmd := &cobra.Command{
-		Use:   "synth (--data FILE | --dataset NAME | --targets FILE) --method NAME --out FILE",
+		Use:   "synth (--data FILE | --dataset NAME | --targets FILE [--sample FILE]) --method NAME --out FILE",
 		Short: "Synthesize a table with LLMSynthor or a baseline",
 		Long: `synth fits a method to a table (a file, or a dataset from the catalog) or to target
 aggregates (--targets, LLMSynthor and ipf), samples --rows records (groups, for a grouped
 table) with --seed, and writes them to --out (.csv, .jsonl or .parquet). LLMSynthor's planner is
 "stat" (no LLM) unless --set planner=llm and an llm backend are configured.
 
-Settings come from --config (YAML), SYNTHOR_* environment variables and --set key=value,
-in increasing precedence; each method takes the keys it declares (an unknown key is an
-error listing the valid ones). LLMSynthor keys: ` + strings.Join(mustMethod("llmsynthor").Keys(), ", ") + `;
+Settings come from --config (YAML: the method's keys at the top level, the backend's
+under llm:), environment variables and --set key=value, in increasing precedence. Each
+method takes the keys it declares (an unknown key in --config or --set is an error
+listing the valid ones); a variable SYNTHOR_KEY is read only for a key of the method
+run (SYNTHOR_ITERATIONS for llmsynthor), and SYNTHOR_LLM_KEY only for a method that
+calls an LLM. LLMSynthor keys: ` + strings.Join(mustMethod("llmsynthor").Keys(), ", ") + `;
 joints as "a,b,c;c,x"; overrides as "var=category:share" (comma-separated). LLM keys:
 llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 		Example: `  synthor synth --dataset ecommerce-bn --method llmsynthor --rows 2000 --seed 1 --out synth.csv
   synthor synth --data ref.csv --method llmsynthor --set joints="user_age,user_gender,product_category;product_category,price" --out s.csv --trace trace.jsonl
   synthor synth --data ref.csv --method bayes-net --set k=2 --out bn.csv
+  synthor synth --targets controls.yaml --sample seed.csv --method ipu --out population.csv
   synthor synth --data ref.csv --method llmsynthor --set planner=llm --set llm.base_url=http://localhost:8000/v1 --set llm.model=Qwen/Qwen2.5-7B-Instruct --out s.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSynth(cmd, f) },
@@ -56,14 +63,16 @@ llm.base_url, llm.model, llm.api_key_env, ... (see synthor llm check --help).`,
 	fl.StringVar(&f.split, "split", "", "the dataset's split (real datasets)")
 	fl.StringVar(&f.targets, "targets", "", "target aggregates file (JSON or YAML) instead of a table")
 	fl.StringVar(&f.schema, "schema", "", "schema file (YAML or JSON) for --data or --targets")
-	fl.StringVar(&f.method, "method", "llmsynthor", "method ("+strings.Join(bench.Names(), ", ")+")")
-	fl.IntVar(&f.rows, "rows", 0, "records (groups) to synthesize; 0: as many as the training table has")
-	fl.Uint64Var(&f.seed, "seed", 1, "random seed")
+	fl.StringVar(&f.sample, "sample", "", "seed sample of households (a grouped table) for grouped --targets: ipu weights it, llmsynthor takes it as its prior")
+	fl.StringVar(&f.method, "method", "llmsynthor", "method ("+strings.Join(methods.Names(), ", ")+")")
+	fl.Var(&f.rows, "rows", "records (groups) to synthesize; 0: as many as the training table has")
+	f.seed = 1
+	fl.Var(&f.seed, "seed", "random seed (a whole number >= 0)")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a key: key=value (repeatable)")
 	fl.StringVar(&f.config, "config", "", "YAML config with method settings and an llm: section")
 	fl.StringVar(&f.out, "out", "", "output file (.csv, .jsonl or .parquet, optionally .gz)")
 	fl.StringVar(&f.trace, "trace", "", "LLMSynthor: write one JSON line per iteration to this file")
-	fl.StringVar(&f.maxMemory, "max-memory", "", "refuse a synthesis estimated above this memory (8GiB, 500MB, 75%; default: half the physical memory)")
+	fl.Var(&f.maxMemory, "max-memory", "refuse a synthesis estimated above this memory (8GiB, 500MB, 75%; default: half the physical memory)")
 	fl.BoolVar(&f.flat, "flat", false, "treat the rows of a grouped table as independent records")
 	return cmd
 }
@@ -83,22 +92,20 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 		return usagef("synth: give --data or --dataset, not both")
 	case f.out == "":
 		return usagef("synth: --out FILE is required")
-	case f.rows < 0:
-		return usagef("synth: --rows must be positive, got %d", f.rows)
 	}
-	m, err := bench.Lookup(f.method)
+	m, err := methods.Lookup(f.method)
 	if err != nil {
 		return usageError{fmt.Errorf("synth: %w", err)}
 	}
 	if f.trace != "" && !m.Traces {
 		return usagef("synth: --trace is for methods with an iteration trace (llmsynthor), not %s", m.Name)
 	}
-	if err := checkSynthFlags(f); err != nil {
+	if err := checkSynthFlags(f, m); err != nil {
 		return err
 	}
-	st, err := bench.LoadSettings(m, f.config, f.sets, os.Environ())
+	st, err := methods.LoadSettings(m, f.config, f.sets, os.Environ())
 	if err != nil {
-		return settingsUsage(err)
+		return fmt.Errorf("synth: %w", err)
 	}
 	var schema *table.Schema
 	if f.schema != "" {
@@ -115,17 +122,23 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 			return err
 		}
 	case f.dataset != "":
-		if train, err = loadDataset(f.dataset, f.split, f.seed); err != nil {
+		if train, err = loadDataset(f.dataset, f.split, uint64(f.seed)); err != nil {
 			return err
 		}
 	}
 	var targets *macro.Targets
+	var sample *table.Table
 	if f.targets != "" {
 		if targets, err = loadTargets("synth", f.targets, limit, source, "use fewer variables or categories in a joint, or raise --max-memory"); err != nil {
 			return err
 		}
 	}
-	n := f.rows
+	if f.sample != "" {
+		if sample, err = readSample(f.sample, schema, targets); err != nil {
+			return err
+		}
+	}
+	n := int(f.rows)
 	if n == 0 {
 		switch {
 		case train != nil && train.GroupKey != "":
@@ -143,12 +156,12 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	if n <= 0 {
 		return usagef("synth: give --rows N (the targets do not say how many records they describe)")
 	}
-	if err := checkSynthInput(f, train, targets, n); err != nil {
+	if err := checkSynthInput(f, m, st, train, targets, n); err != nil {
 		return err
 	}
 
 	start := time.Now()
-	out, label, note, err := synthesize(ctx, f, m, st, train, targets, schema, n, cmd.ErrOrStderr())
+	out, label, note, err := synthesize(ctx, f, m, st, train, targets, sample, schema, n, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
@@ -160,10 +173,11 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 }
 
 // synthesize builds method m from its settings, fits it to train (or to
-// targets, for a TargetFitter) and samples n records with f.seed. It
-// returns the records, the label and the summary note of the run.
-func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Settings, train *table.Table, targets *macro.Targets, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
-	opts := bench.Options{Params: st.Params}
+// targets, for a TargetFitter; to targets and a seed sample, bench.FitSample)
+// and samples n records with f.seed. It returns the records, the label and
+// the summary note of the run.
+func synthesize(ctx context.Context, f synthFlags, m *methods.Method, st methods.Settings, train *table.Table, targets *macro.Targets, sample *table.Table, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
+	var opts methods.Options
 	var backend *llm.Backend
 	if st.UsesLLM {
 		b, err := llm.Open(st.LLM, llm.WithLogger(slog.New(slog.NewTextHandler(logw, nil))))
@@ -178,12 +192,15 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 	if f.trace != "" {
 		opts.Trace = trace
 	}
-	s, err := m.New(opts)
+	s, err := m.New(st.Values, opts)
 	if err != nil {
-		return nil, "", "", usageError{fmt.Errorf("synth: %w", err)} // a bad --set value for the method
+		return nil, "", "", usageError{fmt.Errorf("synth: %w", err)} // settings the method cannot build with
 	}
-	if targets != nil {
-		ft, ok := s.(bench.TargetFitter)
+	var how string
+	if sample != nil {
+		how, err = methods.FitSample(ctx, s, sample, targets)
+	} else if targets != nil {
+		ft, ok := s.(methods.TargetFitter)
 		if !ok {
 			return nil, "", "", fmt.Errorf("synth: method %s needs micro-data (--data or --dataset), not --targets", m.Name)
 		}
@@ -194,19 +211,22 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 	if err != nil {
 		return nil, "", "", err
 	}
-	out, err := s.Sample(ctx, n, f.seed)
+	out, err := s.Sample(ctx, n, uint64(f.seed))
 	if werr := trace.Close(); werr != nil && err == nil {
 		err = werr
 	}
 	if err != nil {
 		return nil, "", "", err
 	}
-	label := m.Name + " [" + bench.Describe(m, s) + "]"
+	label := m.Name + " [" + methods.Describe(m, s) + "]"
+	if how != "" {
+		label += " (" + how + ")"
+	}
 	if m.CopiesRecords {
 		label += " (copies real records)"
 	}
 	var note string
-	if sm, ok := s.(bench.Summarizer); ok && sm.Result() != nil {
+	if sm, ok := s.(methods.Summarizer); ok && sm.Result() != nil {
 		note = " (" + bench.SummaryNote(sm.Result())
 		if backend != nil {
 			note += "; " + bench.AccountingNote(backend.Config().Model, backend.Stats())
@@ -216,18 +236,9 @@ func synthesize(ctx context.Context, f synthFlags, m bench.Method, st bench.Sett
 	return out, label, note, nil
 }
 
-// settingsUsage marks a bad settings key or value as a usage error.
-func settingsUsage(err error) error {
-	var se bench.SettingsError
-	if errors.As(err, &se) {
-		return usageError{err}
-	}
-	return err
-}
-
 // mustMethod returns a registered method (for help texts).
-func mustMethod(name string) bench.Method {
-	m, err := bench.Lookup(name)
+func mustMethod(name string) *methods.Method {
+	m, err := methods.Lookup(name)
 	if err != nil {
 		panic(err)
 	}

@@ -106,10 +106,11 @@ func TestSynthErrors(t *testing.T) {
 		{"llmsynthor key typo", []string{"synth", "--dataset", "ecommerce-bn", "--method", "llmsynthor", "--set", "iteratons=5", "--out", out}, 2, "iteratons"},
 		{"baseline key typo", []string{"synth", "--dataset", "ecommerce-bn", "--method", "bayes-net", "--set", "kk=5", "--out", out}, 2, "valid: k"},
 		{"unknown method", []string{"synth", "--dataset", "ecommerce-bn", "--method", "magic", "--out", out}, 2, "magic"},
-		{"unknown joint variable", []string{"synth", "--dataset", "ecommerce-bn", "--set", "joints=user_age,shoe_size", "--out", out}, 1, "shoe_size"},
+		{"unknown joint variable", []string{"synth", "--dataset", "ecommerce-bn", "--set", "joints=user_age,shoe_size", "--out", out}, 2, `--set joints=user_age,shoe_size: joints: column "shoe_size" is not in the training table`},
+		{"unknown override variable", []string{"synth", "--dataset", "ecommerce-bn", "--set", "overrides=shoe=x:0.5", "--out", out}, 2, `overrides: column "shoe" is not in the training table`},
 		{"missing file", []string{"synth", "--data", filepath.Join(dir, "absent.csv"), "--out", out}, 1, "absent.csv"},
 		{"unknown dataset", []string{"synth", "--dataset", "nope", "--out", out}, 2, "ecommerce-bn"},
-		{"llm without model", []string{"synth", "--dataset", "ecommerce-bn", "--set", "planner=llm", "--out", out}, 1, "llm.model"},
+		{"llm without model", []string{"synth", "--dataset", "ecommerce-bn", "--set", "planner=llm", "--out", out}, 2, "llm.model"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

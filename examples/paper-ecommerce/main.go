@@ -20,8 +20,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/datasets"
+	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/metrics"
 	"github.com/synthor/synthor/synthor"
 	"github.com/synthor/synthor/table"
@@ -123,11 +123,11 @@ func synthesize(ctx context.Context, method string, ref *table.Table, n int, see
 		}
 		return s.Sample(ctx, n, seed)
 	}
-	params := map[string]string{}
+	params := map[string]any{}
 	if method == "ipf" {
 		params["joints"] = "user_age,user_gender,product_category;product_category,price;user_location_tier,payment_method"
 	}
-	s, err := baselines.New(method, baselines.Options{Params: params})
+	s, err := methods.New(method, params, methods.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +138,10 @@ func synthesize(ctx context.Context, method string, ref *table.Table, n int, see
 }
 
 func score(ctx context.Context, real, synth *table.Table, seed uint64) ([]float64, error) {
-	in := metrics.Input{Real: real, Synth: synth, Joints: append(append([][]string{}, targeted...), untargeted...), Seed: seed}
-	scores, err := metrics.Fidelity(ctx, in)
+	scores, err := metrics.Evaluate(ctx, metrics.Request{
+		Input:  metrics.Input{Real: real, Synth: synth, Joints: append(append([][]string{}, targeted...), untargeted...), Seed: seed},
+		Groups: []string{"fidelity"},
+	})
 	if err != nil {
 		return nil, err
 	}

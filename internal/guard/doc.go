@@ -11,9 +11,9 @@
 //     is writable. Errors matching ErrSamePath are usage errors.
 //     CheckOutputDir does the same for a directory a command writes into.
 //   - Memory: Need estimates the bytes a synthesis takes (rows × columns ×
-//     BytesPerCell × the method's Factor) and CheckMemory refuses it above
-//     the limit (DefaultLimit: DefaultShare of physical memory, or what
-//     ParseSize reads from --max-memory). EvalNeed estimates eval's
+//     BytesPerCell × the method's memory factor, from its registry entry)
+//     and CheckMemory refuses it above the limit (DefaultLimit:
+//     DefaultShare of physical memory, or the Limit --max-memory gives). EvalNeed estimates eval's
 //     frequency tables (TableCells × ContingencyBytesPerCell). ReadNeed
 //     estimates reading a file from its size alone (a lower bound for a
 //     compressed one); ReadBudget gives the readers their share of the

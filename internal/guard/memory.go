@@ -2,12 +2,12 @@ package guard
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
 )
 
@@ -24,33 +24,13 @@ const BaseBytes = 64 << 20
 // when lower) that DefaultLimit allows a command.
 const DefaultShare = 0.5
 
-// methodFactor is each method's peak memory per output cell in units of
-// BytesPerCell, measured as peak RSS over cells for 2 million records of
-// ecommerce-bn (6 columns; see BENCHMARKS.md, "Hostile input and limits")
-// and rounded up.
-var methodFactor = map[string]float64{
-	"llmsynthor": 4,   // measured 30.6 B/cell: records, their cells and proposals
-	"cart":       1.5, // measured 9.7 B/cell: donor indices per column
-	"ipf":        1.5,
-	"llm-icl":    1.5,
-}
-
-// Factor returns the memory factor of the named method (1 unless measured
-// higher).
-func Factor(method string) float64 {
-	if f, ok := methodFactor[method]; ok {
-		return f
-	}
-	return 1
-}
-
 // Need estimates the bytes a synthesis takes: BaseBytes, the training table
 // (trainRows × cols cells) and the output (outRows × cols cells), both
-// weighted by the method's Factor. It is a float64 so that no input
-// overflows it.
-func Need(method string, trainRows, outRows float64, cols int) float64 {
+// weighted by the method's memory factor (methods.Method.MemoryFactor). It
+// is a float64 so that no input overflows it.
+func Need(factor float64, trainRows, outRows float64, cols int) float64 {
 	cells := (max(trainRows, 0) + max(outRows, 0)) * float64(max(cols, 1))
-	return BaseBytes + cells*BytesPerCell*Factor(method)
+	return BaseBytes + cells*BytesPerCell*max(factor, 1)
 }
 
 // DefaultLimit is DefaultShare of the physical memory (or of a lower cgroup
@@ -74,41 +54,61 @@ func CheckMemory(what string, need float64, limit uint64, source, fix string) er
 		what, FormatSize(need), FormatSize(float64(limit)), source, fix)
 }
 
-// ParseSize reads a memory size: a number of bytes with an optional unit
-// (B, KB, MB, GB, TB powers of 1000; KiB, MiB, GiB, TiB powers of 1024; K,
-// M, G, T as the binary ones), or a percentage of physical memory ("75%").
-func ParseSize(s string) (uint64, error) {
+// Limit is a memory limit: a size with its unit (settings.ParseSize:
+// 8GiB, 500MB) or a share of the physical memory (75%). The zero Limit is
+// unset: DefaultLimit applies. It is a flag value (--max-memory).
+type Limit struct {
+	bytes uint64
+	text  string
+}
+
+// ParseLimit reads a limit.
+func ParseLimit(s string) (Limit, error) {
 	t := strings.TrimSpace(s)
 	if p, ok := strings.CutSuffix(t, "%"); ok {
 		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || !(x > 0 && x <= 100) || float64(physicalMemory())*x/100 < 1 {
-			return 0, fmt.Errorf("memory size %q: a percentage must be in (0, 100]", s)
+		if err != nil || !(x > 0 && x <= 100) {
+			return Limit{}, fmt.Errorf("memory limit %s: a percentage must be in (0, 100]", settings.Quote(s))
 		}
 		total := physicalMemory()
 		if total == 0 {
-			return 0, fmt.Errorf("memory size %q: physical memory is unknown here; give bytes", s)
+			return Limit{}, fmt.Errorf("memory limit %s: physical memory is unknown here; give a size such as 8GiB", settings.Quote(s))
 		}
-		return uint64(float64(total) * x / 100), nil
+		if b := uint64(float64(total) * x / 100); b >= 1 {
+			return Limit{bytes: b, text: t}, nil
+		}
+		return Limit{}, fmt.Errorf("memory limit %s is less than a byte", settings.Quote(s))
 	}
-	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
-	num, unit := t, ""
-	if i >= 0 {
-		num, unit = t[:i], strings.TrimSpace(t[i:])
+	z, err := settings.ParseSize(t)
+	if err != nil {
+		return Limit{}, fmt.Errorf("memory limit: %w (or a share such as 75%%)", err)
 	}
-	mult, ok := sizeUnits[strings.ToLower(unit)]
-	x, err := strconv.ParseFloat(num, 64)
-	if !ok || err != nil || !(x*mult >= 1) || math.IsInf(x*mult, 0) || x*mult >= math.MaxUint64 {
-		return 0, fmt.Errorf("memory size %q: want a positive size such as 8GiB, 500MB or 75%%", s)
-	}
-	return uint64(x * mult), nil
+	return Limit{bytes: uint64(z), text: t}, nil
 }
 
-var sizeUnits = map[string]float64{
-	"": 1, "b": 1,
-	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
-	"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40,
-	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+// Bytes is the limit in bytes: DefaultLimit when unset.
+func (l Limit) Bytes() uint64 {
+	if l.bytes == 0 {
+		return DefaultLimit()
+	}
+	return l.bytes
 }
+
+// IsSet reports whether a limit was given.
+func (l Limit) IsSet() bool { return l.bytes > 0 }
+
+// String is the limit as given ("" when unset).
+func (l Limit) String() string { return l.text }
+
+// Set parses s as the flag's value.
+func (l *Limit) Set(s string) error {
+	v, err := ParseLimit(s)
+	*l = v
+	return err
+}
+
+// Type names the flag's value in help texts.
+func (*Limit) Type() string { return "size" }
 
 // FormatSize writes bytes with a binary unit: "1.5 GiB".
 func FormatSize(b float64) string {
@@ -152,26 +152,57 @@ func TableCells(t *table.Table, bins int, columns []string) float64 {
 	return cells
 }
 
-// EvalNeed estimates the bytes eval's frequency tables take: BaseBytes,
-// the tables' cells (t's rows × columns × BytesPerCell, both sides), and
-// the workers largest frequency tables over groups (the column groups
-// scored; every pair when groups is empty) at ContingencyBytesPerCell.
-func EvalNeed(t *table.Table, bins int, groups [][]string, workers int) float64 {
-	if len(groups) == 0 {
-		names := t.Names()
-		for i := range names {
-			for j := i + 1; j < len(names); j++ {
-				groups = append(groups, []string{names[i], names[j]})
+// Score memory of eval, measured as live heap per pair and per column on
+// 1,000 columns × 1,000 rows (BENCHMARKS.md, "Width"): a pair's fidelity
+// scores take 603 bytes and its sdmetrics score 605 (with its params), a
+// column's scores about a third of that; rounded up, so that the estimate
+// also leaves the garbage collector room.
+const (
+	PairScoreBytes   = 1300
+	ColumnScoreBytes = 1000
+)
+
+// EvalNeed estimates the bytes scoring t takes, in O(columns + groups)
+// without listing pairs: BaseBytes; the two tables and their encodings (4 ×
+// rows × columns × BytesPerCell); the score lists (ColumnScoreBytes per
+// column and PairScoreBytes per pair: every pair when groups is empty, else
+// one per group), times copies (2 when a holdout reference is scored
+// beside them); and the workers largest frequency tables being counted at
+// once (ContingencyBytesPerCell per cell; for all pairs, workers times the
+// product of the two largest columns' levels).
+func EvalNeed(t *table.Table, bins int, groups [][]string, workers, copies int) float64 {
+	n := float64(t.NumCols())
+	pairs := n * (n - 1) / 2
+	var sizes []float64
+	if len(groups) > 0 {
+		pairs = float64(len(groups))
+		sizes = make([]float64, len(groups))
+		for i, g := range groups {
+			sizes[i] = TableCells(t, bins, g)
+		}
+	} else {
+		var top [2]float64
+		for _, c := range t.Cols {
+			l := TableCells(t, bins, []string{c.Name})
+			switch {
+			case l > top[0]:
+				top[0], top[1] = l, top[0]
+			case l > top[1]:
+				top[1] = l
 			}
 		}
-	}
-	sizes := make([]float64, len(groups))
-	for i, g := range groups {
-		sizes[i] = TableCells(t, bins, g)
+		if t.NumCols() >= 2 {
+			sizes = []float64{top[0] * top[1]}
+		}
 	}
 	slices.Sort(sizes)
-	need := BaseBytes + 2*float64(t.NumRows())*float64(t.NumCols())*BytesPerCell
-	for i := len(sizes) - 1; i >= 0 && i >= len(sizes)-max(workers, 1); i-- {
+	need := BaseBytes + 4*float64(t.NumRows())*n*BytesPerCell +
+		(n*ColumnScoreBytes+pairs*PairScoreBytes)*float64(max(copies, 1))
+	k := max(workers, 1)
+	if len(groups) == 0 && len(sizes) == 1 {
+		need += float64(k) * sizes[0] * ContingencyBytesPerCell
+	}
+	for i := len(sizes) - 1; len(groups) > 0 && i >= 0 && i >= len(sizes)-k; i-- {
 		need += sizes[i] * ContingencyBytesPerCell
 	}
 	return need

@@ -1,27 +1,30 @@
 package guard
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthor/synthor/table"
 )
 
-func TestParseSize(t *testing.T) {
+func TestParseLimit(t *testing.T) {
 	cases := []struct {
 		in   string
 		want uint64
 		ok   bool
 	}{
-		{"1024", 1024, true},
 		{"8GiB", 8 << 30, true},
 		{"8 GiB", 8 << 30, true},
-		{"8g", 8 << 30, true},
 		{"500MB", 500_000_000, true},
 		{"1.5GB", 1_500_000_000, true},
 		{"2KiB", 2048, true},
 		{"1TB", 1_000_000_000_000, true},
-		{"0", 0, false},
+		{"1024", 0, false}, // a size needs its unit
+		{"8g", 0, false},   // GiB or GB: say which
+		{"0B", 0, false},
 		{"-5GB", 0, false},
 		{"lots", 0, false},
 		{"5XB", 0, false},
@@ -31,31 +34,35 @@ func TestParseSize(t *testing.T) {
 		{"101%", 0, false},
 	}
 	for _, c := range cases {
-		got, err := ParseSize(c.in)
-		if (err == nil) != c.ok || (c.ok && got != c.want) {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d (ok %v)", c.in, got, err, c.want, c.ok)
+		got, err := ParseLimit(c.in)
+		if (err == nil) != c.ok || (c.ok && got.Bytes() != c.want) {
+			t.Errorf("ParseLimit(%q) = %d, %v; want %d (ok %v)", c.in, got.Bytes(), err, c.want, c.ok)
 		}
 	}
 	if physicalMemory() > 0 {
-		half, err := ParseSize("50%")
-		if err != nil || half != uint64(float64(physicalMemory())*0.5) {
-			t.Errorf("ParseSize(50%%) = %d, %v; want half of %d", half, err, physicalMemory())
+		half, err := ParseLimit("50%")
+		if err != nil || half.Bytes() != uint64(float64(physicalMemory())*0.5) || half.String() != "50%" {
+			t.Errorf("ParseLimit(50%%) = %d, %v; want half of %d", half.Bytes(), err, physicalMemory())
 		}
+	}
+	var unset Limit
+	if unset.IsSet() || unset.Bytes() != DefaultLimit() {
+		t.Errorf("the zero Limit is %d, want DefaultLimit", unset.Bytes())
 	}
 }
 
 // TestNeed checks the estimate against a hand computation: 1,000 training
 // rows and 9,000 output rows of 5 columns are 50,000 cells of 8 bytes,
-// times llmsynthor's factor 4, plus the base.
+// times a factor 4 (llmsynthor's), plus the base.
 func TestNeed(t *testing.T) {
-	if got, want := Need("llmsynthor", 1000, 9000, 5), float64(BaseBytes+50_000*8*4); got != want {
-		t.Errorf("Need(llmsynthor) = %v, want %v", got, want)
+	if got, want := Need(4, 1000, 9000, 5), float64(BaseBytes+50_000*8*4); got != want {
+		t.Errorf("Need(factor 4) = %v, want %v", got, want)
 	}
-	if got, want := Need("uniform", 0, 10, 0), float64(BaseBytes+10*8); got != want {
-		t.Errorf("Need(uniform, no columns) = %v, want %v", got, want)
+	if got, want := Need(0, 0, 10, 0), float64(BaseBytes+10*8); got != want {
+		t.Errorf("Need(no factor, no columns) = %v, want %v", got, want)
 	}
 	// 1e12 records do not overflow.
-	if got := Need("cart", 0, 1e12, 6); !(got > 1e13) {
+	if got := Need(1.5, 0, 1e12, 6); !(got > 1e13) {
 		t.Errorf("Need(1e12 rows) = %v", got)
 	}
 }
@@ -87,35 +94,61 @@ func TestFormatSize(t *testing.T) {
 	}
 }
 
-// FuzzParseSize: any input parses to a positive size or fails; never a
+// FuzzParseLimit: any input parses to a positive limit or fails; never a
 // panic.
-func FuzzParseSize(f *testing.F) {
-	for _, s := range []string{"8GiB", "500MB", "75%", "1.5 g", "-1", "", "%", "1e309", "9999999999999999999999TB", ".", "0.0001"} {
+func FuzzParseLimit(f *testing.F) {
+	for _, s := range []string{"8GiB", "500MB", "75%", "1.5 GiB", "-1", "", "%", "1e309", "9999999999999999999999TB", ".", "0.0001%"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := ParseSize(s)
-		if err == nil && n == 0 {
-			t.Errorf("ParseSize(%q) = 0 without error", s)
+		l, err := ParseLimit(s)
+		if err == nil && !l.IsSet() {
+			t.Errorf("ParseLimit(%q) = 0 without error", s)
 		}
 	})
 }
 
 // TestEvalNeed checks the estimate against a hand computation: a numeric
-// and a 3-category column at 10 bins make one pair of 11 × 4 = 44 cells.
+// and a 3-category column at 10 bins make one pair of 11 × 4 = 44 cells;
+// 3 rows × 2 columns; 2 columns and 1 pair of scores.
 func TestEvalNeed(t *testing.T) {
 	tb := read(t, "x,c\n1.5,a\n2.5,b\n3.5,c\n")
 	if got := TableCells(tb, 10, []string{"x", "c", "absent"}); got != 44 {
 		t.Errorf("TableCells = %v, want 44", got)
 	}
-	want := float64(BaseBytes + 2*3*2*BytesPerCell + 44*ContingencyBytesPerCell)
-	if got := EvalNeed(tb, 10, nil, 4); got != want {
+	tables := float64(4 * 3 * 2 * BytesPerCell)
+	scores := float64(2*ColumnScoreBytes + 1*PairScoreBytes)
+	// Every pair: each of 4 workers may hold a table of the largest pair's
+	// size (11 × 4).
+	want := BaseBytes + tables + scores + 4*44*ContingencyBytesPerCell
+	if got := EvalNeed(tb, 10, nil, 4, 1); got != want {
 		t.Errorf("EvalNeed = %v, want %v", got, want)
 	}
-	// Two workers hold the two largest tables: [x, x] 121 and [x, c] 44.
-	want = float64(BaseBytes + 2*3*2*BytesPerCell + (121+44)*ContingencyBytesPerCell)
-	if got := EvalNeed(tb, 10, [][]string{{"c", "c"}, {"x", "c"}, {"x", "x"}}, 2); got != want {
+	// With a reference the scores count twice.
+	if got := EvalNeed(tb, 10, nil, 4, 2); got != want+scores {
+		t.Errorf("EvalNeed(copies 2) = %v, want %v", got, want+scores)
+	}
+	// Joints: 3 score sets; two workers hold the two largest tables,
+	// [x, x] 121 and [x, c] 44.
+	want = BaseBytes + tables + float64(2*ColumnScoreBytes+3*PairScoreBytes) + (121+44)*ContingencyBytesPerCell
+	if got := EvalNeed(tb, 10, [][]string{{"c", "c"}, {"x", "c"}, {"x", "x"}}, 2, 1); got != want {
 		t.Errorf("EvalNeed(joints) = %v, want %v", got, want)
+	}
+}
+
+// TestEvalNeedWide: the estimate of 100,000 columns (5·10⁹ pairs) comes
+// without listing the pairs, and is terabytes.
+func TestEvalNeedWide(t *testing.T) {
+	cs := make([]*table.Column, 100000)
+	for j := range cs {
+		cs[j] = table.NewInteger(fmt.Sprintf("c%d", j), []int64{int64(j % 2)}, nil)
+	}
+	tb, err := table.New(cs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := EvalNeed(tb, 6, nil, 2, 1); got < 1e12 {
+		t.Errorf("EvalNeed(100,000 columns) = %v, want terabytes", got)
 	}
 }
 
@@ -138,5 +171,27 @@ func TestReadNeed(t *testing.T) {
 	}
 	if got := ReadNeed(dir); got != 0 {
 		t.Errorf("ReadNeed(a directory) = %v", got)
+	}
+}
+
+// BenchmarkEvalNeed: the estimate is O(columns), so a table too wide to
+// score (100,000 columns: 5·10⁹ pairs) is refused at once.
+func BenchmarkEvalNeed(b *testing.B) {
+	for _, cols := range []int{100, 1000, 5000, 100000} {
+		cs := make([]*table.Column, cols)
+		for j := range cs {
+			cs[j] = table.NewInteger(fmt.Sprintf("c%d", j), []int64{1, 2, 3}, nil)
+		}
+		tb, err := table.New(cs...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("columns=%d", cols), func(b *testing.B) {
+			var need float64
+			for b.Loop() {
+				need = EvalNeed(tb, 6, nil, 2, 1)
+			}
+			b.ReportMetric(need/(1<<30), "GiB-estimate")
+		})
 	}
 }

@@ -56,7 +56,7 @@ func main() {
 		cell := filepath.Join(dir, "cells", r.ID)
 		train := trains[r.Dataset]
 		if train == nil {
-			matches, _ := filepath.Glob(filepath.Join(dir, "data", "*-"+r.Dataset+".train.gob"))
+			matches, _ := filepath.Glob(filepath.Join(dir, "data", "*-"+r.Dataset+".train"+bench.DataExt))
 			if len(matches) != 1 {
 				fmt.Fprintln(os.Stderr, "no train file for", r.Dataset)
 				os.Exit(1)
@@ -67,7 +67,7 @@ func main() {
 			}
 			trains[r.Dataset] = train
 		}
-		synth, err := table.ReadFile(filepath.Join(cell, "synth.csv"), table.ReadOptions{Schema: train.Schema(), GroupKey: train.GroupKey})
+		synth, err := bench.LoadTable(filepath.Join(cell, "synth"+bench.DataExt))
 		if err != nil {
 			fmt.Printf("%s %s seed %d: reading synth: %v\n", r.Dataset, r.Method.Label, r.Seed, err)
 			continue
@@ -81,16 +81,20 @@ func main() {
 				x.c2st = s.Value
 			}
 		}
-		q, err := metrics.NewQualityReport(context.Background(), train, synth, metrics.QualityConfig{PairFilter: metrics.PairFilterAll})
+		all, err := metrics.Evaluate(context.Background(), metrics.Request{
+			Input:  metrics.Input{Real: train, Synth: synth, PairFilter: metrics.PairFilterAll},
+			Groups: []string{"sdmetrics"}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		x.qall = q.Score
 		worst := 1.0
-		for _, c := range q.Columns {
-			if c.Value < worst {
-				worst, x.worst = c.Value, fmt.Sprintf("%s %.3f", c.Column, c.Value)
+		for _, s := range all {
+			switch {
+			case s.Name == metrics.NameSDMetricsQuality:
+				x.qall = s.Value
+			case len(s.Columns) == 1 && s.Value < worst:
+				worst, x.worst = s.Value, fmt.Sprintf("%s %.3f", s.Columns[0], s.Value)
 			}
 		}
 		x.miss, x.defects = check(train, synth)

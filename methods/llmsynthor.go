@@ -1,0 +1,109 @@
+package methods
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/synthor/synthor/macro"
+	"github.com/synthor/synthor/synthor"
+)
+
+var (
+	_ Synthesizer  = (*synthor.Synthesizer)(nil)
+	_ TargetFitter = (*synthor.Synthesizer)(nil)
+	_ Summarizer   = (*synthor.Synthesizer)(nil)
+)
+
+var inf = math.Inf(1)
+
+// llmsynthorMethod is LLMSynthor: each param sets the synthor.Config field
+// of the same name (llmsynthorConfig).
+var llmsynthorMethod = &Method{
+	Name:      "llmsynthor",
+	Label:     "LLMSynthor: records built by a planner (stat, or an LLM) until their statistics align with the targets",
+	Memory:    4, // measured 30.6 B/cell: records, their cells and proposals
+	MacroOnly: true,
+	Groups:    true,
+	Traces:    true,
+	LLM:       func(v Values) bool { return v.Choice("planner") == "llm" },
+	Params: []Param{
+		{Key: "planner", Kind: Choice, Default: "stat", Choices: []string{"stat", "llm"}, Doc: "stat (no LLM) or llm"},
+		{Key: "iterations", Kind: Int, Default: "100", Min: 1, Max: synthor.MaxIterations, Doc: "iterations T"},
+		{Key: "proposals", Kind: Int, Min: 1, Max: synthor.MaxProposals, Doc: "proposals per iteration at most; unset: 128 with stat, 5 with llm or profile=paper"},
+		{Key: "n_joints", Kind: Int, Min: 1, Max: 1000, Doc: "dependency groups; unset: the stat planner lets the data decide, 3 with llm; a number: at most that many, by mutual information (the paper: 3)"},
+		{Key: "joints", Kind: Joints, Doc: `fix the dependency groups "a,b,c;c,x"; unset or auto: the planner infers them`},
+		{Key: "bins", Kind: Int, Default: "6", Min: 2, Max: 1000, Doc: "quantile bins per numeric variable"},
+		{Key: "fine", Kind: Int, Default: "8", Min: 1, Max: 1000, Doc: "equal-width sub-bins each bin is refined into"},
+		{Key: "batch", Kind: Int, Min: 1, Max: inf, Doc: "records (groups) per iteration; unset: batches shrink linearly over the iterations, evenly under profile=paper"},
+		{Key: "top_joint", Kind: Int, Default: "10", Min: 1, Max: synthor.MaxProposals, Doc: "joint guidance cells shown to the planner"},
+		{Key: "top_marginal", Kind: Int, Default: "10", Min: 1, Max: synthor.MaxProposals, Doc: "marginal guidance cells shown to the planner"},
+		{Key: "tolerance", Kind: Float, Default: "0", Min: 0, Max: 1, Doc: "stop early when the mean positive discrepancy per table (a share) falls below it; 0: off"},
+		{Key: "removal", Kind: Bool, Default: "false", Doc: "drop records from the most over-represented cell after each batch (reported when on)"},
+		{Key: "context", Kind: Text, Doc: "free text for the planner (a what-if scenario)"},
+		{Key: "overrides", Kind: Overrides, Doc: "target changes for what-if runs: product_category=Electronics:0.35 (renormalised), comma-separated"},
+		{Key: "max_skips", Kind: Int, Default: "3", Min: 1, Max: inf, Doc: "consecutive unusable planner replies (or iterations that add nothing) that end the run"},
+		{Key: "group_size", Kind: Text, Doc: "grouped tables: the group-level variable that counts a group's members; unset: detected from the reference"},
+		{Key: "composition", Kind: Choice, Default: "auto", Choices: []string{"auto", "none"}, Doc: "grouped tables: auto targets group-level variables derived from the members; none: off"},
+		{Key: "profile", Kind: Choice, Default: "default", Choices: []string{"default", "paper"}, Doc: "paper pins the paper's protocol: uniform sampling, 3 groups, 6 bins, 8 sub-bins, no point masses or discrete numerics, 5 proposals"},
+		{Key: "sampling", Kind: Choice, Default: "fine", Choices: []string{"fine", "uniform"}, Doc: "how a number is drawn inside a proposal's range: fine by the target's sub-bins and point masses, uniform uniformly (the paper)"},
+		{Key: "point_share", Kind: Float, Default: fmt.Sprint(macro.PointShare), Min: -1, Max: 1, NotZero: true, Doc: "a value holding at least this share of a numeric column is a point mass with a cell of its own; negative: off"},
+		{Key: "discrete", Kind: Int, Default: fmt.Sprint(macro.DiscreteValues), Min: -1, Max: 1_000_000, NotZero: true, Doc: "a numeric column with at most this many distinct values is discrete: every value a cell, drawn exactly; negative: off"},
+	},
+	Build: newLLMSynthor,
+}
+
+// llmsynthorConfig is the synthor.Config the values set. Only the keys
+// given are set: synthor fills the others with its defaults, those of the
+// profile (profile=paper: the paper's), which the params' Default
+// documents for the default profile.
+func llmsynthorConfig(v Values) synthor.Config {
+	var c synthor.Config
+	given(v, "planner", &c.Planner, Values.Choice)
+	given(v, "iterations", &c.Iterations, Values.Int)
+	given(v, "proposals", &c.Proposals, Values.Int)
+	given(v, "n_joints", &c.NJoints, Values.Int)
+	given(v, "joints", &c.Joints, Values.Joints)
+	given(v, "bins", &c.Bins, Values.Int)
+	given(v, "fine", &c.Fine, Values.Int)
+	given(v, "batch", &c.Batch, Values.Int)
+	given(v, "top_joint", &c.TopJoint, Values.Int)
+	given(v, "top_marginal", &c.TopMarginal, Values.Int)
+	given(v, "tolerance", &c.Tolerance, Values.Float)
+	given(v, "removal", &c.Removal, Values.Bool)
+	given(v, "context", &c.Context, Values.Text)
+	given(v, "overrides", &c.Overrides, Values.Overrides)
+	given(v, "max_skips", &c.MaxSkips, Values.Int)
+	given(v, "group_size", &c.GroupSize, Values.Text)
+	given(v, "profile", &c.Profile, Values.Choice)
+	given(v, "sampling", &c.Sampling, Values.Choice)
+	given(v, "point_share", &c.PointShare, Values.Float)
+	given(v, "discrete", &c.Discrete, Values.Int)
+	if c.Profile == "default" {
+		c.Profile = ""
+	}
+	if v.Choice("composition") == "none" {
+		c.Composition = synthor.CompositionNone
+	}
+	return c
+}
+
+// given sets *dst to the value of key when it was given.
+func given[T any](v Values, key string, dst *T, get func(Values, string) T) {
+	if v.Has(key) {
+		*dst = get(v, key)
+	}
+}
+
+func newLLMSynthor(v Values, o Options) (Synthesizer, error) {
+	cfg := llmsynthorConfig(v)
+	var p synthor.Planner = synthor.Stat{}
+	if cfg.Planner == "llm" {
+		p = synthor.NewLLMPlanner(o.Client, synthor.LLMPlannerOptions{})
+	}
+	s, err := synthor.New(cfg, p)
+	if err != nil {
+		return nil, fmt.Errorf("llmsynthor: %w", err)
+	}
+	s.Trace = o.Trace
+	return s, nil
+}
