@@ -85,7 +85,7 @@ func run(goCmd string, require, args []string, w io.Writer) (int, error) {
 		return 1, werr
 	}
 	if missed := report(skips, require, w); missed > 0 {
-		fmt.Fprintf(w, "FAIL: %d tests skipped for lack of something required (-require %s)\n", missed, strings.Join(require, ","))
+		fmt.Fprintf(w, "FAIL: %d skipped for lack of something required (-require %s)\n", missed, strings.Join(require, ","))
 		code = max(code, 1)
 	}
 	return code, nil
