@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -121,7 +122,7 @@ func hostileServers(t *testing.T) map[string]string {
 // goroutine dump or runtime fatal error, within hostileMaxRSS of memory,
 // no file left behind and every input unchanged.
 func TestHostile(t *testing.T) {
-	bin := synthorBinary(t)
+	bin, wrap := synthorBinary(t), rssWrapBinary(t)
 	servers := hostileServers(t)
 	for _, c := range readHostileCases(t) {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,7 +136,9 @@ func TestHostile(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), hostileTimeout)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, args...)
+			rssFile := filepath.Join(t.TempDir(), "rss")
+			cmd := exec.CommandContext(ctx, wrap, append([]string{rssFile, bin}, args...)...)
+			cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) } // rsswrap ends synthor too
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 			var stdout, stderr bytes.Buffer
@@ -174,10 +177,15 @@ func TestHostile(t *testing.T) {
 					maxRSS = min(maxRSS, max(int64(l.Bytes()), guard.BaseBytes))
 				}
 			}
-			if rss := peakRSS(cmd.ProcessState); rss > maxRSS {
+			b, err := os.ReadFile(rssFile)
+			if err != nil {
+				t.Fatalf("peak RSS: %v", err)
+			}
+			rss, _ := strconv.ParseInt(string(b), 10, 64)
+			if rss > maxRSS {
 				t.Errorf("peak RSS %d MiB, want at most %d MiB", rss>>20, maxRSS>>20)
 			}
-			t.Logf("%.1fs, peak RSS %d MiB", time.Since(start).Seconds(), peakRSS(cmd.ProcessState)>>20)
+			t.Logf("%.1fs, peak RSS %d MiB", time.Since(start).Seconds(), rss>>20)
 			if !strings.Contains(msg, c.want) {
 				t.Errorf("stderr %q does not contain %q", msg, c.want)
 			}

@@ -8,9 +8,9 @@ import (
 	"syscall"
 )
 
-// peakRSS returns the peak resident set of a finished child in bytes (0
-// when unknown): ru_maxrss is KiB on Linux, bytes on macOS.
-func peakRSS(ps *os.ProcessState) int64 {
+// peak returns the peak resident set of a finished child in bytes (0 when
+// unknown): ru_maxrss is KiB on Linux, bytes on macOS.
+func peak(ps *os.ProcessState) int64 {
 	ru, ok := ps.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0
