@@ -4,6 +4,9 @@ BIN     := bin/synthor
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+# Things whose lack must not make a test skip (CI: chromium,datasets for
+# make test, slurm for make test-slurm); see internal/need.
+REQUIRE ?=
 FUZZTIME ?= 10s
 FUZZ_PKGS := ./baselines ./bench ./cart ./cmd/synthor ./datasets ./internal/guard ./llm ./macro ./methods ./metrics ./reports ./rules ./settings ./synthor ./table ./table/arff ./table/rdata
 
@@ -22,14 +25,18 @@ run: build
 # The quickstart as a 3-task Slurm job array on a one-node cluster (skips
 # where slurm-wlm cannot be installed).
 test-slurm: build
-	./deploy/slurm/test.sh $(BIN)
+	REQUIRE="$(REQUIRE)" ./deploy/slurm/test.sh $(BIN)
 
-# Fuzz seed corpora run here as ordinary tests.
+# go vet, every test under the race detector (the hostile-input battery
+# and the fuzz seed corpora included), then the Adult acceptance test
+# without it. scripts/testrun prints what go test prints and then every
+# skipped test with its reason; it fails when a test skips for lack of
+# something REQUIRE names.
 test:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
-	$(GO) test -count=1 -run 'TestAdultAcceptance' ./synthor
-	$(GO) test -count=1 -run 'TestEvaluateAdultDetectionReference' ./metrics
+	$(GO) run ./scripts/testrun -go $(GO) -require "$(REQUIRE)" -- -race -count=1 ./...
+	$(GO) run ./scripts/testrun -go $(GO) -require "$(REQUIRE)" -- -count=1 -run 'TestAdultAcceptance' ./synthor
+	$(GO) run ./scripts/testrun -go $(GO) -require "$(REQUIRE)" -- -count=1 -run 'TestEvaluateAdultDetectionReference' ./metrics
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./...

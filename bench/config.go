@@ -349,7 +349,7 @@ func (c *Config) validateMethods() error {
 			return bad(p+".backend", "%s uses an LLM: name a backend (configs/backends/NAME.yaml)", m.Label)
 		case m.Backend != "":
 			if _, err := os.Stat(c.BackendFile(*m)); err != nil {
-				return bad(p+".backend", "%s: file not found", c.BackendFile(*m))
+				return bad(p+".backend", "%s: file not found (a bare name is backends/NAME.yaml beside the config, or configs/backends/NAME.yaml of the project synthor runs in; give the file's path)", c.BackendFile(*m))
 			}
 		}
 		if uses {
@@ -373,16 +373,32 @@ func (c *Config) validateMetrics() error {
 	return nil
 }
 
-// BackendFile is the path of the entry's backend file.
+// BackendFile is the path of the entry's backend file: a path relative to
+// the config; a bare name is backends/NAME.yaml beside the config or, when
+// there is none, the project's configs/backends/NAME.yaml under the
+// working directory (so that a config copied out of configs/ and run from
+// the project finds the shipped backends).
 func (c *Config) BackendFile(m MethodConfig) string {
 	b := m.Backend
-	if !strings.ContainsRune(b, '/') && !strings.HasSuffix(b, ".yaml") {
+	bare := !strings.ContainsRune(b, '/') && !strings.HasSuffix(b, ".yaml")
+	if bare {
 		b = filepath.Join("backends", b+".yaml")
 	}
 	if filepath.IsAbs(b) {
 		return b
 	}
-	return filepath.Join(c.dir, b)
+	p := filepath.Join(c.dir, b)
+	if _, err := os.Stat(p); err != nil && bare {
+		if shipped := filepath.Join("configs", b); fileExists(shipped) {
+			return shipped
+		}
+	}
+	return p
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // loadBackend reads a method's backend: the backend file's llm section

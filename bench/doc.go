@@ -17,6 +17,9 @@
 //	                           its path, every error naming the file and line or the --set
 //	  └ Config.Validate        defaults, names, methods, params, backends, metric groups, limits
 //	Run(ctx, cfg, opts)
+//	  ├ checkRunDir            DIR new, empty, or a run of the same experiment (ExperimentHash
+//	  │                        in its manifest); no input is a file the run writes
+//	  ├ Config.checkMemory     each dataset's preparation estimated against the limit
 //	  ├ Config.Prepare         each dataset read, cut, split (holdout) once: DIR/data/*.parquet
 //	  ├ tasks                  the matrix in order; cell id = hash(data, method, params,
 //	  │                        backend, seed, rows, metric groups, versions); the shard's part;
@@ -35,9 +38,11 @@
 // under a memory limit it sets itself
 // (RLIMIT_DATA on Linux). Only the parent writes results.jsonl, so a
 // crashing cell cannot corrupt it; a row cut by a killed parent is dropped
-// on the next read. With Resume, cells whose id is recorded are not run
-// again, so a killed run, resumed, ends with the rows of an uninterrupted
-// one. ReadRuns (and Merge) joins the results files of shards or runs in
-// matrix order, one row per cell id, the ok row over a failed one; it is
-// also what reports reads.
+// when the run is resumed. With Resume, cells whose id is recorded are not
+// run again, so a killed run, resumed, ends with the rows of an
+// uninterrupted one; cells recorded as failed, timeout or oom are kept
+// (Summary.Kept) unless RetryFailed. ReadRuns (and Merge) joins the results
+// files of shards or runs in matrix order, one row per cell id, the ok row
+// over a failed one; it is also what reports reads, and refuses a cut or
+// bad line (naming it) and a results file with no rows.
 package bench

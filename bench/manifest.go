@@ -13,11 +13,14 @@ import (
 // writes it to DIR/manifest.json (DIR/manifest.shard-I-of-N.json for a
 // shard) when it starts and again when it ends.
 type Manifest struct {
-	Config   *Config  `json:"config"`
-	Versions Versions `json:"versions"`
-	Machine  Machine  `json:"machine"`
-	Workers  int      `json:"workers"`
-	Shard    string   `json:"shard,omitempty"`
+	Config *Config `json:"config"`
+	// ExperimentHash is ExperimentHash(Config): a run directory holds the
+	// cells of one experiment.
+	ExperimentHash string   `json:"experiment_hash"`
+	Versions       Versions `json:"versions"`
+	Machine        Machine  `json:"machine"`
+	Workers        int      `json:"workers"`
+	Shard          string   `json:"shard,omitempty"`
 	// Cells is the number of cells of the shard; Recorded those with a
 	// result when the run ended.
 	Cells    int    `json:"cells"`
@@ -38,7 +41,7 @@ type Machine struct {
 }
 
 func newManifest(c *Config, o RunOptions, cells int) *Manifest {
-	m := &Manifest{Config: c, Workers: o.Workers, Shard: o.Shard.String(), Cells: cells,
+	m := &Manifest{Config: c, ExperimentHash: ExperimentHash(c), Workers: o.Workers, Shard: o.Shard.String(), Cells: cells,
 		Started:  time.Now().UTC().Format(time.RFC3339),
 		Versions: Versions{Module: o.Version, Metrics: MetricsVersion + ":" + strings.Join(c.Metrics, ",")},
 		Machine:  Machine{OS: runtime.GOOS, Arch: runtime.GOARCH, Cores: runtime.NumCPU(), MemoryBytes: memTotal(), GoVersion: runtime.Version()},

@@ -94,7 +94,7 @@ func (c *Config) readDataset(d DatasetConfig) (*table.Table, string, error) {
 			}
 			schema = s
 		}
-		t, err := table.ReadFile(c.path(d.File), table.ReadOptions{Schema: schema})
+		t, err := table.ReadFile(c.path(d.File), c.readOptions(schema))
 		if err != nil {
 			return nil, "", err
 		}

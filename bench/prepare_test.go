@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/synthor/synthor/internal/need"
 	"github.com/synthor/synthor/table"
 )
 
@@ -94,13 +95,10 @@ func TestPrepareRefusesOldFormat(t *testing.T) {
 }
 
 // hyparquetEnv names the directory holding node_modules/hyparquet
-// (default: .ci/node/node_modules, where .ci/run installs it); with
-// requireHyparquetEnv set (CI sets it), a missing node or hyparquet fails
-// the test instead of skipping it.
-const (
-	hyparquetEnv        = "SYNTHOR_NODE_MODULES"
-	requireHyparquetEnv = "SYNTHOR_REQUIRE_HYPARQUET"
-)
+// (default: .ci/node/node_modules, where .ci/run installs it). A missing
+// node or hyparquet skips the test (need.Skip "hyparquet"); CI runs make
+// test REQUIRE=...,hyparquet, which fails instead.
+const hyparquetEnv = "SYNTHOR_NODE_MODULES"
 
 // TestRunDataOpensWithHyparquet: a run's Parquet files read with hyparquet,
 // a pure-JavaScript Parquet reader (not ours), give the same columns,
@@ -113,11 +111,7 @@ func TestRunDataOpensWithHyparquet(t *testing.T) {
 	node, err := exec.LookPath("node")
 	_, serr := os.Stat(filepath.Join(modules, "hyparquet", "package.json"))
 	if err != nil || serr != nil {
-		why := fmt.Sprintf("node (%v) or hyparquet under %s (%v) is missing; npm install --prefix .ci/node hyparquet", err, modules, serr)
-		if os.Getenv(requireHyparquetEnv) != "" {
-			t.Fatal(why)
-		}
-		t.Skip(why)
+		need.Skip(t, "hyparquet", "node (%v) or hyparquet under %s (%v) is missing; npm install --prefix .ci/node hyparquet", err, modules, serr)
 	}
 	c := mixedConfig(t)
 	dir := t.TempDir()

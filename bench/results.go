@@ -1,17 +1,21 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/synthor/synthor/metrics"
 )
@@ -23,40 +27,47 @@ const ResultsFile = "results.jsonl"
 // ResultsFileShard names shard i of n's results file.
 func ResultsFileShard(i, n int) string { return fmt.Sprintf("results.shard-%d-of-%d.jsonl", i, n) }
 
+// MaxResultLine is the longest line ReadResults takes (32 MiB: a row of a
+// cell scored on a table of 100 columns is about 4 MiB). A longer line is
+// an error naming it, so that reading /dev/zero or a binary file fails at
+// once instead of filling memory.
+const MaxResultLine = 32 << 20
+
 // ReadResults reads a results file. The runner ends every row with a
 // newline; a last line without one is kept when it is a whole row (with
-// repair, its newline is added) and dropped when it is not (a row cut
-// short by a killed writer; with repair, truncated away), so that rows
-// appended next start on a line of their own. A missing file is no rows.
-// Lines are decoded in parallel; an error names the file and line
-// ("DIR/results.jsonl:12: cell c: ...").
+// repair, its newline is added). One that is not (a row cut short by a
+// killed writer, or a file cut by a copy) is, with repair, truncated away
+// so that rows appended next start on a line of their own (the runner on
+// --resume); without repair it is an error naming the line, as is a line
+// longer than MaxResultLine. A missing file is no rows. Lines are decoded
+// in parallel; an error names the file and line ("DIR/results.jsonl:12:
+// cell c: ...").
 func ReadResults(path string, repair bool) ([]Result, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	whole := b
+	lines, nums, tail, err := readLines(f, path)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
 	var last *Result
-	if i := bytes.LastIndexByte(b, '\n'); i+1 < len(b) {
-		whole = b[:i+1]
+	if tail.text != nil {
 		var r Result
-		if tail := bytes.TrimSpace(b[i+1:]); len(tail) > 0 && decodeResult(tail, &r) == nil {
+		if t := bytes.TrimSpace(tail.text); len(t) > 0 && decodeResult(t, &r) == nil {
 			last = &r
 		}
-		if repair {
-			if err := repairTail(path, int64(len(whole)), last != nil); err != nil {
+		switch {
+		case repair:
+			if err := repairTail(path, tail.at, last != nil); err != nil {
 				return nil, err
 			}
-		}
-	}
-	var lines [][]byte
-	var nums []int
-	for n, line := range bytes.Split(whole, []byte("\n")) {
-		if line = bytes.TrimSpace(line); len(line) > 0 {
-			lines, nums = append(lines, line), append(nums, n+1)
+		case last == nil && len(bytes.TrimSpace(tail.text)) > 0:
+			return nil, fmt.Errorf("%s:%d: the last line is cut short (no newline, not a whole row): the file was cut; synthor run --resume repairs a run's own results file, dropping that row", path, tail.line)
 		}
 	}
 	out := make([]Result, len(lines))
@@ -73,13 +84,86 @@ func ReadResults(path string, repair bool) ([]Result, error) {
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %s", path, nums[i], OneLine(err.Error()))
+			return nil, fmt.Errorf("%s:%d: %s", path, nums[i], clipMessage(OneLine(err.Error())))
 		}
 	}
 	if last != nil {
 		out = append(out, *last)
 	}
 	return out, nil
+}
+
+// cutLine is a final line without a newline: its text, its 1-based line
+// number and the offset it starts at. text is nil when the input ends
+// with a newline.
+type cutLine struct {
+	text []byte
+	line int
+	at   int64
+}
+
+// readLines reads the non-blank newline-ended lines of r (trimmed) with
+// their 1-based numbers, and the last line when it lacks a newline. A line
+// longer than MaxResultLine is an error naming it.
+func readLines(r io.Reader, path string) (lines [][]byte, nums []int, tail cutLine, err error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	var off int64
+	for n := 1; ; n++ {
+		line, err := readLine(br, MaxResultLine)
+		switch {
+		case errors.Is(err, errLongLine):
+			return nil, nil, cutLine{}, fmt.Errorf("%s:%d: a line longer than %d MiB: not a results file (a results file holds one JSON object per line)", path, n, MaxResultLine>>20)
+		case err == io.EOF && len(line) == 0:
+			return lines, nums, tail, nil
+		case err == io.EOF:
+			return lines, nums, cutLine{text: line, line: n, at: off}, nil
+		case err != nil:
+			return nil, nil, cutLine{}, fmt.Errorf("%s: %w", path, err)
+		}
+		off += int64(len(line))
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			lines, nums = append(lines, t), append(nums, n)
+		}
+	}
+}
+
+// errLongLine reports a line longer than readLine's limit.
+var errLongLine = errors.New("line too long")
+
+// readLine reads one line of br, its newline included, of at most max
+// bytes; io.EOF with the bytes read when the input ends without a newline.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
+	var line []byte
+	for {
+		b, err := br.ReadSlice('\n')
+		if len(line)+len(b) > max {
+			return nil, errLongLine
+		}
+		switch {
+		case err == nil && line == nil:
+			return slices.Clone(b), nil
+		case err == nil:
+			return append(line, b...), nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			line = append(line, b...)
+		default:
+			return append(line, b...), err
+		}
+	}
+}
+
+// clipMessage cuts a message to 300 bytes: an error about a row quotes its
+// values, which a hostile file makes as long as it likes.
+func clipMessage(s string) string {
+	const max = 300
+	if len(s) <= max {
+		return s
+	}
+	n := max
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // repairTail ends a results file whose last line has no newline: with
@@ -176,7 +260,9 @@ func supersedes(later, earlier Result) bool {
 
 // ReadRuns reads and merges the results of run directories (results.jsonl
 // and each shard's results*.jsonl) or results files: the shards of one run,
-// or several runs. A cell id appears once (see supersedes), in matrix order
+// or several runs. Each file is read strictly (ReadResults without repair:
+// a cut or bad line is an error naming it), and a path whose files hold no
+// row is an error: an empty results file reports nothing. A cell id appears once (see supersedes), in matrix order
 // (by Index; rows of one index in the order read). dirs[i] is the directory that rs[i]'s Files are
 // relative to.
 func ReadRuns(paths ...string) (rs []Result, dirs []string, err error) {
@@ -189,11 +275,13 @@ func ReadRuns(paths ...string) (rs []Result, dirs []string, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		rows := 0
 		for _, f := range files {
 			got, err := ReadResults(f, false)
 			if err != nil {
 				return nil, nil, err
 			}
+			rows += len(got)
 			for _, r := range got {
 				i, seen := at[r.ID]
 				switch {
@@ -204,6 +292,13 @@ func ReadRuns(paths ...string) (rs []Result, dirs []string, err error) {
 					rs[i], dirs[i] = r, dir
 				}
 			}
+		}
+		if rows == 0 {
+			what := "an empty file"
+			if len(files) > 1 || files[0] != p {
+				what = "empty: " + strings.Join(files, ", ")
+			}
+			return nil, nil, fmt.Errorf("%s: no results (%s): nothing to report", p, what)
 		}
 	}
 	order := make([]int, len(rs))
@@ -222,6 +317,14 @@ func ReadRuns(paths ...string) (rs []Result, dirs []string, err error) {
 func Merge(paths ...string) ([]Result, error) {
 	rs, _, err := ReadRuns(paths...)
 	return rs, err
+}
+
+// ResultFiles returns the results files a run directory holds
+// (results.jsonl and results*.jsonl, sorted), or p itself when it is a
+// file: what ReadRuns reads of p.
+func ResultFiles(p string) ([]string, error) {
+	files, _, err := resultFiles(p)
+	return files, err
 }
 
 // resultFiles returns the results files of a run directory (results.jsonl

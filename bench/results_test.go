@@ -64,3 +64,39 @@ func TestReadRuns(t *testing.T) {
 		t.Fatalf("empty dir: %v", err)
 	}
 }
+
+// TestReadResultsStrict checks what report and merge read without the
+// runner's repair: a cut last line, a line of 32 MiB without a newline
+// (/dev/zero) and an empty file are errors naming the file (and line),
+// each one short line; a file is never changed.
+func TestReadResultsStrict(t *testing.T) {
+	ok := `{"id":"a","index":0,"dataset":"d","method":{"name":"m"},"status":"ok"}` + "\n"
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"cut", ok + ok + `{"id":"b","ind`, ":3: the last line is cut short"},
+		{"bad", ok + "{\"id\": 1}\n" + ok, ":2: json"},
+		{"empty", "", "no results"},
+		{"blank", "\n\n", "no results"},
+		{"huge value", `{"id":"a","index":0,"dataset":"d","method":{"name":"m"},"status":"` + strings.Repeat("x", 1<<20) + `"}` + "\n", `unknown status "xxx`},
+	} {
+		p := filepath.Join(dir, tc.name+".jsonl")
+		if err := os.WriteFile(p, []byte(tc.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := ReadRuns(p)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), p) || len(err.Error()) > 400 {
+			t.Errorf("%s: error %.400v, want one naming %s and %q", tc.name, err, p, tc.want)
+		}
+		if b, _ := os.ReadFile(p); string(b) != tc.body {
+			t.Errorf("%s: the file was changed", tc.name)
+		}
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		_, _, err := ReadRuns("/dev/zero")
+		if err == nil || !strings.Contains(err.Error(), "/dev/zero:1: a line longer than 32 MiB") {
+			t.Errorf("/dev/zero: %v", err)
+		}
+	}
+}

@@ -38,6 +38,12 @@ type RunOptions struct {
 	Shard Shard
 	// Resume skips the cells whose result is already in the results file.
 	Resume bool
+	// RetryFailed, with Resume, runs again the cells recorded as failed,
+	// timeout or oom; without it they are kept (Summary.Kept counts them).
+	RetryFailed bool
+	// Inputs are files the run reads besides those its config names (the
+	// config file itself): no file the run writes may be one of them.
+	Inputs []string
 	// Version is the code's version, part of every cell id (default: the
 	// module version from the build info).
 	Version string
@@ -55,9 +61,11 @@ type Summary struct {
 	Dir, ResultsFile string
 	// Results are this run's rows, resumed ones included, sorted.
 	Results []Result
-	// Ran is the cells run now; Resumed those found done.
-	Ran, Resumed int
-	Interrupted  bool
+	// Ran is the cells run now; Resumed those found done (Kept of them
+	// failed, timed out or ran out of memory and were not retried:
+	// RunOptions.RetryFailed).
+	Ran, Resumed, Kept int
+	Interrupted        bool
 }
 
 // ErrInterrupted is returned (wrapped) by a run stopped by its context.
@@ -94,6 +102,15 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDataFormat(dir); err != nil {
+		return nil, err // an older run's directory: said before anything else
+	}
+	if err := checkRunDir(dir, c, o); err != nil {
+		return nil, err
+	}
+	if err := c.checkMemory(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "cells"), 0o755); err != nil {
 		return nil, err
 	}
@@ -122,6 +139,13 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 	for _, t := range tasks {
 		// A skipped cell never ran: it runs when resumed with what it lacked.
 		if r, ok := have[t.spec.ID]; ok && (r.Status != StatusSkipped || t.skip != "") {
+			if failedCell(r) {
+				if o.RetryFailed {
+					todo = append(todo, t)
+					continue
+				}
+				sum.Kept++
+			}
 			sum.Results = append(sum.Results, r)
 			sum.Resumed++
 			continue
@@ -161,6 +185,12 @@ func Run(ctx context.Context, c *Config, o RunOptions) (*Summary, error) {
 		return sum, fmt.Errorf("%w: %d of %d cells recorded in %s; run again with --resume to finish", ErrInterrupted, len(sum.Results), len(tasks), sum.ResultsFile)
 	}
 	return sum, nil
+}
+
+// failedCell reports whether r records a cell that ran and did not end
+// ok: failed, timeout or oom (RunOptions.RetryFailed runs it again).
+func failedCell(r Result) bool {
+	return r.Status == StatusFailed || r.Status == StatusTimeout || r.Status == StatusOOM
 }
 
 // runTasks runs the tasks on workers and records each result.

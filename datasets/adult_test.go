@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/synthor/synthor/internal/need"
 	"github.com/synthor/synthor/table"
 )
 
@@ -98,7 +99,7 @@ func TestAdult(t *testing.T) {
 			}
 			shared, err := os.ReadFile("../../shared/data/adult/adult_" + f.split + ".csv")
 			if err != nil {
-				t.Skipf("shared Adult file not found (%v): compared with the embedded copy only", err)
+				need.Skip(t, "shared", "the project's shared Adult file is not beside the checkout (%v): compared with the embedded copy only", err)
 			}
 			if !bytes.Equal(out.Bytes(), shared) {
 				t.Error("WriteCSV of the loaded table differs from the shared file")

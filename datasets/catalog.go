@@ -29,7 +29,10 @@ type Dataset struct {
 	// asked for (households for population); 0 for real data.
 	DefaultRows int
 	// Grouped reports whether records span several rows sharing GroupKey
-	// (the persons of a household).
+	// (the persons of a household). A table that is not Grouped is flat,
+	// each row a record, even where an id column runs over several rows
+	// (superstore's Order ID over the lines of an order): commands take
+	// the catalog's word and do not guess a grouping for its tables.
 	Grouped bool
 	// GroupKey names the column that identifies a record of a grouped
 	// table; empty otherwise.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/synthor/synthor/internal/need"
 	"github.com/synthor/synthor/table"
 )
 
@@ -31,7 +32,7 @@ func TestCatalog(t *testing.T) {
 			var tb *table.Table
 			var err error
 			if d.Source != nil && !d.Fetched() {
-				t.Skipf("%s is not fetched (synthor datasets fetch %s)", d.Name, d.Name)
+				need.Skip(t, "datasets", "%s is not fetched (synthor datasets fetch %s)", d.Name, d.Name)
 			}
 			if d.Rows > 1_000_000 {
 				t.Skipf("%s has %d rows: loaded once, by TestFetchedShapes", d.Name, d.Rows)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/synthor/synthor/internal/need"
 	"github.com/synthor/synthor/table"
 )
 
@@ -21,7 +22,7 @@ func loadFetchedOrSkip(t testing.TB, name string) (*Dataset, *table.Table) {
 		t.Fatal(err)
 	}
 	if !d.Fetched() {
-		t.Skipf("%s is not fetched: run synthor datasets fetch %s (cache: $SYNTHOR_CACHE or the user cache dir)", name, name)
+		need.Skip(t, "datasets", "%s is not fetched: run synthor datasets fetch %s (cache: $SYNTHOR_CACHE or the user cache dir)", name, name)
 	}
 	tb, err := d.Load("")
 	if err != nil {

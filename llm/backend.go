@@ -359,12 +359,35 @@ func (b *Backend) call(ctx context.Context, req Request) (*Response, []string, e
 		if !e.Kind.Retryable() || attempt-len(fallbacks) >= b.cfg.Retries {
 			return nil, fallbacks, e
 		}
-		d := b.backoff(attempt-len(fallbacks), e.RetryAfter)
+		limit := b.maxWait()
+		if e.RetryAfter > limit {
+			// Waiting less than the server asks would only be refused
+			// again: give up now, saying so.
+			e.Msg += fmt.Sprintf("; the server asks to retry after %s, longer than a call waits (%s: llm.timeout, at most %s)", e.RetryAfter, limit, MaxRetryAfter)
+			return nil, fallbacks, e
+		}
+		d := min(b.backoff(attempt-len(fallbacks), e.RetryAfter), limit)
 		b.log.Info("llm retry", "attempt", attempt+1, "kind", e.Kind.String(), "status", e.Status, "detail", e.Msg, "wait", d.String())
 		if err := b.sleep(ctx, d); err != nil {
 			return nil, fallbacks, &Error{Kind: KindCanceled, Attempts: attempt + 1, Msg: "while waiting to retry", Err: err}
 		}
 	}
+}
+
+// MaxRetryAfter is the longest a call waits before a retry, whatever the
+// server's Retry-After; the wait is also at most llm.timeout. A server that
+// asks for longer gets no retry: the call fails at once with the wait it
+// asked for, instead of sleeping (a 429 with Retry-After: 999999 made llm
+// check sleep ten minutes).
+const MaxRetryAfter = time.Minute
+
+// maxWait is the longest wait before a retry: llm.timeout, at most
+// MaxRetryAfter.
+func (b *Backend) maxWait() time.Duration {
+	if t := b.cfg.Timeout; t > 0 && t < MaxRetryAfter {
+		return t
+	}
+	return MaxRetryAfter
 }
 
 // backoff is the wait before retry n (from 0): 0.5 s × 2^n capped at 30 s,
@@ -622,13 +645,14 @@ func addField(req *http.Request, name string, value any) error {
 	return nil
 }
 
-// maxRetryAfter caps a server's Retry-After.
-const maxRetryAfter = 10 * time.Minute
+// maxRetryAfter caps the Retry-After that RetryAfter reads (so that no
+// value overflows a Duration); a call waits far less (MaxRetryAfter).
+const maxRetryAfter = 24 * time.Hour
 
 // RetryAfter parses the wait a server asks for: the retry-after-ms header
 // (milliseconds, sent by OpenAI), else Retry-After as delay-seconds or an
 // HTTP date relative to now. It returns 0 when absent or unparsable and
-// caps the wait at 10 minutes.
+// caps the wait at 24 hours.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
 	var d time.Duration
 	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {

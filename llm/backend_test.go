@@ -190,7 +190,7 @@ func TestTransportFaultsAreRetried(t *testing.T) {
 		name  string
 		fault llmtest.Fault
 	}{
-		{"429", llmtest.Fault{Kind: llmtest.RateLimit, RetryAfter: 7 * time.Second}},
+		{"429", llmtest.Fault{Kind: llmtest.RateLimit, RetryAfter: time.Second}},
 		{"500", llmtest.Fault{Kind: llmtest.ServerError}},
 		{"slow past timeout", llmtest.Fault{Kind: llmtest.Slow, Delay: time.Minute}},
 		{"connection reset", llmtest.Fault{Kind: llmtest.ConnReset}},
@@ -796,5 +796,84 @@ func TestCorruptCacheEntryNamesFile(t *testing.T) {
 	_, err := b.Complete(context.Background(), ask("x"))
 	if err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("err = %v, want it to name %s", err, p)
+	}
+}
+
+// TestRetryAfterIsBounded: a Retry-After longer than a call may wait
+// (llm.timeout, at most MaxRetryAfter) fails the call at once, after one
+// request and no sleep, saying what the server asked; a shorter one is
+// waited out, at most llm.retries times.
+func TestRetryAfterIsBounded(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		retryAfter time.Duration
+		timeout    time.Duration
+		retries    int
+		requests   int
+		want       string
+	}{
+		{"999999 s", 999999 * time.Second, 5 * time.Second, 3, 1, "asks to retry after 24h0m0s, longer than a call waits (5s"},
+		{"past the timeout", 3 * time.Second, 2 * time.Second, 3, 1, "asks to retry after 3s"},
+		{"past the maximum", 2 * llm.MaxRetryAfter, time.Hour, 3, 1, "at most 1m0s"},
+		{"within the timeout", time.Second, 5 * time.Second, 2, 3, "after 3 attempts"},
+		{"no retries", time.Second, 5 * time.Second, 0, 1, "rate limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := server(t, llmtest.Reply(`{}`))
+			f := llmtest.Fault{Kind: llmtest.RateLimit, RetryAfter: tc.retryAfter}
+			s.Inject(f, f, f, f, f)
+			cfg := cfgFor(s)
+			cfg.Timeout, cfg.Retries = tc.timeout, tc.retries
+			var sl sleeps
+			b := open(t, cfg, llm.WithSleep(sl.sleep))
+			_, err := b.Complete(context.Background(), ask("x"))
+			if err == nil || llm.KindOf(err) != llm.KindRateLimit || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want a rate limit saying %q", err, tc.want)
+			}
+			if got := s.Calls(); got != tc.requests {
+				t.Errorf("%d requests, want %d", got, tc.requests)
+			}
+			waits := sl.all()
+			if len(waits) != tc.requests-1 {
+				t.Errorf("waits %v, want %d", waits, tc.requests-1)
+			}
+			for _, d := range waits {
+				if d < tc.retryAfter || d > min(tc.timeout, llm.MaxRetryAfter) {
+					t.Errorf("wait %v, want in [%v, %v]", d, tc.retryAfter, min(tc.timeout, llm.MaxRetryAfter))
+				}
+			}
+		})
+	}
+}
+
+// TestCacheDirDefaultsToTheUserCache: read-write without cache_dir caches
+// under the user cache directory, never in the directory the command runs
+// in; replay must name its recording.
+func TestCacheDirDefaultsToTheUserCache(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", home)
+	t.Setenv("HOME", home)
+	wd := t.TempDir()
+	t.Chdir(wd)
+	s := server(t, llmtest.Reply(`{"ok": 1}`))
+	cfg := cfgFor(s)
+	cfg.CacheMode = llm.CacheReadWrite
+	b := open(t, cfg)
+	if _, err := b.Complete(context.Background(), ask("x")); err != nil {
+		t.Fatal(err)
+	}
+	want := llm.DefaultCacheDir()
+	if got := b.Config().CacheDir; got != want || !strings.HasPrefix(want, home) {
+		t.Errorf("cache_dir = %q, want %q under %s", got, want, home)
+	}
+	if entries, _ := os.ReadDir(want); len(entries) == 0 {
+		t.Errorf("nothing cached under %s", want)
+	}
+	if entries, _ := os.ReadDir(wd); len(entries) != 0 {
+		t.Errorf("the working directory got %d entries", len(entries))
+	}
+	cfg.CacheMode = llm.CacheReplay
+	if _, err := llm.Open(cfg); err == nil || !strings.Contains(err.Error(), "llm.cache_dir") {
+		t.Errorf("replay without cache_dir: %v", err)
 	}
 }

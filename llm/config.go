@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -82,8 +84,10 @@ type Config struct {
 	// PricePer1KCompletion is the price in US dollars per 1,000
 	// completion tokens.
 	PricePer1KCompletion float64 `yaml:"price_per_1k_completion" json:"price_per_1k_completion,omitempty"`
-	// CacheDir is the response cache folder; required unless CacheMode is
-	// off.
+	// CacheDir is the response cache folder. With CacheMode read-write it
+	// defaults to DefaultCacheDir (the user's cache, not the directory the
+	// command runs in); replay must name it (the recording a CI run
+	// replays). A relative path is relative to the working directory.
 	CacheDir string `yaml:"cache_dir" json:"cache_dir,omitempty"`
 	// CacheMode is off (the zero value ""), read-write or replay.
 	CacheMode CacheMode `yaml:"cache_mode" json:"cache_mode,omitempty"`
@@ -109,6 +113,18 @@ var DefaultConfig = Config{
 	ResponseFormat: FormatJSONObject,
 }
 
+// DefaultCacheDir is the response cache of read-write mode when no
+// cache_dir is given: synthor/llm-cache in the user's cache directory
+// (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches
+// on macOS); "" when there is none.
+func DefaultCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "synthor", "llm-cache")
+}
+
 // withDefaults fills zero fields from DefaultConfig.
 func (c Config) withDefaults() Config {
 	if c.BaseURL == "" {
@@ -122,6 +138,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheMode == "" {
 		c.CacheMode = CacheOff
+	}
+	if c.CacheMode == CacheReadWrite && c.CacheDir == "" {
+		c.CacheDir = DefaultCacheDir()
 	}
 	if c.ResponseFormat == "" {
 		c.ResponseFormat = DefaultConfig.ResponseFormat
@@ -191,9 +210,13 @@ func (c Config) Validate() error {
 	}
 	switch c.CacheMode {
 	case "", CacheOff:
-	case CacheReadWrite, CacheReplay:
+	case CacheReadWrite:
+		if c.CacheDir == "" && DefaultCacheDir() == "" {
+			return bad("cache_dir", "is required: this machine has no user cache directory")
+		}
+	case CacheReplay:
 		if c.CacheDir == "" {
-			return bad("cache_dir", "is required when llm.cache_mode is %s", c.CacheMode)
+			return bad("cache_dir", "is required when llm.cache_mode is %s (the recorded cache to replay)", c.CacheMode)
 		}
 	default:
 		return bad("cache_mode", "want off, read-write or replay, got %q", c.CacheMode)

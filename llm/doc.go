@@ -18,7 +18,10 @@
 //     and remembered as text-only.
 //  4. 429, 5xx, timeouts, connection errors, truncated or malformed bodies
 //     and empty choices are retried up to llm.retries times with exponential
-//     backoff and jitter, never sooner than the server's Retry-After.
+//     backoff and jitter, never sooner than the server's Retry-After. No
+//     wait is longer than llm.timeout or MaxRetryAfter (one minute): a
+//     server asking for a longer Retry-After fails the call at once, with
+//     the wait it asked for in the error.
 //     Failures come back as *Error with a Kind; with a cache, a failure of a
 //     retryable kind is recorded too, so that replay fails the same way (and
 //     read-write asks again).

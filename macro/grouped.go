@@ -190,6 +190,7 @@ func (f *file) parseGrouped() (*Targets, error) {
 	}
 	gf := file{Size: f.Groups.Size, Fine: f.Fine, Variables: f.Groups.Variables, Marginals: f.Groups.Marginals, Joints: f.Groups.Joints}
 	mf := file{Size: f.Members.Size, Fine: f.Fine, Variables: f.Members.Variables, Marginals: f.Members.Marginals, Joints: f.Members.Joints}
+	gf.budget, mf.budget = f.budget, f.budget // one limit for both levels
 	tg, err := gf.parseFlat()
 	if err != nil {
 		return nil, fmt.Errorf("groups: %w", err)

@@ -201,6 +201,10 @@ type file struct {
 	Joints    []fileTable  `json:"joints,omitempty" yaml:"joints,omitempty"`
 	Groups    *groupsFile  `json:"groups,omitempty" yaml:"groups,omitempty"`
 	Members   *membersFile `json:"members,omitempty" yaml:"members,omitempty"`
+
+	// budget bounds the memory of the tables built from the file (and
+	// from both levels of a grouped one); nil: MaxCells only.
+	budget *cellBudget
 }
 
 type fileTable struct {
@@ -313,8 +317,35 @@ func LoadTargets(path string) (*Targets, error) {
 	return tg, nil
 }
 
+// LoadTargetsMax is LoadTargets refusing, with a *TooLargeError, a file
+// that would need more than maxBytes of memory (0: no limit) to decode
+// (FileBytesFactor a byte, checked before reading it) and to hold its
+// tables (BytesPerCell a cell, checked before building any).
+func LoadTargetsMax(path string, maxBytes float64) (*Targets, error) {
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		if err := checkFileSize(st.Size(), maxBytes); err != nil {
+			return nil, fmt.Errorf("targets %s: %w", path, err)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	tg, err := ParseTargetsMax(b, maxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("targets %s: %w", path, err)
+	}
+	return tg, nil
+}
+
 // ParseTargets parses the aggregates file format of LoadTargets.
-func ParseTargets(b []byte) (*Targets, error) {
+func ParseTargets(b []byte) (*Targets, error) { return ParseTargetsMax(b, 0) }
+
+// ParseTargetsMax is ParseTargets with the limit of LoadTargetsMax.
+func ParseTargetsMax(b []byte, maxBytes float64) (*Targets, error) {
+	if err := checkFileSize(int64(len(b)), maxBytes); err != nil {
+		return nil, err
+	}
 	var f file
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
@@ -327,6 +358,7 @@ func ParseTargets(b []byte) (*Targets, error) {
 		}
 		return nil, fmt.Errorf("parse: %w", err)
 	}
+	f.budget = &cellBudget{size: len(b), maxBytes: maxBytes}
 	if f.Groups != nil || f.Members != nil {
 		return f.parseGrouped()
 	}
@@ -380,6 +412,9 @@ func (f *file) parseFlat() (*Targets, error) {
 	counted := f.Size > 0
 	if tg.Fine <= 0 {
 		tg.Fine = DefaultFine
+	}
+	if err := f.checkCells(s, tg.Fine); err != nil {
+		return nil, err
 	}
 	build := func(kind string, i int, ft fileTable) (*Contingency, error) {
 		where := fmt.Sprintf("%s %d [%s]", kind, i+1, strings.Join(ft.Vars, ", "))

@@ -103,3 +103,103 @@ func cellName(v *Var, c int) string {
 	}
 	return fmt.Sprintf("bin %d", c+1)
 }
+
+// BytesPerCell is the peak memory one cell of a target table takes in a
+// synthesis from targets: its float64 count, and what a synthesizer keeps
+// beside each target cell (synthetic counts, discrepancies, the edges of a
+// fine marginal's sub-bins); measured as peak RSS over cells for 12
+// million fine-marginal cells (llmsynthor 133 B, ipf 64 B; BENCHMARKS.md,
+// "Memory before allocation") and rounded up.
+const BytesPerCell = 144
+
+// FileBytesFactor is the peak memory of decoding a targets file per byte
+// of it: YAML (and JSON, read as YAML) becomes a node tree of about 200
+// bytes a value; measured as 106 B a byte for a list of 2 million
+// one-digit values ("1,1,1,...") and rounded up.
+const FileBytesFactor = 128
+
+// MaxCells is the most cells the tables of a targets file may have in
+// all, whatever the memory: cells are indexed by int32 codes.
+const MaxCells = math.MaxInt32
+
+// TooLargeError reports a targets file that would not fit in the memory
+// allowed: Need bytes (decoding the file, FileBytesFactor a byte, and its
+// tables, BytesPerCell a cell) against Max. What says what takes it.
+type TooLargeError struct {
+	Need, Max float64
+	What      string
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s would need about %.4g bytes of memory, more than the %.4g allowed", e.What, e.Need, e.Max)
+}
+
+// checkFileSize refuses, before reading it, a targets file of size bytes
+// whose decoding alone would take more than maxBytes (0: no limit).
+func checkFileSize(size int64, maxBytes float64) error {
+	if need := float64(size) * FileBytesFactor; maxBytes > 0 && need > maxBytes {
+		return &TooLargeError{Need: need, Max: maxBytes, What: fmt.Sprintf("decoding its %d bytes", size)}
+	}
+	return nil
+}
+
+// cellBudget is the memory a targets file may take: its size in bytes
+// (decoded at FileBytesFactor a byte) and maxBytes (0: no limit but
+// MaxCells); cells counts the table cells of the levels checked so far.
+type cellBudget struct {
+	size     int
+	maxBytes float64
+	cells    float64
+}
+
+// checkCells sums the cells of the tables a targets file would build over
+// the space s (marginals, fine marginals and joints, each the product of
+// its variables' cells, the missing cell included) onto f's budget, before
+// any is allocated, and returns a *TooLargeError when they and the file's
+// decoding need more than its maxBytes or the cells pass MaxCells.
+func (f *file) checkCells(s *Space, fine int) error {
+	b := f.budget
+	if b == nil {
+		b = &cellBudget{}
+	}
+	largest, largestName := 0.0, ""
+	add := func(cells float64, name string) {
+		b.cells += cells
+		if cells > largest {
+			largest, largestName = cells, name
+		}
+	}
+	for _, v := range s.Vars {
+		add(float64(v.Size()), fmt.Sprintf("the marginal of %s", v.Name))
+		if v.Numeric() {
+			cells := float64(v.Levels())*float64(fine) + 1
+			add(cells, fmt.Sprintf("the fine marginal of %s (%d sub-bins a bin: %.4g cells)", v.Name, fine, cells))
+		}
+	}
+	for i, ft := range f.Joints {
+		cells := 1.0
+		for _, name := range ft.Vars {
+			if v := s.Var(name); v != nil {
+				cells *= float64(v.Size())
+			}
+		}
+		add(cells, fmt.Sprintf("joint %d [%s] (%.4g cells)", i+1, clipNames(ft.Vars), cells))
+	}
+	what := fmt.Sprintf("its tables of %.4g cells (the largest: %s)", b.cells, largestName)
+	need := float64(b.size)*FileBytesFactor + b.cells*BytesPerCell
+	switch {
+	case b.cells > MaxCells:
+		return &TooLargeError{Need: need, Max: MaxCells * BytesPerCell, What: what}
+	case b.maxBytes > 0 && need > b.maxBytes:
+		return &TooLargeError{Need: need, Max: b.maxBytes, What: what}
+	}
+	return nil
+}
+
+// clipNames joins names, eliding the middle of a long list.
+func clipNames(names []string) string {
+	if len(names) <= 6 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:3], ", ") + fmt.Sprintf(", … (%d more), ", len(names)-5) + strings.Join(names[len(names)-2:], ", ")
+}

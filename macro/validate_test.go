@@ -1,6 +1,8 @@
 package macro
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -78,4 +80,43 @@ func FuzzTargetsConsistency(f *testing.F) {
 			t.Fatalf("accepted, yet: %v", err)
 		}
 	})
+}
+
+// TestTargetsCellsEstimated: a small file whose joint or fine marginals
+// would take more memory than allowed is refused before they are built,
+// naming the largest table; a file too large to decode is refused; one
+// within the limit parses.
+func TestTargetsCellsEstimated(t *testing.T) {
+	var vars, names []string
+	for i := range 12 {
+		vars = append(vars, fmt.Sprintf("  - {name: v%d, kind: categorical, categories: [a, b, c, d, e, f, g, h, i, j]}", i))
+		names = append(names, fmt.Sprintf("v%d", i))
+	}
+	huge := "size: 100\nvariables:\n" + strings.Join(vars, "\n") + "\njoints:\n  - {vars: [" + strings.Join(names, ", ") + "], shares: [1]}\n"
+	fine := "fine: 1000000000\nvariables:\n  - {name: x, kind: float, bins: {edges: [0, 1, 2, 3]}}\nmarginals:\n  - {vars: [x], shares: [0.2, 0.3, 0.5]}\n"
+	small := "variables:\n  - {name: a, kind: categorical, categories: [x, y]}\n  - {name: b, kind: categorical, categories: [x, y, z]}\njoints:\n  - {vars: [a, b], shares: [0.1, 0.2, 0.2, 0.1, 0.2, 0.2]}\n"
+	// small's tables: marginals of 3 and 4 cells, the joint of 3 × 4.
+	smallNeed := float64(len(small))*FileBytesFactor + (3+4+12)*BytesPerCell
+	for _, tc := range []struct {
+		name, body string
+		max        float64
+		want       string // "" parses
+	}{
+		{"12-variable joint", huge, 0, "joint 1 [v0, v1, v2, … (7 more), v10, v11] (3.138e+12 cells)"},
+		{"12-variable joint, a limit", huge, 1e9, "joint 1 ["},
+		{"fine 1e9", fine, 0, "the fine marginal of x"},
+		{"small", small, 0, ""},
+		{"small, its need", small, smallNeed, ""},
+		{"small, a byte short", small, smallNeed - 1, "joint 1 [a, b] (12 cells)"},
+		{"small, too large to decode", small, float64(len(small))*FileBytesFactor - 1, "decoding its"},
+	} {
+		_, err := ParseTargetsMax([]byte(tc.body), tc.max)
+		var tl *TooLargeError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (!errors.As(err, &tl) || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want a TooLargeError naming %q", tc.name, err, tc.want)
+		}
+	}
 }

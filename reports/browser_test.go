@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/synthor/synthor/bench"
+	"github.com/synthor/synthor/internal/need"
 	"github.com/synthor/synthor/metrics"
 )
 
@@ -29,7 +30,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("chromium is not installed (apt-get install -y chromium): the HTML report is not checked in a browser")
+	need.Skip(t, "chromium", "chromium is not installed (apt-get install -y chromium): the HTML report is not checked in a browser")
 	return ""
 }
 

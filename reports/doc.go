@@ -3,7 +3,8 @@
 // Data flows one way. Load (or Open) reads one or more run directories'
 // results.jsonl files (bench.Result, one cell per line) through
 // bench.ReadRuns, the runner's own reader, merging shards and dropping
-// repeated cell ids. Build groups the cells into a Model: per
+// repeated cell ids (a cut or bad line, and an empty results file, are
+// errors naming them). Build groups the cells into a Model: per
 // dataset, rows are methods (config label, planner, backend) and columns are
 // metrics (group, name, columns, direction); each cell holds the mean and
 // sample standard deviation over the seeds that ended ok, with n, the best

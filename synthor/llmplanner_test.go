@@ -360,9 +360,9 @@ func TestLLMPlannerSurvivesFaults(t *testing.T) {
 	defer srv.Close()
 	srv.Inject(
 		llmtest.Fault{}, // dependencies
-		llmtest.Fault{Kind: llmtest.RateLimit, RetryAfter: 2 * time.Second}, // it. 1, retried
-		llmtest.Fault{Kind: llmtest.ServerError},                            // retried
-		llmtest.Fault{Kind: llmtest.MalformedText},                          // parse failure, re-ask
+		llmtest.Fault{Kind: llmtest.RateLimit, RetryAfter: time.Second}, // it. 1, retried (within llm.timeout)
+		llmtest.Fault{Kind: llmtest.ServerError},                        // retried
+		llmtest.Fault{Kind: llmtest.MalformedText},                      // parse failure, re-ask
 		llmtest.Fault{}, // it. 1 done
 		llmtest.Fault{Kind: llmtest.TruncatedText},            // it. 2: parse failure, re-ask
 		llmtest.Fault{Kind: llmtest.WrongType},                // parse failure, re-ask
@@ -402,8 +402,8 @@ func TestLLMPlannerSurvivesFaults(t *testing.T) {
 	if r.res.Repairs[RepairCategoryRejected] == 0 || r.res.Repairs[RepairMissingFilled] == 0 {
 		t.Errorf("loop repairs = %v, want unknown categories rejected and missing variables filled", r.res.Repairs)
 	}
-	if len(waits) != 5 || waits[0] < 2*time.Second {
-		t.Errorf("waits = %v, want 5 with the first >= Retry-After 2s", waits)
+	if len(waits) != 5 || waits[0] < time.Second {
+		t.Errorf("waits = %v, want 5 with the first >= Retry-After 1s", waits)
 	}
 	// The re-ask after the malformed reply quotes the error.
 	reqs := srv.Requests()

@@ -142,13 +142,16 @@ func (b *builder) addFixed(s string) error {
 		}
 		c, ok := b.index[s]
 		if !ok {
-			return &errCell{fmt.Sprintf("%q is not one of the schema's categories", s)}
+			return &errCell{fmt.Sprintf("%s is not one of the schema's categories", quote(s))}
 		}
 		b.codes = append(b.codes, c)
 	case Integer:
 		v, _, ok := parseInt(s)
 		if !ok {
-			return &errCell{fmt.Sprintf("%q is not an integer (schema says integer)", s)}
+			if intLiteral(s) {
+				return &errCell{fmt.Sprintf("%s is outside the integer range (−2^63 to 2^63−1; give the column kind text in the schema to read it as text)", quote(s))}
+			}
+			return &errCell{fmt.Sprintf("%s is not an integer (schema says integer)", quote(s))}
 		}
 		if err := b.checkRange(s, float64(v)); err != nil {
 			return err
@@ -157,7 +160,7 @@ func (b *builder) addFixed(s string) error {
 	case Float:
 		v, ok := parseFloat(s)
 		if !ok {
-			return &errCell{fmt.Sprintf("%q is not a number (schema says float)", s)}
+			return &errCell{fmt.Sprintf("%s is not a number (schema says float)", quote(s))}
 		}
 		if err := b.checkRange(s, v); err != nil {
 			return err
@@ -184,7 +187,7 @@ func (b *builder) addFixed(s string) error {
 			if !b.autoTime {
 				want = "a time in layout " + strconv.Quote(b.layout)
 			}
-			return &errCell{fmt.Sprintf("%q is not %s (schema says datetime)", s, want)}
+			return &errCell{fmt.Sprintf("%s is not %s (schema says datetime)", quote(s), want)}
 		}
 		if err := b.checkRange(s, float64(v)); err != nil {
 			return err
@@ -201,7 +204,7 @@ func (b *builder) checkRange(s string, v float64) error {
 		return nil
 	}
 	if v < b.min || v > b.max {
-		return &errCell{fmt.Sprintf("%s is outside the schema's range [%s, %s]", s, fmtBound(b.field.Min), fmtBound(b.field.Max))}
+		return &errCell{fmt.Sprintf("%s is outside the schema's range [%s, %s]", clip(s), fmtBound(b.field.Min), fmtBound(b.field.Max))}
 	}
 	return nil
 }
@@ -269,7 +272,7 @@ func (b *builder) addInfer(s string, str bool) {
 				}
 				return
 			}
-			if v, ok := parseFloat(s); ok {
+			if v, ok := parseFloat(s); ok && !intLiteral(s) {
 				b.intToFloat()
 				b.appendFloat(s, v)
 				return
@@ -279,7 +282,7 @@ func (b *builder) addInfer(s string, str bool) {
 		b.codes = append(b.codes, b.intern(s))
 	case Float:
 		if !str {
-			if v, ok := parseFloat(s); ok {
+			if v, ok := parseFloat(s); ok && !outsideInt64(s) {
 				b.appendFloat(s, v)
 				return
 			}
@@ -317,7 +320,7 @@ func (b *builder) start(s string, str bool) {
 			}
 			return
 		}
-		if v, ok := parseFloat(s); ok {
+		if v, ok := parseFloat(s); ok && !intLiteral(s) {
 			b.state = Float
 			b.floats = reuse(b.floats, pad)
 			for i := range b.floats {
@@ -654,6 +657,36 @@ func parseInt(s string) (v int64, canonical, ok bool) {
 		u = -u
 	}
 	return u, canonical, true
+}
+
+// intLiteral reports whether s is a base-10 integer literal (an optional
+// sign and digits), whether or not it fits int64. One that does not is
+// neither an integer nor a float to inference: the column becomes
+// categorical (text), so that the value is kept exactly rather than
+// rounded to a float64.
+func intLiteral(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// outsideInt64 reports whether s is an integer literal that int64 cannot
+// hold (see intLiteral).
+func outsideInt64(s string) bool {
+	if !intLiteral(s) {
+		return false
+	}
+	_, _, ok := parseInt(s)
+	return !ok
 }
 
 // parseFloat parses a float as strconv.ParseFloat does, taking overflow as

@@ -61,6 +61,9 @@ func ReadCSV(r io.Reader, opts ReadOptions) (*Table, error) {
 			}
 		}
 		lines = append(lines, int32(line))
+		if err := a.overCells(len(lines)); err != nil {
+			return nil, err
+		}
 	}
 	a.lineOf = func(row int) int { return int(lines[row]) }
 	return a.table()

@@ -74,7 +74,7 @@ func rowHint(size int64, sample []byte) int {
 func readCSVParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (*Table, error) {
 	first, eof, err := readFirst(r, cfg)
 	if err != nil {
-		return nil, errSerial
+		return nil, limitErr(opts, err)
 	}
 	if eof && len(first) < cfg.min {
 		return ReadCSV(bytes.NewReader(first), opts)
@@ -190,7 +190,7 @@ func readCSVParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (
 	for c := range order {
 		<-c.ready
 		if c.err != nil {
-			return nil, errSerial
+			return nil, limitErr(opts, c.err)
 		}
 		if pending != nil {
 			again := &csvChunk{data: append(pending, c.data...), eof: c.eof, seq: c.seq}
@@ -206,6 +206,9 @@ func readCSVParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (
 			b.appendChunk(c.b[j], hint)
 		}
 		a.rows += c.rows
+		if err := a.overCells(a.rows); err != nil {
+			return nil, err
+		}
 		if c.tail >= 0 {
 			pending = append([]byte(nil), c.data[c.tail:]...)
 		}
@@ -220,6 +223,17 @@ func readCSVParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (
 		return nil, errSerial // the serial reader names the line
 	}
 	return t, nil
+}
+
+// limitErr is the error a parallel reader returns for a read error: an
+// input over ReadOptions.MaxBytes stops the read at once (reading it again
+// serially would only reach the limit again); any other is left to the
+// serial reader.
+func limitErr(opts ReadOptions, err error) error {
+	if errors.Is(err, ErrTooLarge) {
+		return &Error{Op: "read", File: opts.Name, Err: err}
+	}
+	return errSerial
 }
 
 // cutChunks reads r in blocks after head (bytes already read; eof when r
@@ -239,15 +253,23 @@ func cutChunks(r io.Reader, head []byte, eof bool, block int, spare <-chan []byt
 		if !eof {
 			start := len(carry)
 			var buf []byte
-			select {
-			case buf = <-spare:
-			default:
+			if cap(carry) >= start+block {
+				// A line longer than the blocks so far, read on in place:
+				// carry is this goroutine's until it is cut and emitted.
+				buf = carry[:start+block]
+			} else {
+				select {
+				case buf = <-spare:
+				default:
+				}
+				if cap(buf) < start+block {
+					// Doubling, so that a long line costs its length in
+					// copies and garbage, not its square over the block.
+					buf = make([]byte, start+block, max(start+block, 2*start))
+				}
+				buf = buf[:start+block]
+				copy(buf, carry)
 			}
-			if cap(buf) < start+block {
-				buf = make([]byte, start+block)
-			}
-			buf = buf[:start+block]
-			copy(buf, carry)
 			var n int
 			n, err = io.ReadFull(r, buf[start:])
 			carry = buf[:start+n]

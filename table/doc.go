@@ -45,10 +45,18 @@
 // cells (a cell's text is used as is: " 1" is not a number):
 //
 //   - Integer when every cell is a base-10 integer that fits int64 (an
-//     optional sign; leading zeros allowed).
+//     optional sign; leading zeros allowed). An integer literal outside
+//     the int64 range (9223372036854775808, a 30-digit id) is neither an
+//     integer nor a float: the column is read as categorical (or text),
+//     keeping every value exactly, because a float64 would round it (2^63
+//     and 2^63−1 would both become 9.223372036854776e+18) and a copy of
+//     the data would then differ from it. A schema's integer field makes
+//     such a cell an error naming it.
 //   - Float when every cell parses with strconv.ParseFloat (so "1e6",
 //     ".5", "inf" count; a spelled-out NaN does not, it marks a missing
-//     value) and at least one is not an integer. A non-finite number in a
+//     value) and at least one is not an integer. Values are float64:
+//     digits beyond about 16 significant ones are rounded, as in any
+//     float column. A non-finite number in a
 //     float column ("inf", "-Infinity", or "1e400", beyond float64) is an
 //     error naming the line and column, unless ReadOptions.NonFinite
 //     reads it as missing (NonFiniteMissing) or as ±Inf (NonFiniteKeep).
@@ -80,11 +88,16 @@
 //
 // Problems with input are *Error values whose text is one lowercase line
 // naming the operation, the file, the 1-based line (the CSV header is line
-// 1) and the column, for example
+// 1) and the column, quoting at most the first 64 bytes of a bad value or
+// name (then its length), for example
 //
 //	read x.csv: line 17: 14 fields, header has 15
 //	read x.csv: line 9, column "age": "abc" is not an integer (schema says integer)
 //	schema s.yaml: field "foo" is not a column of x.csv
+//
+// A gzip-compressed file that ends early is an error (ErrTruncated), at
+// whatever point it was cut; ReadOptions.MaxBytes stops an input that
+// passes it (ErrTooLarge), measured after decompression.
 //
 // Readers never panic on input.
 package table

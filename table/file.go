@@ -30,8 +30,12 @@ func fileFormat(path string) (string, bool, error) {
 }
 
 // ReadFile reads the table at path, choosing the reader by extension:
-// .csv, .jsonl or .ndjson, .parquet; a trailing .gz is decompressed.
-// opts.Name defaults to path.
+// .csv, .jsonl or .ndjson, .parquet; a trailing .gz is decompressed, and a
+// gzip stream that ends early is an error wrapping ErrTruncated (at any cut
+// point: no row of a cut file is returned). opts.MaxBytes bounds the input
+// read (after decompression), so that a gzip bomb or an endless device
+// stops with ErrTooLarge before its table fills memory. opts.Name defaults
+// to path.
 func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if opts.Name == "" {
 		opts.Name = path
@@ -55,10 +59,13 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if st.IsDir() {
 		return nil, &Error{Op: "read", File: opts.Name, Err: errors.New("is a directory")}
 	}
+	if !gz && kind == "parquet" && opts.MaxBytes > 0 && st.Mode().IsRegular() && st.Size() > opts.MaxBytes {
+		return nil, &Error{Op: "read", File: opts.Name, Err: tooLarge(opts.MaxBytes)}
+	}
 	var zr *gzip.Reader
 	open := func() (io.Reader, error) {
 		if !gz {
-			return f, nil
+			return newLimitInput(f, opts.MaxBytes), nil
 		}
 		var err error
 		if zr == nil {
@@ -67,12 +74,15 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 			err = zr.Reset(f)
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
+			switch {
+			case errors.Is(err, io.EOF):
 				return nil, &Error{Op: "read", File: opts.Name, Err: ErrEmpty}
+			case errors.Is(err, io.ErrUnexpectedEOF):
+				return nil, &Error{Op: "read", File: opts.Name, Err: fmt.Errorf("gzip: %w", ErrTruncated)}
 			}
 			return nil, &Error{Op: "read", File: opts.Name, Err: gzipErr(err)}
 		}
-		return zr, nil
+		return newLimitInput(gzipInput{zr}, opts.MaxBytes), nil
 	}
 	r, err := open()
 	if err != nil {
@@ -108,6 +118,9 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 	if gz {
 		data, err := io.ReadAll(r)
 		if err != nil {
+			if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrTruncated) {
+				return nil, &Error{Op: "read", File: opts.Name, Err: err}
+			}
 			return nil, &Error{Op: "read", File: opts.Name, Err: gzipErr(err)}
 		}
 		return ReadParquet(bytes.NewReader(data), int64(len(data)), opts)

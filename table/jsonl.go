@@ -61,6 +61,9 @@ func readJSONL(r io.Reader, opts ReadOptions, parse func(a *assembler, obj strin
 				return nil, err
 			}
 			lines = append(lines, int32(line))
+			if err := a.overCells(len(lines)); err != nil {
+				return nil, err
+			}
 		}
 		if err != nil {
 			break

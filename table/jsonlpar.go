@@ -29,7 +29,7 @@ type jsonlChunk struct {
 func readJSONLParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig) (*Table, error) {
 	first, eof, err := readFirst(r, cfg)
 	if err != nil {
-		return nil, errSerial
+		return nil, limitErr(opts, err)
 	}
 	if eof && len(first) < cfg.min {
 		return ReadJSONL(bytes.NewReader(first), opts)
@@ -83,7 +83,10 @@ func readJSONLParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig)
 
 	for c := range order {
 		<-c.ready
-		if c.err != nil || c.bail {
+		if c.err != nil {
+			return nil, limitErr(opts, c.err)
+		}
+		if c.bail {
 			return nil, errSerial
 		}
 		have := make([]int, len(a.names)) // chunk column+1 of each table column, 0: absent
@@ -108,6 +111,9 @@ func readJSONLParallel(r io.Reader, size int64, opts ReadOptions, cfg parConfig)
 			b.appendChunk(c.b[have[j]-1], hint)
 		}
 		a.rows += c.rows
+		if err := a.overCells(a.rows); err != nil {
+			return nil, err
+		}
 		c.b, c.data = nil, nil
 	}
 	if len(a.names) == 0 {

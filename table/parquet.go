@@ -53,7 +53,8 @@ type parquetColumn struct {
 // the file's size (no page may claim more than its chunk holds, or more
 // than 256 MiB uncompressed), so a corrupt file fails with an error instead
 // of an allocation of what it claims. Row counts are trusted: run-length
-// encoding lets a small valid file hold many rows.
+// encoding lets a small valid file hold many rows; opts.MaxCells bounds
+// them (rows × columns, from the footer, before any is read).
 func ReadParquet(r io.ReaderAt, size int64, opts ReadOptions) (t *Table, err error) {
 	a := newAssembler(opts, "parquet")
 	if size == 0 {
@@ -76,6 +77,9 @@ func ReadParquet(r io.ReaderAt, size int64, opts ReadOptions) (t *Table, err err
 		return nil, &Error{Op: "read", File: a.name, Err: fmt.Errorf("corrupt parquet file: %w", err)}
 	}
 	fields := f.Schema().Fields()
+	if err := a.overCells64(f.NumRows(), len(fields)); err != nil {
+		return nil, err
+	}
 	cols := make([]parquetColumn, len(fields))
 	names := make([]string, len(fields))
 	for i, fd := range fields {

@@ -37,6 +37,18 @@ type ReadOptions struct {
 	// (see DefaultNullValues). A column that is not a float column (text
 	// with an "inf" among its categories, say) is not affected.
 	NonFinite NonFinite
+	// MaxBytes, when positive, is the most input ReadFile takes: bytes of
+	// text after decompression (CSV, JSON lines, a gzip-compressed file of
+	// any format), or a Parquet file's size. Past it, reading stops with an
+	// error wrapping ErrTooLarge. Zero means no limit. The readers taking
+	// an io.Reader leave it to the caller.
+	MaxBytes int64
+	// MaxCells, when positive, is the most cells (rows × columns) a reader
+	// builds: past it, reading stops with an error wrapping ErrTooLarge.
+	// Short cells ("1,2" is two cells in four bytes) take more memory
+	// than their text, so MaxBytes alone does not bound a table's memory.
+	// Every reader applies it; Parquet's before reading, from its footer.
+	MaxCells int64
 }
 
 // NonFinite is what a reader does with a non-finite number in a float
@@ -93,7 +105,7 @@ func (e *Error) Error() string {
 	}
 	if e.Column != "" {
 		sb.WriteString("column ")
-		sb.WriteString(strconv.Quote(e.Column))
+		sb.WriteString(quote(e.Column))
 		sb.WriteString(": ")
 	}
 	sb.WriteString(e.Err.Error())
@@ -206,7 +218,7 @@ func (a *assembler) addColumn(name string, line int) error {
 		return a.errorf(line, "", "column %d has no name", len(a.names)+1)
 	}
 	if _, dup := a.seen[name]; dup {
-		return a.errorf(line, "", "column %q appears twice", name)
+		return a.errorf(line, "", "column %s appears twice", quote(name))
 	}
 	a.seen[name] = len(a.names)
 	a.names = append(a.names, name)
@@ -228,13 +240,13 @@ func (a *assembler) checkSchema() error {
 	if s := a.opts.Schema; s != nil {
 		for _, f := range s.Fields {
 			if _, ok := a.seen[f.Name]; !ok {
-				return schemaError(s, fmt.Errorf("field %q is not a column of %s", f.Name, a.name))
+				return schemaError(s, fmt.Errorf("field %s is not a column of %s", quote(f.Name), a.name))
 			}
 		}
 	}
 	if g := a.groupKey(); g != "" {
 		if _, ok := a.seen[g]; !ok {
-			return &Error{Op: "read", File: a.name, Err: fmt.Errorf("group key %q is not a column", g)}
+			return &Error{Op: "read", File: a.name, Err: fmt.Errorf("group key %s is not a column", quote(g))}
 		}
 	}
 	return nil
@@ -280,6 +292,19 @@ func (a *assembler) rowErrorf(row int, col string, format string, args ...any) e
 	return a.errorf(0, col, "row %d: %s", row+1, fmt.Sprintf(format, args...))
 }
 
+// overCells returns an error wrapping ErrTooLarge when rows rows of the
+// columns so far pass opts.MaxCells.
+func (a *assembler) overCells(rows int) error {
+	return a.overCells64(int64(rows), len(a.b))
+}
+
+func (a *assembler) overCells64(rows int64, cols int) error {
+	if m := a.opts.MaxCells; m > 0 && float64(rows)*float64(max(cols, 1)) > float64(m) {
+		return &Error{Op: "read", File: a.name, Err: fmt.Errorf("%w: more than %d cells (rows × columns)", ErrTooLarge, m)}
+	}
+	return nil
+}
+
 // missingNonFinite marks the infinite values of float column c missing.
 func missingNonFinite(c *Column) {
 	for i, v := range c.Floats {
@@ -300,7 +325,7 @@ func (a *assembler) table() (*Table, error) {
 	for i, b := range a.b {
 		if a.opts.NonFinite == NonFiniteError {
 			if row, text, ok := b.nonFinite(); ok {
-				return nil, a.rowErrorf(row, a.names[i], "%q is not a finite number", text)
+				return nil, a.rowErrorf(row, a.names[i], "%s is not a finite number", quote(text))
 			}
 		}
 	}
@@ -327,7 +352,7 @@ func (a *assembler) table() (*Table, error) {
 		}
 		k := key.String(i)
 		if seen[k] {
-			return nil, a.errorf(a.lineOf(i), t.GroupKey, "group %q continues after another group; rows of a group must be contiguous", k)
+			return nil, a.errorf(a.lineOf(i), t.GroupKey, "group %s continues after another group; rows of a group must be contiguous", quote(k))
 		}
 		seen[k] = true
 	}
@@ -342,8 +367,8 @@ func (a *assembler) table() (*Table, error) {
 		for _, g := range groups {
 			for i := g[0] + 1; i < g[1]; i++ {
 				if c.IsNull(i) != c.IsNull(g[0]) || c.String(i) != c.String(g[0]) {
-					return nil, a.errorf(a.lineOf(i), c.Name, "group-level value %q differs from %q earlier in group %q",
-						c.String(i), c.String(g[0]), t.Col(t.GroupKey).String(g[0]))
+					return nil, a.errorf(a.lineOf(i), c.Name, "group-level value %s differs from %s earlier in group %s",
+						quote(c.String(i)), quote(c.String(g[0])), quote(t.Col(t.GroupKey).String(g[0])))
 				}
 			}
 		}

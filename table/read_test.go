@@ -52,7 +52,7 @@ func TestInference(t *testing.T) {
 		{name: "non-canonical integers stay integers", cells: []string{"007", "+5", "-0"}, kind: Integer, ints: []int64{7, 5, 0}},
 		{name: "integer then float", cells: []string{"1", "2.5"}, kind: Float, floats: []float64{1, 2.5}},
 		{name: "exponent", cells: []string{"1e6", "-3"}, kind: Float, floats: []float64{1e6, -3}},
-		{name: "beyond int64 is float", cells: []string{"12345678901234567890"}, kind: Float, floats: []float64{12345678901234567890}},
+		{name: "beyond int64 is categorical, kept exactly", cells: []string{"12345678901234567890", "1.5"}, kind: Categorical, dict: []string{"12345678901234567890", "1.5"}},
 		{name: "missing first", cells: []string{"", "", "4.5"}, kind: Float, floats: []float64{math.NaN(), math.NaN(), 4.5}, nulls: 2},
 		{name: "float then text keeps the text", cells: []string{"1.50", "abc", "2"}, kind: Categorical, dict: []string{"1.50", "abc", "2"}},
 		{name: "integer then text keeps leading zeros", cells: []string{"007", "", "abc", "7"}, kind: Categorical, dict: []string{"007", "abc", "7"}, nulls: 1},

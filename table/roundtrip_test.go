@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"flag"
@@ -106,13 +107,25 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestAdultByteIdentical reads the shared Adult training CSV and writes it
-// back: the bytes must be identical (plain integers, no quoting needed).
+// adultTrain is the copy of the Adult training CSV the project ships
+// (gzip -9 -n of the shared data/adult/adult_train.csv).
+const adultTrain = "../datasets/data/adult_train.csv.gz"
+
+// TestAdultByteIdentical reads the Adult training CSV and writes it back:
+// the bytes must be identical (plain integers, no quoting needed).
 func TestAdultByteIdentical(t *testing.T) {
-	const path = "../../shared/data/adult/adult_train.csv"
-	data, err := os.ReadFile(path)
+	f, err := os.Open(adultTrain)
 	if err != nil {
-		t.Skipf("shared Adult file not available: %v", err)
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
 	}
 	sum := sha256.Sum256(data)
 	if got := hex.EncodeToString(sum[:]); got != "f2c62076f19504d99a38b22badf445a7f42530ade6b827acf78dd143fbce38bb" {
@@ -220,13 +233,10 @@ func TestWriteFileNoPartial(t *testing.T) {
 	}
 }
 
-// TestAdultSchemaFile reads the shared Adult CSV with a schema file that
+// TestAdultSchemaFile reads the Adult CSV with a schema file that
 // overrides four columns and leaves the others to inference.
 func TestAdultSchemaFile(t *testing.T) {
-	const path = "../../shared/data/adult/adult_train.csv"
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared Adult file not available: %v", err)
-	}
+	const path = adultTrain
 	s, err := LoadSchema(filepath.Join("testdata", "adult.schema.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -162,7 +162,7 @@ func (t *Table) Groups() ([][2]int, error) {
 		}
 		k := key.String(start)
 		if seen[k] {
-			return nil, fmt.Errorf("group key %q: value %q at row %d is not contiguous with its group", t.GroupKey, k, start+1)
+			return nil, fmt.Errorf("group key %s: value %s at row %d is not contiguous with its group", quote(t.GroupKey), quote(k), start+1)
 		}
 		seen[k] = true
 		out = append(out, [2]int{start, i})

@@ -39,6 +39,33 @@ func synthorBinary(t *testing.T) string {
 	return binPath
 }
 
+// Peak RSS of a child run through the test binary is that of the test
+// binary when larger (see testdata/rsswrap): TestHostile runs synthor
+// through rsswrap, built once like synthor.
+var (
+	wrapOnce sync.Once
+	wrapPath string
+	wrapErr  error
+)
+
+// rssWrapBinary builds testdata/rsswrap (once) beside synthor and returns
+// its path.
+func rssWrapBinary(t *testing.T) string {
+	t.Helper()
+	synthorBinary(t)
+	wrapOnce.Do(func() {
+		wrapPath = filepath.Join(binDir, "rsswrap")
+		out, err := exec.Command("go", "build", "-o", wrapPath, "./testdata/rsswrap").CombinedOutput()
+		if err != nil {
+			wrapErr = &buildError{err, string(out)}
+		}
+	})
+	if wrapErr != nil {
+		t.Fatalf("go build rsswrap: %v", wrapErr)
+	}
+	return wrapPath
+}
+
 type buildError struct {
 	err error
 	out string

@@ -326,10 +326,11 @@ func newDatasetsExportCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "export NAME --out FILE",
-		Short: "Write a dataset to a CSV or JSON lines file",
-		Long: `export writes a dataset to --out as CSV, or JSON lines when the name ends in
-.jsonl (a further .gz compresses). A generated dataset is drawn with --rows
-records (households for population; 0 means the default size) and --seed; the
+		Short: "Write a dataset to a CSV, JSON lines or Parquet file",
+		Long: `export writes a dataset to --out as CSV, JSON lines or Parquet, chosen by the
+name's extension: .csv, .jsonl (or .ndjson), .parquet (a further .gz compresses).
+A generated dataset is drawn with --rows records (households for population; 0
+means the default size) and --seed; the
 same rows and seed give a byte-identical file. For real data --rows keeps the
 first N rows of the split (0: all), --split picks the split, and --seed is not
 used, except for flights, where --rows draws a sample with --seed. Fetched
@@ -338,6 +339,7 @@ leaves no partial file.`,
 		Example: `  synthor datasets export ecommerce-bn --rows 20000 --seed 1 --out ecommerce.csv
   synthor datasets export population --rows 10000 --out households.jsonl
   synthor datasets export adult --split test --out adult_test.csv
+  synthor datasets export adult --out adult.parquet
   synthor datasets export flights --rows 100000 --seed 1 --out flights.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -348,7 +350,7 @@ leaves no partial file.`,
 			if out == "" {
 				return usagef("--out must name a file")
 			}
-			if err := checkExportOut(out); err != nil {
+			if err := checkExportOut(d.Name, out); err != nil {
 				return err
 			}
 			t, err := f.load(cmd, d)
@@ -366,7 +368,7 @@ leaves no partial file.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "output file: .csv or .jsonl (required)")
+	cmd.Flags().StringVar(&out, "out", "", "output file: .csv, .jsonl or .parquet, optionally .gz (required)")
 	f.seed = 1
 	cmd.Flags().Var(&f.rows, "rows", "records to generate, or first rows of real data (0: default size / all)")
 	cmd.Flags().Var(&f.seed, "seed", "generator seed")

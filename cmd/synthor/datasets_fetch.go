@@ -42,6 +42,9 @@ a time). Nothing partial is left in the cache when a step fails.`,
 				if d.Source == nil {
 					return usagef("dataset %s is built in and needs no fetching", d.Name)
 				}
+				if err := checkFetchFrom(d, from); err != nil {
+					return err
+				}
 				list = append(list, d)
 			}
 			var failed error

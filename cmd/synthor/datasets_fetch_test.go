@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthor/synthor/internal/need"
 )
 
 func TestDatasetsFetchErrors(t *testing.T) {
@@ -70,7 +72,7 @@ func TestDatasetsFetchAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	if strings.Contains(stdout, "not fetched") {
-		t.Skip("real datasets are not fetched: run synthor datasets fetch all")
+		need.Skip(t, "datasets", "real datasets are not fetched: run synthor datasets fetch all")
 	}
 	stdout, _, code, err = runCLI(t, "datasets", "fetch", "all")
 	if err != nil || code != 0 {

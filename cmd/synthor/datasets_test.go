@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/synthor/synthor/internal/need"
 )
 
 // The -update flag rewrites golden files; another test file of this package
@@ -192,7 +194,7 @@ func TestDatasetsExportAdult(t *testing.T) {
 			}
 			shared, err := os.ReadFile("../../../shared/data/adult/adult_" + split + ".csv")
 			if err != nil {
-				t.Skipf("shared Adult file not found (%v): checked against its SHA-256 only", err)
+				need.Skip(t, "shared", "the project's shared Adult file is not beside the checkout (%v): checked against its SHA-256 only", err)
 			}
 			if !bytes.Equal(got, shared) {
 				t.Error("export differs from the shared file")

@@ -133,7 +133,8 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkEvalFiles(o); err != nil {
+	limit, source := memoryLimit(o.maxMemory)
+	if err := checkEvalFiles(o, limit, source); err != nil {
 		return err
 	}
 	opts := table.ReadOptions{}
@@ -148,7 +149,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		if path == "" {
 			return nil, nil
 		}
-		t, err := table.ReadFile(path, opts)
+		t, err := readTable(path, opts, budget(limit, 3), source, "score a sample of the files")
 		if err != nil {
 			return nil, fmt.Errorf("eval: %w", err)
 		}
@@ -205,7 +206,7 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 		return usagef("eval: --target %s is not a column of %s (columns: %s)", settings.Quote(o.target), o.real, strings.Join(req.Real.Names(), ", "))
 	}
 	if o.targets != "" {
-		tg, err := macro.LoadTargets(o.targets)
+		tg, err := loadTargets("eval", o.targets, limit, source, "use fewer variables or categories in a joint")
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}

@@ -62,7 +62,8 @@ func checkSynthFlags(f synthFlags, m *methods.Method) error {
 		return usagef("synth: method %s needs micro-data (--data or --dataset), not --targets (with --targets: %s)", m.Name, strings.Join(macroMethods(), ", "))
 	}
 	err := checkPaths(
-		[]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}, {Flag: "--sample", Name: f.sample}},
+		append([]guard.Path{{Flag: "--data", Name: f.data}, {Flag: "--targets", Name: f.targets}, {Flag: "--schema", Name: f.schema}, {Flag: "--config", Name: f.config}, {Flag: "--sample", Name: f.sample}},
+			datasetInputs(f.dataset)...),
 		[]guard.Path{{Flag: "--out", Name: f.out}, {Flag: "--trace", Name: f.trace}},
 	)
 	if err != nil {
@@ -174,9 +175,12 @@ func checkReadSize(cmd string, limit uint64, source, fix string, paths ...string
 }
 
 // checkGrouping refuses a grouped training table for a method that models
-// flat rows, and a table that looks grouped (an id column in contiguous
+// flat rows, and a file that looks grouped (an id column in contiguous
 // runs) but was read without a group key, unless --flat says to treat each
-// row as a record.
+// row as a record. A catalog dataset is grouped as the catalog says
+// (datasets.Dataset.Grouped): its own tables are never guessed at
+// (superstore's Order ID runs over the lines of an order, each line a
+// record).
 func checkGrouping(f synthFlags, m *methods.Method, train *table.Table) error {
 	if train == nil {
 		return nil
@@ -192,7 +196,7 @@ func checkGrouping(f synthFlags, m *methods.Method, train *table.Table) error {
 		}
 		return nil
 	}
-	if key := guard.GroupKeyGuess(train); key != "" {
+	if key := guard.GroupKeyGuess(train); key != "" && f.dataset == "" {
 		return usagef("synth: the training table looks grouped by %q (its equal values sit in contiguous runs) but was read as flat rows: give --schema with group_key: %s for a grouped synthesis (%s), or --flat to treat each row as a record",
 			key, key, strings.Join(groupMethods(), ", "))
 	}
@@ -222,8 +226,8 @@ func groupMethods() []string {
 }
 
 // checkEvalFiles refuses, before reading, tables too large to read.
-func checkEvalFiles(o evalOptions) error {
-	return checkReadSize("eval", guard.DefaultLimit(), "half the physical memory", "score a sample of the files",
+func checkEvalFiles(o evalOptions, limit uint64, source string) error {
+	return checkReadSize("eval", limit, source, "score a sample of the files",
 		append([]string{o.real, o.holdout}, o.synths...)...)
 }
 
@@ -250,9 +254,10 @@ func checkEvalTargets(path string, tg *macro.Targets, real *table.Table) error {
 		path, strings.Join(names, ", "), strings.Join(real.Names(), ", "))
 }
 
-// checkExportOut checks datasets export's --out before the dataset is drawn.
-func checkExportOut(out string) error {
-	if err := checkPaths(nil, []guard.Path{{Flag: "--out", Name: out}}); err != nil {
+// checkExportOut checks datasets export's --out before the dataset is
+// drawn, against the cached files of a fetched dataset.
+func checkExportOut(name, out string) error {
+	if err := checkPaths(datasetInputs(name), []guard.Path{{Flag: "--out", Name: out}}); err != nil {
 		return err
 	}
 	return checkTableOut("--out", out)

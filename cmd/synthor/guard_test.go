@@ -8,6 +8,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/synthor/synthor/methods"
+	"github.com/synthor/synthor/table"
 )
 
 // TestSynthFlat: --flat lets a flat method take a grouped table's rows as
@@ -121,5 +124,26 @@ func TestTraceFile(t *testing.T) {
 	}
 	if err := bad.Close(); err == nil || !strings.Contains(err.Error(), "--trace") {
 		t.Errorf("Close: %v, want the write error", err)
+	}
+}
+
+// TestCatalogGroupingIsTrusted: a table with an id column in runs is
+// refused as looking grouped when it comes from a file, and taken as the
+// catalog says (flat) when it is a catalog dataset's (superstore).
+func TestCatalogGroupingIsTrusted(t *testing.T) {
+	cart, err := methods.Lookup("cart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, err := table.New(table.NewCategorical("Order ID", []string{"A", "B", "C"}, []int32{0, 0, 1, 2, 2, 2}),
+		table.NewFloat("Sales", []float64{1, 2, 3, 4, 5, 6}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkGrouping(synthFlags{data: "orders.csv", method: "cart"}, cart, train); err == nil || !strings.Contains(err.Error(), `looks grouped by "Order ID"`) {
+		t.Errorf("a file: %v, want it refused as looking grouped", err)
+	}
+	if err := checkGrouping(synthFlags{dataset: "superstore", method: "cart"}, cart, train); err != nil {
+		t.Errorf("the catalog's superstore: %v", err)
 	}
 }

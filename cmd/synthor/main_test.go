@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // update rewrites golden files under testdata/ (go test ./cmd/synthor -update).
@@ -19,4 +22,17 @@ func runCLI(t *testing.T, args ...string) (string, string, int, error) {
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, &out, &errb)
 	return out.String(), errb.String(), exitCode(err), err
+}
+
+// TestMessageIsBounded: the line printed for an error is cut at
+// maxMessage bytes, at a character boundary, saying how much was cut.
+func TestMessageIsBounded(t *testing.T) {
+	long := strings.Repeat("é", 50<<10)
+	got := message(errors.New("bad value " + long + "\nsecond line"))
+	if len(got) > maxMessage+40 || strings.Contains(got, "\n") || !utf8.ValidString(got) || !strings.Contains(got, "more bytes)") {
+		t.Errorf("message of %d bytes: %.80q…", len(got), got)
+	}
+	if got := message(errors.New("short\nerror")); got != "short; error" {
+		t.Errorf("message = %q", got)
+	}
 }

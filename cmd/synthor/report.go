@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/synthor/synthor/bench"
+	"github.com/synthor/synthor/internal/guard"
 	"github.com/synthor/synthor/reports"
 	"github.com/synthor/synthor/settings"
 	"github.com/synthor/synthor/table"
@@ -82,8 +83,14 @@ func runReport(cmd *cobra.Command, dirs []string, o reportOptions) error {
 	if o.format == "html" && o.out == "" && o.baseline == "" && isTerminal(cmd.OutOrStdout()) {
 		return usagef("report: --format html writes a whole page; give --out report.html (or redirect stdout to a file)")
 	}
+	if err := checkReportOut(dirs, o); err != nil {
+		return err
+	}
 	run, err := reports.Open(dirs...)
 	if err != nil {
+		return err
+	}
+	if err := checkReportFiles(run, o.out); err != nil {
 		return err
 	}
 	if err := readReal(run, o.real); err != nil {
@@ -161,7 +168,7 @@ func readReal(run *reports.Run, specs []string) error {
 		if !slices.Contains(names, name) {
 			return usagef("report: --real %s: no dataset %q in the results (datasets: %s)", settings.Quote(spec), name, strings.Join(names, ", "))
 		}
-		t, err := table.ReadFile(file, table.ReadOptions{})
+		t, err := readTable(file, table.ReadOptions{}, budget(guard.DefaultLimit(), len(specs)), "half the physical memory", "give a sample of the real table")
 		if err != nil {
 			return fmt.Errorf("report: --real %s: %w", name, err)
 		}

@@ -30,11 +30,11 @@ var writeReports = reports.WriteDirWith
 var cellCommand func(spec string) *exec.Cmd
 
 type runFlags struct {
-	out, shard    string
-	workers       int
-	resume, quiet bool
-	wide          bool
-	sets          []string
+	out, shard                 string
+	workers                    int
+	resume, quiet, retryFailed bool
+	wide                       bool
+	sets                       []string
 }
 
 func newRunCmd() *cobra.Command {
@@ -52,8 +52,10 @@ with their reference, the ranking on them with its significance, and the methods
 copy records. A run any of whose cells failed, timed out or ran out of memory says so
 in its last line and exits 1 (skipped cells do not count).
 
---resume skips the cells already recorded; Ctrl-C or SIGTERM stops after recording
-what finished. --shard I/N (or JOB_COMPLETION_INDEX with JOB_COMPLETIONS, or
+--resume skips the cells already recorded (and refuses a directory holding a run of
+another config); cells that failed, timed out or ran out of memory are kept unless
+--retry-failed runs them again. A directory holding files no run wrote is refused.
+Ctrl-C or SIGTERM stops after recording what finished. --shard I/N (or JOB_COMPLETION_INDEX with JOB_COMPLETIONS, or
 SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT) runs every N-th cell and writes
 DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
 		Example: `  synthor run configs/quickstart.yaml
@@ -67,6 +69,7 @@ DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
 	fl.IntVar(&f.workers, "workers", 0, "cells run at once (default: limits.workers, else the cores)")
 	fl.StringVar(&f.shard, "shard", "", "run shard I of N (I/N)")
 	fl.BoolVar(&f.resume, "resume", false, "skip the cells whose results are recorded")
+	fl.BoolVar(&f.retryFailed, "retry-failed", false, "with --resume, run again the cells recorded as failed, timeout or oom")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
 	fl.BoolVar(&f.wide, "wide", false, "print the summary whole, however wide (default: fit 100 columns)")
 	fl.StringArrayVar(&f.sets, "set", nil, "set a config key: key=value (repeatable), e.g. limits.workers=2")
@@ -76,6 +79,9 @@ DIR/results.shard-I-of-N.jsonl; synthor merge DIR... joins the shards.`,
 func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	if f.workers < 0 {
 		return usagef("run: --workers must be positive, got %d", f.workers)
+	}
+	if f.retryFailed && !f.resume {
+		return usagef("run: --retry-failed is for --resume")
 	}
 	if err := checkRunOut(f.out); err != nil {
 		return err
@@ -90,7 +96,8 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 			return usagef("run: config %s: %v", file, err)
 		}
 	}
-	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, Version: version, Command: cellCommand}
+	o := bench.RunOptions{Dir: f.out, Workers: f.workers, Resume: f.resume, RetryFailed: f.retryFailed,
+		Inputs: []string{file}, Version: version, Command: cellCommand}
 	if f.shard != "" {
 		if o.Shard, err = bench.ParseShard(f.shard); err != nil {
 			return usageError{err}
@@ -110,6 +117,9 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	sum, err := bench.Run(ctx, cfg, o)
+	if errors.Is(err, bench.ErrRunDir) {
+		return usageError{fmt.Errorf("run: %w", err)}
+	}
 	if sum == nil {
 		return err
 	}
@@ -128,6 +138,9 @@ func runRun(cmd *cobra.Command, file string, f runFlags) error {
 	}
 	fmt.Fprintf(&b, "\nEvery score of every cell:\n  %s\n  %s\n", filepath.Join(sum.Dir, "report.md"), filepath.Join(sum.Dir, "report.html"))
 	fmt.Fprintf(&b, "\n%d cells (%d run, %d resumed) in\n  %s\n", len(sum.Results), sum.Ran, sum.Resumed, sum.ResultsFile)
+	if sum.Kept > 0 {
+		fmt.Fprintf(&b, "%d of the resumed cells failed, timed out or ran out of memory and were kept: --resume --retry-failed runs them again\n", sum.Kept)
+	}
 	notOK := notOKCells(sum.Results)
 	if notOK != "" {
 		fmt.Fprintf(&b, "%s\n", notOK)
@@ -235,6 +248,9 @@ aside. synthor report DIR... renders every score of the same merged rows.`,
 		RunE: func(cmd *cobra.Command, dirs []string) error {
 			if err := checkRunOut(out); err != nil {
 				return fmt.Errorf("merge: %w", err)
+			}
+			if err := checkMergeOut(out, dirs, same); err != nil {
+				return err
 			}
 			rs, err := bench.Merge(dirs...)
 			if err != nil {

@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/synthor/synthor/bench"
 	"github.com/synthor/synthor/datasets"
 	"github.com/synthor/synthor/methods"
 	"github.com/synthor/synthor/settings"
@@ -115,7 +114,7 @@ func (s *stopper) finish(err error, forced bool) {
 		return
 	}
 	if err != nil {
-		fmt.Fprintln(s.stderr, "synthor: "+bench.OneLine(err.Error()))
+		fmt.Fprintln(s.stderr, "synthor: "+message(err))
 	}
 	s.exit(exitCode(err))
 }

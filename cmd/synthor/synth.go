@@ -113,10 +113,12 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 			return err
 		}
 	}
+	limit, source := memoryLimit(f.maxMemory)
 	var train *table.Table
 	switch {
 	case f.data != "":
-		if train, err = table.ReadFile(f.data, table.ReadOptions{Schema: schema}); err != nil {
+		train, err = readTable(f.data, table.ReadOptions{Schema: schema}, budget(limit, 1), source, "use a sample of the file, or raise --max-memory")
+		if err != nil {
 			return err
 		}
 	case f.dataset != "":
@@ -127,7 +129,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 	var targets *macro.Targets
 	var sample *table.Table
 	if f.targets != "" {
-		if targets, err = macro.LoadTargets(f.targets); err != nil {
+		if targets, err = loadTargets("synth", f.targets, limit, source, "use fewer variables or categories in a joint, or raise --max-memory"); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,11 @@
 //     BytesPerCell × the method's memory factor, from its registry entry)
 //     and CheckMemory refuses it above the limit (DefaultLimit:
 //     DefaultShare of physical memory, or the Limit --max-memory gives). EvalNeed estimates eval's
-//     frequency tables (TableCells × ContingencyBytesPerCell).
+//     frequency tables (TableCells × ContingencyBytesPerCell). ReadNeed
+//     estimates reading a file from its size alone (a lower bound for a
+//     compressed one); ReadBudget gives the readers their share of the
+//     limit (table.ReadOptions MaxBytes and MaxCells), so that they measure
+//     the rest as they read and stop there.
 //   - After reading a table: CheckTable refuses a header-only table and a
 //     CSV whose single header column holds another delimiter (; tab |),
 //     naming it; GroupKeyGuess finds a grouped table read as flat rows (an

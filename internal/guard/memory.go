@@ -213,30 +213,33 @@ func EvalNeed(t *table.Table, bins int, groups [][]string, workers, copies int) 
 // 120 MB CSV (1.76; see BENCHMARKS.md) and rounded up.
 const ReadFactor = 2
 
-// Compression ratios assumed for files whose uncompressed size is not known
-// before reading: gzip-compressed text (CSV compresses about 7 to 1) and
-// Parquet (compressed columns).
-const (
-	GzipRatio    = 10
-	ParquetRatio = 5
-)
+// ReadCellBytes is the peak memory of reading one cell (a row of one
+// column): its 8-byte value and the growth of its column (a doubling
+// slice holds the old and the new array at once), measured as 24.6 B for
+// 26 million rows of "1,2" read from a gzip stream (see BENCHMARKS.md,
+// "Memory before allocation") and rounded up. Short cells take more memory
+// than their text, so a reader is bounded by cells as well as by bytes.
+const ReadCellBytes = 32
 
-// ReadNeed estimates the bytes reading the table file at path takes:
-// ReadFactor × its size, uncompressed by GzipRatio or ParquetRatio. It is
-// 0 for a file that cannot be stat'ed (the reader reports it).
+// ReadBudget returns the bytes of text and the cells (table.ReadOptions
+// MaxBytes and MaxCells) that files table files read at once may each take
+// under limit: what is left after BaseBytes, shared among them.
+func ReadBudget(limit uint64, files int) (maxBytes, maxCells int64) {
+	left := max(float64(limit)-BaseBytes, 1<<20) / float64(max(files, 1))
+	return int64(left / ReadFactor), int64(left / ReadCellBytes)
+}
+
+// ReadNeed estimates the bytes reading the table file at path takes
+// before reading it: ReadFactor × its size. For a compressed file (.gz,
+// Parquet) that is a lower bound: no compression ratio is assumed, and the
+// reader measures the rest as it reads (table.ReadOptions.MaxBytes stops
+// it at the limit). It is 0 for a file that cannot be stat'ed (the reader
+// reports it) or that is not a regular file (a device or pipe, whose size
+// only the reader can measure).
 func ReadNeed(path string) float64 {
 	st, err := os.Stat(path)
 	if err != nil || !st.Mode().IsRegular() {
 		return 0
 	}
-	size := float64(st.Size())
-	p := strings.ToLower(path)
-	if strings.HasSuffix(p, ".gz") {
-		size *= GzipRatio
-		p = strings.TrimSuffix(p, ".gz")
-	}
-	if strings.HasSuffix(p, ".parquet") {
-		size *= ParquetRatio
-	}
-	return size * ReadFactor
+	return float64(st.Size()) * ReadFactor
 }
