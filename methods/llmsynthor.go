@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/synthor/synthor/baselines"
 	"github.com/synthor/synthor/macro"
 	"github.com/synthor/synthor/synthor"
+	"github.com/synthor/synthor/table"
 )
 
 var (
 	_ Synthesizer  = (*synthor.Synthesizer)(nil)
 	_ TargetFitter = (*synthor.Synthesizer)(nil)
 	_ Summarizer   = (*synthor.Synthesizer)(nil)
+	_ SamplePrior  = (*synthor.Synthesizer)(nil)
 )
 
 var inf = math.Inf(1)
@@ -19,9 +22,17 @@ var inf = math.Inf(1)
 // llmsynthorMethod is LLMSynthor: each param sets the synthor.Config field
 // of the same name (llmsynthorConfig).
 var llmsynthorMethod = &Method{
-	Name:      "llmsynthor",
-	Label:     "LLMSynthor: records built by a planner (stat, or an LLM) until their statistics align with the targets",
-	Memory:    4, // measured 30.6 B/cell: records, their cells and proposals
+	Name:   "llmsynthor",
+	Label:  "LLMSynthor: records built by a planner (stat, or an LLM) until their statistics align with the targets",
+	Memory: 4, // measured 30.6 B/cell: records, their cells and proposals
+	// prior=model adds the cart model and its pool of 4 records per
+	// output record: measured 96 B/cell more on Adult (BENCHMARKS.md).
+	MemoryWith: func(v Values) float64 {
+		if v.Choice("prior") == string(synthor.PriorModel) {
+			return 16
+		}
+		return 4
+	},
 	MacroOnly: true,
 	Groups:    true,
 	Traces:    true,
@@ -47,6 +58,8 @@ var llmsynthorMethod = &Method{
 		{Key: "profile", Kind: Choice, Default: "default", Choices: []string{"default", "paper"}, Doc: "paper pins the paper's protocol: uniform sampling, 3 groups, 6 bins, 8 sub-bins, no point masses or discrete numerics, 5 proposals"},
 		{Key: "sampling", Kind: Choice, Default: "fine", Choices: []string{"fine", "uniform"}, Doc: "how a number is drawn inside a proposal's range: fine by the target's sub-bins and point masses, uniform uniformly (the paper)"},
 		{Key: "point_share", Kind: Float, Default: fmt.Sprint(macro.PointShare), Min: -1, Max: 1, NotZero: true, Doc: "a value holding at least this share of a numeric column is a point mass with a cell of its own; negative: off"},
+		{Key: "prior", Kind: Choice, Default: string(synthor.PriorNone), Choices: []string{string(synthor.PriorNone), string(synthor.PriorModel), string(synthor.PriorSample)},
+			Doc: "where records come from: none (drawn from the proposals: the ablation), model (whole records of a cart model of the training table), sample (records of a given seed sample: synth --targets T --sample S)"},
 		{Key: "discrete", Kind: Int, Default: fmt.Sprint(macro.DiscreteValues), Min: -1, Max: 1_000_000, NotZero: true, Doc: "a numeric column with at most this many distinct values is discrete: every value a cell, drawn exactly; negative: off"},
 	},
 	Build: newLLMSynthor,
@@ -78,6 +91,9 @@ func llmsynthorConfig(v Values) synthor.Config {
 	given(v, "sampling", &c.Sampling, Values.Choice)
 	given(v, "point_share", &c.PointShare, Values.Float)
 	given(v, "discrete", &c.Discrete, Values.Int)
+	if v.Has("prior") {
+		c.Prior = synthor.PriorKind(v.Choice("prior"))
+	}
 	if c.Profile == "default" {
 		c.Profile = ""
 	}
@@ -104,6 +120,29 @@ func newLLMSynthor(v Values, o Options) (Synthesizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("llmsynthor: %w", err)
 	}
+	if s.Prior, err = newPrior(cfg.Prior, o.Sample); err != nil {
+		return nil, err
+	}
 	s.Trace = o.Trace
 	return s, nil
+}
+
+// newPrior builds LLMSynthor's prior for setting k: the sequential CART
+// baseline (synthpop's method, its defaults) fitted to the training table
+// for "model"; the records of sample for "sample" (nil until a seed sample
+// is handed over: FitSample); none for "none".
+func newPrior(k synthor.PriorKind, sample *table.Table) (synthor.Prior, error) {
+	switch k {
+	case synthor.PriorModel:
+		c, err := baselines.NewCART(baselines.CARTConfig{})
+		if err != nil {
+			return nil, fmt.Errorf("llmsynthor: prior: %w", err)
+		}
+		return synthor.NewModelPrior(c), nil
+	case synthor.PriorSample:
+		if sample != nil {
+			return synthor.NewSamplePrior(sample), nil
+		}
+	}
+	return nil, nil
 }

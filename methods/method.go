@@ -50,6 +50,9 @@ type Options struct {
 	// Trace, when set, receives the iteration trace of a method that
 	// writes one (Traces), as JSON lines.
 	Trace io.Writer
+	// Sample is the sample of records LLMSynthor's prior=sample draws from
+	// (flat, or grouped by its GroupKey); the others ignore it.
+	Sample *table.Table
 }
 
 // Method is one entry of the registry: everything the rest of synthor
@@ -66,6 +69,9 @@ type Method struct {
 	// Measured as peak RSS over cells (BENCHMARKS.md, "Hostile input and
 	// limits") and rounded up.
 	Memory float64
+	// MemoryWith, when set, is Memory for the values given (a setting
+	// that changes what the method holds: LLMSynthor's model prior).
+	MemoryWith func(Values) float64
 	// MacroOnly: the method needs only aggregates and implements
 	// TargetFitter.
 	MacroOnly bool
@@ -91,12 +97,13 @@ type Method struct {
 // UsesLLM reports whether the method calls an LLM with v.
 func (m *Method) UsesLLM(v Values) bool { return m.LLM != nil && m.LLM(v) }
 
-// MemoryFactor is Memory, 1 when unset.
-func (m *Method) MemoryFactor() float64 {
-	if m.Memory <= 0 {
-		return 1
+// MemoryFactor is Memory (MemoryWith(v) when set), 1 when unset.
+func (m *Method) MemoryFactor(v Values) float64 {
+	f := m.Memory
+	if m.MemoryWith != nil {
+		f = m.MemoryWith(v)
 	}
-	return m.Memory
+	return max(f, 1)
 }
 
 // Keys returns the param keys in declared order.

@@ -43,10 +43,11 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	m, _ := Lookup("llmsynthor")
-	if m.MemoryFactor() != 4 || !m.MacroOnly || !m.Groups || !m.Traces {
+	model, _ := m.Values(map[string]any{"prior": "model"})
+	if m.MemoryFactor(Values{}) != 4 || m.MemoryFactor(model) != 16 || !m.MacroOnly || !m.Groups || !m.Traces {
 		t.Errorf("llmsynthor capabilities %+v", m)
 	}
-	if b, _ := Lookup("bootstrap"); !b.CopiesRecords || b.MemoryFactor() != 1 {
+	if b, _ := Lookup("bootstrap"); !b.CopiesRecords || b.MemoryFactor(Values{}) != 1 {
 		t.Error("bootstrap copies records, factor 1")
 	}
 }

@@ -20,9 +20,10 @@ type SampleFitter interface {
 // SamplePrior is the capability of a target-fitted method that takes a
 // sample of micro-records as its prior (LLMSynthor with prior=sample: the
 // loop aligns the targets, the sample supplies whole records). FitSample
-// calls it before FitTargets. No method of this build implements it yet.
+// calls it before FitTargets; used says whether the method's settings
+// take the sample (LLMSynthor's prior setting is "sample").
 type SamplePrior interface {
-	SetSamplePrior(sample *table.Table) error
+	SetSamplePrior(sample *table.Table) (used bool, err error)
 }
 
 // NeedsSample reports whether method m is fitted to a seed sample and
@@ -41,10 +42,13 @@ func FitSample(ctx context.Context, s Synthesizer, sample *table.Table, targets 
 	if tf, ok := s.(TargetFitter); ok {
 		note := "fitted to the controls; the seed sample gave only its schema (this method takes no sample prior)"
 		if sp, ok := s.(SamplePrior); ok {
-			if err := sp.SetSamplePrior(sample); err != nil {
+			used, err := sp.SetSamplePrior(sample)
+			if err != nil {
 				return "", err
 			}
-			note = "fitted to the controls with the seed sample as its prior"
+			if used {
+				note = "fitted to the controls with the seed sample as its prior"
+			}
 		}
 		return note, tf.FitTargets(ctx, sample.Schema(), targets)
 	}

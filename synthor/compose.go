@@ -344,7 +344,7 @@ func clipBand(v Value, k table.Kind, lo, hi float64) Value {
 }
 
 // maskedOut is the deficit given to cells a constraint excludes: far below
-// any real deficit, so pick takes them only when nothing else is possible.
+// any real deficit, so pickFixed takes them only when nothing else is possible.
 const maskedOut = -1e18
 
 // pickWithin is pick with the cells the constraints exclude masked out of
@@ -464,12 +464,22 @@ func (s *Synthesizer) planSchema() *table.Schema {
 
 // recount sets the derived variables of group record g from its members
 // [from, to) as drawn.
-func (r *run) recount(g, from, to int) {
-	d := r.st.Derived
+func (r *run) recount(g, from, to int) { recountDerived(r.st, r.recS, r.memS, g, from, to) }
+
+// has reports whether name is a derived variable.
+func (d *Derived) has(name string) bool {
+	_, shared := d.Shared[name]
+	return shared || (name == d.Composition && name != "")
+}
+
+// recountDerived sets the derived variables of group record g of recS
+// from its members [from, to) of memS.
+func recountDerived(st *State, recS, memS *store, g, from, to int) {
+	d := st.Derived
 	if d == nil {
 		return
 	}
-	recVars, memVars := r.st.Records.Vars, r.st.Members.Vars
+	recVars, memVars := st.Records.Vars, st.Members.Vars
 	set := func(name, label string) {
 		i := varIndex(recVars, name)
 		if i < 0 {
@@ -479,13 +489,13 @@ func (r *run) recount(g, from, to int) {
 		if k < 0 {
 			k = recVars[i].MissingCell()
 		}
-		r.recS.cells[i][g] = int32(k)
+		recS.cells[i][g] = int32(k)
 	}
 	if d.Composition != "" {
 		if ai := varIndex(memVars, d.Member); ai >= 0 {
 			counts := make([]int, d.bands())
 			for m := from; m < to; m++ {
-				if x := r.memS.nums[ai][m]; !math.IsNaN(x) {
+				if x := memS.nums[ai][m]; !math.IsNaN(x) {
 					counts[d.band(x)]++
 				}
 			}
@@ -494,17 +504,17 @@ func (r *run) recount(g, from, to int) {
 	}
 	for name, m := range d.Shared {
 		vi := varIndex(memVars, m)
-		if vi < 0 {
+		if vi < 0 || from >= to {
 			continue
 		}
 		v := memVars[vi]
-		first := r.memS.cells[vi][from]
+		first := memS.cells[vi][from]
 		label := mixedLabel
 		if int(first) != v.MissingCell() {
 			label = v.Categories[first]
 		}
 		for k := from + 1; k < to; k++ {
-			if r.memS.cells[vi][k] != first {
+			if memS.cells[vi][k] != first {
 				label = mixedLabel
 			}
 		}

@@ -81,6 +81,13 @@ type Config struct {
 	// a discrete variable, every value a cell drawn exactly (default
 	// macro.DiscreteValues, 32); negative: none.
 	Discrete int `json:"discrete,omitempty"`
+	// Prior is where the records' values come from (prior.go): "none"
+	// (the default) draws every value from the proposal (the paper's
+	// loop, and the ablation); "model" takes whole records from a model
+	// fitted to the training table (Synthesizer.Prior, a ModelPrior), and
+	// "sample" from a given sample of records (a SamplePrior), matched on
+	// the cells each proposal names.
+	Prior PriorKind `json:"prior,omitempty"`
 }
 
 // The sampling settings.
@@ -98,14 +105,14 @@ const ProfilePaper = "paper"
 var DefaultConfig = Config{
 	Planner: "stat", Iterations: 100, Bins: 6, Fine: 8,
 	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
-	Sampling: SamplingFine, PointShare: macro.PointShare, Discrete: macro.DiscreteValues,
+	Sampling: SamplingFine, PointShare: macro.PointShare, Discrete: macro.DiscreteValues, Prior: PriorNone,
 }
 
 // PaperConfig is the paper's protocol (profile=paper).
 var PaperConfig = Config{
 	Planner: "stat", Iterations: 100, Proposals: 5, NJoints: 3, Bins: 6, Fine: 8,
 	TopJoint: 10, TopMarginal: 10, MaxSkips: 3,
-	Sampling: SamplingUniform, PointShare: -1, Discrete: -1, Profile: ProfilePaper,
+	Sampling: SamplingUniform, PointShare: -1, Discrete: -1, Profile: ProfilePaper, Prior: PriorNone,
 }
 
 // withDefaults returns c with zero fields set to their defaults (those of
@@ -117,6 +124,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Sampling == "" {
 		c.Sampling = d.Sampling
+	}
+	if c.Prior == "" {
+		c.Prior = d.Prior
 	}
 	if c.PointShare == 0 {
 		c.PointShare = d.PointShare
@@ -170,6 +180,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("profile: %q is not a profile (valid: default, paper)", c.Profile)
 	case c.Sampling != "" && c.Sampling != SamplingFine && c.Sampling != SamplingUniform:
 		return fmt.Errorf("sampling: %q is not a sampling (valid: fine, uniform)", c.Sampling)
+	case c.Prior != "" && !c.Prior.valid():
+		return fmt.Errorf("prior: %q is not a prior (valid: %s, %s, %s)", c.Prior, PriorNone, PriorModel, PriorSample)
 	case c.Composition != CompositionAuto && c.Composition != CompositionNone:
 		return fmt.Errorf("composition: %q is not a composition setting (valid: none, or unset for auto)", c.Composition)
 	case math.IsNaN(c.PointShare) || c.PointShare > 1:

@@ -51,6 +51,28 @@
 //     Result; Trace receives one JSON line per iteration. A fitted
 //     Synthesizer may be sampled from several goroutines at once.
 //
+// A prior (Config.Prior, Synthesizer.Prior; prior.go, donors.go) changes
+// step 5: records are not drawn value by value from a proposal but taken
+// whole from the prior's records, a model's samples (ModelPrior: a model
+// fitted to the training table, the cart baseline through the registry)
+// or a given sample (SamplePrior: flat records or whole groups, drawn with
+// replacement), among those whose values lie in the cells the proposal
+// names; of a few such records drawn at random, the one that keeps every
+// target table closest to its shares is taken. The stat planner then
+// names one target cell per proposal and leaves the rest to the prior.
+// Why donors rather than conditional draws from the model: a proposal may
+// name any cells, and a sequential model (CART) can only be conditioned on
+// the columns it visits first, so conditioning on arbitrary cells would
+// mean rejection sampling per proposal; drawing the model's records once
+// (four per output record) and matching them on the named cells costs one
+// sample of the model and an index per target table, keeps every record a
+// whole model record (its relations between columns, numbers inside the
+// ranges, categories that differ between a proposal's records), and serves
+// a given sample, flat or grouped, through the same path. The model's
+// records equal to a training record are dropped, so the output copies no
+// more training records than the model does. Config.Prior "none" is the
+// loop as before, byte for byte.
+//
 // Config.Profile "paper" pins the paper's choices (PaperConfig); the
 // defaults are this package's choices for real tables.
 //

@@ -25,6 +25,9 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 	if err := checkFinite(train); err != nil {
 		return err
 	}
+	if err := s.fitPrior(ctx, train); err != nil {
+		return err
+	}
 	cfg := s.Config
 	s.schema = train.Schema()
 	s.groupSize, s.indexCol, s.derived = "", "", nil
@@ -172,6 +175,9 @@ func pairTargets(ctx context.Context, t *table.Table, sp *macro.Space) (*macro.T
 // from the targets' variables. The tracked joints are the dependency
 // groups that the targets hold.
 func (s *Synthesizer) FitTargets(ctx context.Context, schema *table.Schema, tg *macro.Targets) error {
+	if err := s.fitPrior(ctx, nil); err != nil {
+		return err
+	}
 	if tg.Members != nil {
 		return s.fitGroupedTargets(ctx, schema, tg)
 	}
@@ -258,6 +264,9 @@ func (s *Synthesizer) applyOverrides() error {
 func (s *Synthesizer) state(rec, mem *macro.Targets, n float64) *State {
 	st := &State{Schema: s.planSchema(), Deps: s.deps, Context: s.Config.Context, MaxProposals: s.Config.Proposals,
 		Iterations: s.Config.Iterations, GroupSize: s.groupSize, Derived: s.derived}
+	if s.Prior != nil {
+		st.Prior = s.Prior.Kind()
+	}
 	st.Records = &Level{Vars: rec.Space.Vars, Targets: rec, Synth: emptyLike(rec), Size: n}
 	if mem != nil {
 		st.Members = &Level{Vars: mem.Space.Vars, Targets: mem, Synth: emptyLike(mem), Size: n * s.ratio}

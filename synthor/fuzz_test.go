@@ -54,3 +54,42 @@ func FuzzSynthesize(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSamplePrior hands LLMSynthor, fitted to a fixed table, any table the
+// CSV reader accepts as its sample prior (columns missing, of other kinds,
+// unknown categories, all missing): an error is fine, a panic or an
+// output of the wrong size is not.
+func FuzzSamplePrior(f *testing.F) {
+	for _, s := range []string{
+		"quantity,unit_price,total,discount,segment,region\n2,3.5,7,none,budget,north\n5,9,45,bulk,premium,west\n",
+		"quantity,unit_price,total,discount,segment,region\n2,3.5,7,none,budget,east\n",
+		"quantity,unit_price\n1,2\n",
+		"quantity,unit_price,total,discount,segment,region\n,,,,,\n",
+		"quantity,unit_price,total,discount,segment,region\nx,3.5,7,none,budget,north\n",
+	} {
+		f.Add([]byte(s))
+	}
+	ref := orders(200, 1)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sample, err := table.ReadCSV(bytes.NewReader(b), table.ReadOptions{})
+		if err != nil {
+			return
+		}
+		cfg := DefaultConfig
+		cfg.Iterations, cfg.Prior = 3, PriorSample
+		s, err := New(cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Prior = NewSamplePrior(sample)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.Fit(ctx, ref); err != nil {
+			return
+		}
+		out, err := s.Sample(ctx, 50, 1)
+		if err == nil && out.NumRows() != 50 {
+			t.Fatalf("%d rows, want 50", out.NumRows())
+		}
+	})
+}

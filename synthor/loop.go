@@ -31,6 +31,9 @@ func (s *Synthesizer) SampleResult(ctx context.Context, n int, seed uint64) (*ta
 		return out, r.res, err
 	}
 	r := s.newRun(n, seed)
+	if err := r.loadPrior(ctx); err != nil {
+		return nil, nil, err
+	}
 	if err := r.loop(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -62,7 +65,8 @@ type run struct {
 	groupSize      int
 	res            *Result
 	rm             *remover
-	first          bool // the next trace line is the first
+	first          bool  // the next trace line is the first
+	pool           *pool // the prior's donors, nil without a prior
 }
 
 func (s *Synthesizer) newRun(n int, seed uint64) *run {
@@ -232,31 +236,7 @@ func (r *run) iterate(ctx context.Context, t, batch, remaining int) (*TraceLine,
 		props = props[:cfg.Proposals]
 	}
 	props = scaleToBatch(props, batch, line.Repairs)
-	budget := remaining
-	for _, p := range props {
-		if budget <= 0 {
-			line.Repairs.add(RepairNumCapped)
-			break
-		}
-		if p.Num <= 0 {
-			line.Repairs.add(RepairNumNonPositive)
-			continue
-		}
-		vals, members, ok := r.repair(p, line.Repairs)
-		if !ok {
-			line.Repairs.add(RepairRejectedProposals)
-			continue
-		}
-		num := p.Num
-		if num > budget {
-			line.Repairs.add(RepairNumCapped)
-			num = budget
-		}
-		budget -= num
-		p.Num = num
-		line.Proposals = append(line.Proposals, p)
-		r.draw(vals, members, num)
-	}
+	r.add(props, remaining, line)
 	r.recS.count(st.Records, from, r.recS.len(), 1)
 	if r.memS != nil {
 		r.memS.count(st.Members, mfrom, r.memS.len(), 1)
@@ -273,6 +253,57 @@ func (r *run) iterate(ctx context.Context, t, batch, remaining int) (*TraceLine,
 	line.IterationMS = ms(time.Since(iterStart))
 	s.writeTrace(line, st.Records, float64(r.n))
 	return line, nil
+}
+
+// add checks each proposal, caps its count to the budget and draws its
+// records, recording what it kept in line.
+func (r *run) add(props []Proposal, budget int, line *TraceLine) {
+	prepare := r.preparer()
+	for _, p := range props {
+		if budget <= 0 {
+			line.Repairs.add(RepairNumCapped)
+			break
+		}
+		if p.Num <= 0 {
+			line.Repairs.add(RepairNumNonPositive)
+			continue
+		}
+		draw, ok := prepare(p, line.Repairs)
+		if !ok {
+			line.Repairs.add(RepairRejectedProposals)
+			continue
+		}
+		num := p.Num
+		if num > budget {
+			line.Repairs.add(RepairNumCapped)
+			num = budget
+		}
+		budget -= num
+		p.Num = num
+		line.Proposals = append(line.Proposals, p)
+		draw(num)
+	}
+}
+
+// preparer returns how one iteration makes a proposal's records: it
+// checks and repairs the proposal (false: rejected) and returns the draw of
+// num records, from the proposal's values or, with a prior, from the
+// prior's records (deficits lowered as the iteration's records are taken).
+func (r *run) preparer() func(Proposal, Repairs) (func(num int), bool) {
+	if r.pool == nil {
+		return func(p Proposal, rep Repairs) (func(int), bool) {
+			vals, members, ok := r.repair(p, rep)
+			return func(num int) { r.draw(vals, members, num) }, ok
+		}
+	}
+	sc, msc := newScorer(r.st.Records), (*scorer)(nil)
+	if r.st.Members != nil {
+		msc = newScorer(r.st.Members)
+	}
+	return func(p Proposal, rep Repairs) (func(int), bool) {
+		needs, ok := r.priorNeeds(p, rep)
+		return func(num int) { r.drawPrior(needs, num, sc, msc, rep) }, ok
+	}
 }
 
 // scaleToBatch scales the proposals' counts down, proportionally, when

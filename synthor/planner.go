@@ -167,6 +167,11 @@ type State struct {
 	Derived *Derived
 	// Seed is the run seed, for planners that randomise.
 	Seed uint64
+	// Prior is the prior that completes the records (Config.Prior), ""
+	// without one. With a prior a proposal need name only the cells it
+	// asks for: the prior supplies the rest of each record (and a group's
+	// members).
+	Prior PriorKind
 }
 
 // Planner plans LLMSynthor's iterations. Implementations must not keep

@@ -94,8 +94,25 @@ func newValidator(l *Level, s *table.Schema) *validator {
 // repair returns the proposal's values in variable order, or ok false when
 // the proposal must be rejected. Every repair is counted in r.
 func (v *validator) repair(p Proposal, r Repairs) (vals []Value, ok bool) {
+	vals, set, ok := v.named(p, r)
+	if !ok {
+		return nil, false
+	}
+	for i := range vals {
+		if !set[i] {
+			r.add(RepairMissingFilled)
+			vals[i] = v.d.fill(i)
+		}
+	}
+	return vals, true
+}
+
+// named returns the values the proposal gives, repaired, in variable
+// order, with set[i] false for a variable it leaves out; ok false when the
+// proposal must be rejected.
+func (v *validator) named(p Proposal, r Repairs) (vals []Value, set []bool, ok bool) {
 	vals = make([]Value, len(v.vars))
-	set := make([]bool, len(v.vars))
+	set = make([]bool, len(v.vars))
 	names := make([]string, 0, len(p.Values))
 	for name := range p.Values {
 		names = append(names, name)
@@ -116,18 +133,12 @@ func (v *validator) repair(p Proposal, r Repairs) (vals []Value, ok bool) {
 			var good bool
 			if val, good = v.repairValue(i, val, r); !good {
 				v.rejected[name]++
-				return nil, false
+				return nil, nil, false
 			}
 		}
 		vals[i], set[i] = val, true
 	}
-	for i := range vals {
-		if !set[i] {
-			r.add(RepairMissingFilled)
-			vals[i] = v.d.fill(i)
-		}
-	}
-	return vals, true
+	return vals, set, true
 }
 
 func (v *validator) repairValue(i int, val Value, r Repairs) (Value, bool) {

@@ -32,6 +32,11 @@ import (
 // over different cells. Dependencies ("auto") are the groups with the
 // highest mutual information in the target tables it has.
 //
+// With a prior (State.Prior set) a proposal names only the cell that chose
+// it (the joint cell, or for a level without joints the marginal cell; a
+// numeric variable's main bin), and has no member proposals: the prior
+// supplies the rest of each record.
+//
 // Results produced with this planner are LLMSynthor's loop with no LLM and
 // must be labelled so.
 type Stat struct{}
@@ -122,13 +127,16 @@ func (Stat) Plan(_ context.Context, st *State) (*Plan, error) {
 	var props []Proposal
 	var weights []float64
 	for len(props) < nprop {
-		cells, weight := w.pick(rng)
+		cells, weight, named := w.pickNamed(rng, nil)
 		if cells == nil {
 			break
 		}
 		vals := w.values(st.Records, cells)
+		if st.Prior != "" {
+			vals = w.namedValues(cells, named)
+		}
 		p := Proposal{Values: vals}
-		if st.Members != nil {
+		if st.Members != nil && st.Prior == "" {
 			size := groupSize(st, vals)
 			if size > 0 {
 				p.Values[st.GroupSize] = Range(float64(size), float64(size))
@@ -167,23 +175,31 @@ func groupSize(st *State, vals map[string]Value) int {
 	return max(1, int(math.Round((v.Range[0]+v.Range[1])/2)))
 }
 
-// pick chooses the cell to propose next: the joint cell (any joint) with the
-// largest deficit, then the variables it leaves open completed from
-// overlapping joints and marginals. It returns per-variable cells (fine
-// cells for numeric variables) and the deficit that chose it, or nil when the
-// level has no variable.
-func (d *deficits) pick(rng *rand.Rand) ([]int, float64) { return d.pickFixed(rng, nil) }
-
-// pickFixed is pick with some variables' cells fixed beforehand (pre[i]
-// >= 0; nil: none, as pick). With pre set (member proposals of a grouped
-// table), the others are completed from the joints overlapping them, then
-// the marginals, and a joint's cell is drawn only if every other joint
-// whose variables it completes holds records in the resulting cell.
+// pickFixed chooses the cell to propose next: the joint cell (any joint)
+// with the largest deficit, then the variables it leaves open completed
+// from overlapping joints and marginals. It returns per-variable cells
+// (fine cells for numeric variables) and the deficit that chose it, or nil
+// when the level has no variable. Some variables' cells may be fixed
+// beforehand (pre[i] >= 0; nil: none). With pre set (member proposals of a
+// grouped table), the others are completed from the joints overlapping
+// them, then the marginals, and a joint's cell is drawn only if every
+// other joint whose variables it completes holds records in the resulting
+// cell.
 func (d *deficits) pickFixed(rng *rand.Rand, pre []int) ([]int, float64) {
+	cells, weight, _ := d.pickNamed(rng, pre)
+	return cells, weight
+}
+
+// pickNamed is pickFixed that also returns the variables (indices) of the
+// cell that chose the weight: the joint cell with the largest deficit, or,
+// for a level without joints, the marginal cell (none when pre fixed
+// variables).
+func (d *deficits) pickNamed(rng *rand.Rand, pre []int) ([]int, float64, []int) {
 	nvars := len(d.marg)
 	if nvars == 0 {
-		return nil, 0
+		return nil, 0, nil
 	}
+	var named []int
 	cells := make([]int, nvars)
 	for i := range cells {
 		cells[i] = -1
@@ -228,6 +244,7 @@ func (d *deficits) pickFixed(rng *rand.Rand, pre []int) ([]int, float64) {
 		for j, x := range first.cell(bestK) {
 			cells[first.pos[j]] = x
 		}
+		named = first.pos
 	}
 	// Complete from the joints, those overlapping the fixed variables most
 	// first (a conditional of the target), then the others.
@@ -280,6 +297,7 @@ func (d *deficits) pickFixed(rng *rand.Rand, pre []int) ([]int, float64) {
 		cells[i] = k
 		if first == nil && td.d[k] > weight {
 			weight = td.d[k]
+			named = []int{i}
 		}
 	}
 	// Numeric variables: the fine sub-bin inside the main bin.
@@ -297,7 +315,23 @@ func (d *deficits) pickFixed(rng *rand.Rand, pre []int) ([]int, float64) {
 		}
 		cells[i] = sub
 	}
-	return cells, weight
+	return cells, weight, named
+}
+
+// namedValues renders the main cells of the named variables alone as
+// proposal values (a numeric variable's main bin, not its sub-bin): what
+// a proposal names when a prior completes the records.
+func (d *deficits) namedValues(cells, named []int) map[string]Value {
+	out := make(map[string]Value, len(named))
+	for _, i := range named {
+		v := d.marg[i].c.Vars[0]
+		k := cells[i]
+		if _, ok := d.fine[v.Name]; ok && v.Numeric() {
+			k /= d.fineK
+		}
+		out[v.Name] = cellValue(v, k)
+	}
+	return out
 }
 
 // values renders per-variable cells (fine for numeric) as proposal values.

@@ -94,18 +94,22 @@ type drawer struct {
 // once per proposal.
 func (s *store) prepare(vals []Value) []drawer {
 	out := make([]drawer, len(s.vars))
-	for i, v := range s.vars {
-		val := vals[i]
-		switch {
-		case val.Missing:
-			out[i] = drawer{cell: int32(v.MissingCell())}
-		case !v.Numeric():
-			out[i] = drawer{cell: int32(v.CategoryCell(val.Category))}
-		default:
-			out[i] = s.numDrawer(i, val.Range[0], val.Range[1])
-		}
+	for i := range s.vars {
+		out[i] = s.drawerOf(i, vals[i])
 	}
 	return out
+}
+
+// drawerOf returns the drawer of variable i for a repaired value.
+func (s *store) drawerOf(i int, val Value) drawer {
+	v := s.vars[i]
+	switch {
+	case val.Missing:
+		return drawer{cell: int32(v.MissingCell())}
+	case !v.Numeric():
+		return drawer{cell: int32(v.CategoryCell(val.Category))}
+	}
+	return s.numDrawer(i, val.Range[0], val.Range[1])
 }
 
 // numDrawer prepares the draw of numeric variable i inside [lo, hi].
@@ -292,19 +296,50 @@ func gridStep(c *table.Column) float64 {
 // add draws one record from the prepared drawers and returns its index.
 func (s *store) add(drs []drawer, rng *rand.Rand) int {
 	for i, v := range s.vars {
-		dr := &drs[i]
-		if dr.cell >= 0 {
-			s.cells[i] = append(s.cells[i], dr.cell)
-			if v.Numeric() { // missing
-				s.nums[i] = append(s.nums[i], math.NaN())
-				s.fcells[i] = append(s.fcells[i], int32(s.fine[i].MissingCell()))
-			}
-			continue
+		cell, fcell, x := s.drawValue(i, &drs[i], rng)
+		s.cells[i] = append(s.cells[i], cell)
+		if v.Numeric() {
+			s.nums[i] = append(s.nums[i], x)
+			s.fcells[i] = append(s.fcells[i], fcell)
 		}
-		x := s.draw(i, dr, rng)
-		s.nums[i] = append(s.nums[i], x)
-		s.cells[i] = append(s.cells[i], int32(v.Bins.Index(x)))
-		s.fcells[i] = append(s.fcells[i], int32(s.fine[i].Bins.Index(x)))
+	}
+	s.deleted = append(s.deleted, false)
+	s.live++
+	return len(s.deleted) - 1
+}
+
+// drawValue draws variable i from its drawer: its cell, and for a numeric
+// variable its fine cell and value (NaN: missing).
+func (s *store) drawValue(i int, dr *drawer, rng *rand.Rand) (cell, fcell int32, x float64) {
+	v := s.vars[i]
+	if dr.cell >= 0 {
+		if v.Numeric() { // missing
+			return dr.cell, int32(s.fine[i].MissingCell()), math.NaN()
+		}
+		return dr.cell, -1, 0
+	}
+	x = s.draw(i, dr, rng)
+	return int32(v.Bins.Index(x)), int32(s.fine[i].Bins.Index(x)), x
+}
+
+// set replaces variable i of record r by a draw from its drawer.
+func (s *store) set(i, r int, dr *drawer, rng *rand.Rand) {
+	cell, fcell, x := s.drawValue(i, dr, rng)
+	s.cells[i][r] = cell
+	if s.vars[i].Numeric() {
+		s.nums[i][r], s.fcells[i][r] = x, fcell
+	}
+}
+
+// copyFrom appends record r of src, a store of the same variables, and
+// returns its index.
+func (s *store) copyFrom(src *store, r int) int {
+	for i, v := range s.vars {
+		s.cells[i] = append(s.cells[i], src.cells[i][r])
+		if v.Numeric() {
+			s.nums[i] = append(s.nums[i], src.nums[i][r])
+			s.fcells[i] = append(s.fcells[i], src.fcells[i][r])
+		}
 	}
 	s.deleted = append(s.deleted, false)
 	s.live++

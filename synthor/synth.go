@@ -19,6 +19,10 @@ type Synthesizer struct {
 	Planner Planner
 	// Trace, when set, receives one JSON line per iteration (TraceLine).
 	Trace io.Writer
+	// Prior completes the records from the cells proposals name; it must
+	// be set when Config.Prior is "model" (NewModelPrior) or "sample"
+	// (NewSamplePrior), and nil when it is "none".
+	Prior Prior
 
 	schema    *table.Schema
 	rec, mem  *macro.Targets // per level targets; mem nil for flat tables
@@ -66,10 +70,48 @@ func (s *Synthesizer) Name() string { return "llmsynthor" }
 // Label says what produced the records: the planner, and "no LLM" for
 // the stat planner.
 func (s *Synthesizer) Label() string {
+	if s.Prior != nil {
+		with := " planner and " + s.Prior.Describe()
+		if s.Planner.Name() == "stat" {
+			return "LLMSynthor loop with the stat" + with + " (no LLM)"
+		}
+		return "LLMSynthor with the " + s.Planner.Name() + with
+	}
 	if s.Planner.Name() == "stat" {
 		return StatLabel
 	}
 	return "LLMSynthor with the " + s.Planner.Name() + " planner"
+}
+
+// fitPrior checks that Prior agrees with Config.Prior and fits it (train
+// nil: fitted to targets).
+func (s *Synthesizer) fitPrior(ctx context.Context, train *table.Table) error {
+	want := s.Config.Prior
+	switch {
+	case (want == PriorNone || want == "") && s.Prior == nil:
+		return nil
+	case want == PriorNone || want == "":
+		return fmt.Errorf("prior: Synthesizer.Prior is set (%s) but the prior setting is none", s.Prior.Describe())
+	case s.Prior == nil:
+		return fmt.Errorf("prior: %s needs its records: set Synthesizer.Prior (synthor.NewModelPrior or synthor.NewSamplePrior)", want)
+	case s.Prior.Kind() != want:
+		return fmt.Errorf("prior: the setting is %s but Synthesizer.Prior is %s", want, s.Prior.Describe())
+	}
+	return s.Prior.Fit(ctx, train)
+}
+
+// SetSamplePrior hands over the seed sample a "sample" prior draws its
+// records from and reports whether the prior takes it: with any other
+// prior setting the sample is not used (used false).
+func (s *Synthesizer) SetSamplePrior(sample *table.Table) (used bool, err error) {
+	if s.Config.Prior != PriorSample {
+		return false, nil
+	}
+	if sample == nil || sample.NumRows() == 0 {
+		return false, fmt.Errorf("prior sample: the seed sample has no records")
+	}
+	s.Prior = NewSamplePrior(sample)
+	return true, nil
 }
 
 // Dependencies returns the dependency groups C in use and those the planner
@@ -93,7 +135,9 @@ func (s *Synthesizer) Sample(ctx context.Context, n int, seed uint64) (*table.Ta
 
 // Result summarises one Sample run.
 type Result struct {
-	Planner       string             `json:"planner"`
+	Planner string `json:"planner"`
+	// Prior is the prior's setting ("model", "sample"), empty without one.
+	Prior         PriorKind          `json:"prior,omitempty"`
 	Label         string             `json:"label"`
 	Deps          [][]string         `json:"deps"`
 	Untracked     [][]string         `json:"untracked,omitempty"`

@@ -108,7 +108,7 @@ func checkSynthInput(f synthFlags, m *methods.Method, st methods.Settings, train
 		outRows *= perRecord
 	}
 	limit, source := memoryLimit(f.maxMemory)
-	need := guard.Need(m.MemoryFactor(), float64(trainRows), outRows, cols)
+	need := guard.Need(m.MemoryFactor(st.Values), float64(trainRows), outRows, cols)
 	return guard.CheckMemory(fmt.Sprintf("synth: %s for %d records × %d columns", m.Name, n, cols), need, limit, source,
 		"lower --rows, or raise --max-memory")
 }

@@ -173,7 +173,7 @@ func runSynth(cmd *cobra.Command, f synthFlags) error {
 }
 
 // synthesize builds method m from its settings, fits it to train (or to
-// targets, for a TargetFitter; to targets and a seed sample, bench.FitSample)
+// targets, for a TargetFitter; to targets and a seed sample, methods.FitSample)
 // and samples n records with f.seed. It returns the records, the label and
 // the summary note of the run.
 func synthesize(ctx context.Context, f synthFlags, m *methods.Method, st methods.Settings, train *table.Table, targets *macro.Targets, sample *table.Table, schema *table.Schema, n int, logw io.Writer) (*table.Table, string, string, error) {
