@@ -8,7 +8,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 # make test, slurm for make test-slurm); see internal/need.
 REQUIRE ?=
 FUZZTIME ?= 10s
-PLAIN_TESTS := ^(TestAdultAcceptance|TestAdultPaperProfile|TestEvaluateAdultDetectionReference|TestC2STMatchesScikitLearn|TestMembershipAnchors|TestUtilityAdult|TestFetchedShapes)$$
+PLAIN_TESTS := ^(TestAdultAcceptance|TestAdultModelPrior|TestAdultPaperProfile|TestEvaluateAdultDetectionReference|TestC2STMatchesScikitLearn|TestMembershipAnchors|TestUtilityAdult|TestFetchedShapes)$$
 PLAIN_PKGS := ./synthor ./metrics ./datasets
 FUZZ_PKGS := ./baselines ./bench ./cart ./cmd/synthor ./datasets ./internal/guard ./llm ./macro ./methods ./metrics ./reports ./rules ./settings ./synthor ./table ./table/arff ./table/rdata
 

@@ -216,9 +216,10 @@ func C2ST(ctx context.Context, real, synth *table.Table, cfg C2STConfig) (C2STRe
 // [0, ½], and c2st_auc, the held-out AUC folded to max(AUC, 1 − AUC) in
 // [½, 1] so that ½ is best and lower is better (an AUC below ½ on held-out
 // rows is noise or an inverted but still informative classifier). Both cover
-// the whole table, so they are never targeted, and both have the fixed
-// reference ½ (c2st_gap 0): a classifier cannot tell two samples of one
-// distribution apart. Params record the classifier, rows (the cap per side),
+// the whole table, so they are never targeted. Their reference is computed
+// like any other (the holdout in the synthetic table's place): near ½
+// (c2st_gap near 0), above it by the noise of the folded AUC, which grows
+// as the samples shrink. Params record the classifier, rows (the cap per side),
 // seed, and folds (hgb) or test_fraction (forest). A test that cannot run
 // (too few rows, no comparable column) gives Undefined scores with the
 // reason; an unknown classifier or bad folds is an error.
