@@ -110,10 +110,19 @@ type Comparison struct {
 	// lets pass: MinEffect + t_{1−Level, DF} · SE.
 	Level   float64 `json:"level"`
 	Allowed float64 `json:"allowed"`
-	// Regressed: Holm rejects "not worse" for this comparison, or (with
-	// Note) the method lost ok cells or the score lost its value.
+	// NoSpread: neither side's values vary (a deterministic score), so
+	// the comparison is exact, not a test: it regresses when the new
+	// value is worse by more than MinEffect, and it is not one of Holm's m.
+	NoSpread bool `json:"no_spread,omitempty"`
+	// Regressed: Holm rejects "not worse" for this comparison (or, with
+	// NoSpread, the exact worsening exceeds MinEffect), or (with Note) the
+	// method lost ok cells or the score lost its value.
 	Regressed bool   `json:"regressed"`
 	Note      string `json:"note,omitempty"`
+	// Copies is set when the method's records look copied now and did not
+	// in the baseline (the scorecard's copy rule): it says so, and the
+	// comparison of the score that says so decides whether that regressed.
+	Copies string `json:"copies,omitempty"`
 }
 
 // GateResult is the gate's verdict and everything it rests on.
@@ -127,11 +136,14 @@ type GateResult struct {
 	// Datasets and Methods are those compared.
 	Datasets []string `json:"datasets"`
 	Methods  []string `json:"methods"`
-	// Comparisons are the tested comparisons: Holm runs over all of them.
+	// Comparisons are the comparisons made: Holm runs over those with
+	// spread (Tests of them); those without are exact.
 	Comparisons []Comparison `json:"comparisons"`
+	Tests       int          `json:"tests"`
 	// Lost are the methods with a smaller share of ok cells than the
-	// baseline's, the scores that lost their value, and the methods that
-	// copy records and did not: regressions without a test.
+	// baseline's, the scores that lost their value, and the (dataset,
+	// method) pairs of the baseline missing from the new run when the two
+	// share others: regressions without a test.
 	Lost []Comparison `json:"lost,omitempty"`
 	// NotCompared says what could not be compared and why.
 	NotCompared []string `json:"not_compared,omitempty"`
@@ -167,10 +179,15 @@ type gated struct {
 
 // Gate compares cur with base: every gated score of every (dataset,
 // method label) present in both, with a one-sided Welch's t test per
-// score and Holm–Bonferroni over all of them at opts.Alpha; a method with
-// a smaller share of ok cells than before, a score that lost its value, or
-// a method that now copies records regresses without a test. It returns ErrNothingCompared (with the result, for its
-// lists) when nothing could be tested.
+// score and Holm–Bonferroni over all of them at opts.Alpha (a score
+// without spread on either side is compared exactly, outside Holm's
+// family). A method with a smaller share of ok cells than before, a score
+// that lost its value, or a (dataset, method) of the baseline missing from
+// the new run regresses without a test. A method that copies records now
+// and did not before regresses when the score that says so is
+// significantly worse (tested in the same family). It returns
+// ErrNothingCompared (with the result, for its lists) when the runs have
+// nothing in common or nothing could be compared.
 func Gate(cur, base []bench.Result, opts GateOptions) (*GateResult, error) {
 	if opts.Alpha == 0 {
 		opts.Alpha = DefaultAlpha
@@ -199,10 +216,10 @@ func Gate(cur, base []bench.Result, opts GateOptions) (*GateResult, error) {
 		cs, bs = headlineScoresOf(csc), headlineScoresOf(bsc)
 	}
 	g.match(cs, bs, opts)
-	g.copying(csc, bsc)
+	g.copying(csc, bsc, cur, base, opts)
 	g.keepComparedScores()
 	g.holm()
-	g.Warnings = dataWarnings(cur, base)
+	g.Warnings = append(g.Warnings, dataWarnings(cur, base)...)
 	if len(g.Comparisons) == 0 && len(g.Lost) == 0 {
 		return g, fmt.Errorf("%w: %s", ErrNothingCompared, g.nothingWhy())
 	}
@@ -285,7 +302,7 @@ func (g *GateResult) match(cs, bs []gated, opts GateOptions) {
 		newPairs[pairOf(c)] = true
 	}
 	var baseOnly, newOnly []string
-	lost := map[string]bool{}
+	lost, uneven := map[string]bool{}, map[string]bool{}
 	for _, b := range bs {
 		pair := pairOf(b)
 		basePairs[pair] = true
@@ -303,6 +320,11 @@ func (g *GateResult) match(cs, bs []gated, opts GateOptions) {
 			continue
 		}
 		c := cs[i]
+		if (c.seeds > 2*b.seeds || b.seeds > 2*c.seeds) && !uneven[pair] {
+			uneven[pair] = true
+			g.Warnings = append(g.Warnings, fmt.Sprintf("%s: %d seeds against the baseline's %d: the side with fewer seeds "+
+				"sets how small a change the gate can see", pair, c.seeds, b.seeds))
+		}
 		if c.ok*b.seeds < b.ok*c.seeds && !lost[pair] { // a smaller share ended ok
 			lost[pair] = true
 			g.Lost = append(g.Lost, Comparison{Dataset: b.dataset, Method: b.method, Regressed: true,
@@ -315,7 +337,14 @@ func (g *GateResult) match(cs, bs []gated, opts GateOptions) {
 			addOnce(&newOnly, pairOf(c))
 		}
 	}
-	if len(baseOnly) > 0 {
+	switch {
+	case len(baseOnly) > 0 && len(g.Datasets) > 0:
+		for _, pair := range baseOnly {
+			d, m, _ := strings.Cut(pair, "/")
+			g.Lost = append(g.Lost, Comparison{Dataset: d, Method: m, Regressed: true,
+				Note: "in the baseline, missing from the new run"})
+		}
+	case len(baseOnly) > 0:
 		g.NotCompared = append(g.NotCompared, "only in the baseline: "+strings.Join(baseOnly, ", "))
 	}
 	if len(newOnly) > 0 {
@@ -323,10 +352,13 @@ func (g *GateResult) match(cs, bs []gated, opts GateOptions) {
 	}
 }
 
-// copying adds the methods that copy records now and did not before: the
-// scorecard's CopyRule says so (an exact-match rate or a membership AUC
-// beyond its reference by more than its margin).
-func (g *GateResult) copying(cur, base *Scorecard) {
+// copying marks the methods that copy records now and did not before (the
+// scorecard's CopyRule: an exact-match rate or a membership AUC beyond its
+// reference by more than its margin). A flag alone is not a regression: a
+// method near the rule's line crosses it with the seeds. The comparison of
+// the score that raised it decides, tested with the others; it is added to
+// the family when the gated scores do not include it.
+func (g *GateResult) copying(cur, base *Scorecard, cr, br []bench.Result, opts GateOptions) {
 	for _, bd := range base.Datasets {
 		cd := cur.Dataset(bd.Name)
 		if cd == nil {
@@ -337,10 +369,63 @@ func (g *GateResult) copying(cur, base *Scorecard) {
 			if cm == nil || cm.Copies == nil || bm.Copies != nil {
 				continue
 			}
-			g.Lost = append(g.Lost, Comparison{Dataset: bd.Name, Method: bm.Label, Score: cm.Copies.Score, Label: "copied records",
-				Regressed: true, Note: cm.Copies.Note()})
+			i := g.comparisonOf(bd.Name, bm.Label, cm.Copies.Score)
+			if i < 0 {
+				i = g.compareScore(bd.Name, bm.Label, cm.Copies.Score, cr, br, opts)
+			}
+			if i < 0 {
+				g.Warnings = append(g.Warnings, fmt.Sprintf("%s/%s %s; not compared: the baseline has no %s to compare with",
+					bd.Name, bm.Label, cm.Copies.Note(), cm.Copies.Score))
+				continue
+			}
+			g.Comparisons[i].Copies = cm.Copies.Note()
 		}
 	}
+}
+
+// comparisonOf is the index of the comparison of score name (a metric
+// name) for a dataset and method, −1 when there is none.
+func (g *GateResult) comparisonOf(dataset, method, name string) int {
+	return slices.IndexFunc(g.Comparisons, func(c Comparison) bool {
+		return c.Dataset == dataset && c.Method == method && metricName(c.Score) == name
+	})
+}
+
+// metricName is the metric name of a gate key: a headline key, or a
+// model key (group, name, columns) with --gate-all.
+func metricName(key string) string {
+	if parts := strings.SplitN(key, "\x00", 3); len(parts) == 3 {
+		return parts[1]
+	}
+	return key
+}
+
+// compareScore compares one score (a metric name, over the whole table)
+// of a dataset and method from the two runs' ok cells, adding it to the
+// comparisons; it returns its index, −1 when it could not be compared.
+func (g *GateResult) compareScore(dataset, method, name string, cr, br []bench.Result, opts GateOptions) int {
+	h := HeadlineScore{Key: name, Name: name, Label: name, Source: SourceScore, Better: metrics.Lower}
+	if k, ok := headlineScores[name]; ok {
+		h.Label, h.Better = k.Label, k.Better
+	}
+	side := func(rs []bench.Result) gated {
+		var cells []*bench.Result
+		for i := range rs {
+			if rs[i].Dataset == dataset && label(&rs[i]) == method && rs[i].Status == bench.StatusOK {
+				cells = append(cells, &rs[i])
+			}
+		}
+		e := estimate(h, cells, DefaultLevel)
+		return gated{dataset: dataset, method: method, key: name, label: h.Label, variant: e.Variant, better: h.Better,
+			stat: e.Stat, reason: e.Reason, ok: len(cells), seeds: len(cells)}
+	}
+	n := len(g.Comparisons)
+	g.compare(side(br), side(cr), GateOptions{MinEffect: opts.MinEffect})
+	if len(g.Comparisons) == n {
+		return -1
+	}
+	addOnce(&g.Scores, name)
+	return n
 }
 
 func addOnce(xs *[]string, x string) {
@@ -386,25 +471,37 @@ func (g *GateResult) compare(b, c gated, opts GateOptions) {
 	g.Comparisons = append(g.Comparisons, cmp)
 }
 
-// holm applies Holm–Bonferroni over the tested comparisons: each gets its
-// step's level and the worsening it allowed, and those Holm rejects
-// regress.
+// holm applies Holm–Bonferroni over the comparisons with spread: each
+// gets its step's level and the worsening it allowed, and those Holm
+// rejects regress. A comparison without spread on either side is exact:
+// it regresses when the worsening exceeds its minimum effect, and it is
+// not counted in Holm's m (it cannot be a false alarm of noise).
 func (g *GateResult) holm() {
-	m := len(g.Comparisons)
+	var idx []int
+	for i := range g.Comparisons {
+		c := &g.Comparisons[i]
+		if c.NoSpread = math.IsNaN(c.DF) || math.IsInf(c.DF, 0); c.NoSpread {
+			c.Regressed, c.Allowed = c.Worse > c.MinEffect, c.MinEffect
+			continue
+		}
+		idx = append(idx, i)
+	}
+	m := len(idx)
+	g.Tests = m
 	ps := make([]float64, m)
-	for i, c := range g.Comparisons {
-		ps[i] = c.P
+	for j, i := range idx {
+		ps[j] = g.Comparisons[i].P
 	}
 	adj := Holm(ps)
-	idx := make([]int, m)
-	for i := range idx {
-		idx[i] = i
+	order := make([]int, m)
+	for j := range order {
+		order[j] = j
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(ps[a], ps[b]) })
-	for j, i := range idx {
-		c := &g.Comparisons[i]
-		c.Level = HolmThreshold(g.Alpha, m, j)
-		c.Regressed = adj[i] <= g.Alpha
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(ps[a], ps[b]) })
+	for step, j := range order {
+		c := &g.Comparisons[idx[j]]
+		c.Level = HolmThreshold(g.Alpha, m, step)
+		c.Regressed = adj[j] <= g.Alpha
 		c.Allowed = c.MinEffect
 		if se := welchSE(c.Base, c.New); se > 0 {
 			c.Allowed += Welch{DF: c.DF}.Critical(c.Level) * se

@@ -146,7 +146,7 @@ func TestGateNothingInCommon(t *testing.T) {
 		{"other dataset", seeds3("census", "a", 4, 0.9, 0.91, 0.92)},
 		{"other methods", seeds3("adult", "c", 4, 0.9, 0.91, 0.92)},
 		{"empty run", nil},
-		{"one seed each side", seeds3("adult", "a", 4, 0.9)},
+		{"one seed each side", append(seeds3("adult", "a", 4, 0.9), seeds3("adult", "b", 4, 0.8)...)},
 	}
 	for _, c := range cases {
 		g, err := Gate(c.cur, base, GateOptions{})
@@ -163,6 +163,85 @@ func TestGateNothingInCommon(t *testing.T) {
 	g, err := Gate(seeds3("adult", "a", 4, 0.9), seeds3("adult", "a", 1, 0.9, 0.91), GateOptions{})
 	if !errors.Is(err, ErrNothingCompared) || len(g.NotCompared) == 0 || !strings.Contains(g.NotCompared[0], "needs two on each side") {
 		t.Errorf("one value: %v %v", err, g.NotCompared)
+	}
+}
+
+// TestGateMissingMethod: a (dataset, method) of the baseline missing from
+// a run that shares others with it is a regression (not a silent pass).
+func TestGateMissingMethod(t *testing.T) {
+	base := append(seeds3("adult", "a", 1, 0.9, 0.91, 0.92), seeds3("adult", "b", 1, 0.8, 0.8, 0.81)...)
+	g, err := Gate(seeds3("adult", "a", 4, 0.9, 0.91, 0.92), base, GateOptions{})
+	if err != nil || g.Passed() {
+		t.Fatalf("error %v, passed %v", err, g.Passed())
+	}
+	regs := g.Regressions()
+	if len(regs) != 1 || regs[0].Method != "b" || !strings.Contains(regs[0].Note, "missing from the new run") {
+		t.Errorf("regressions %+v, want adult/b missing", regs)
+	}
+	// More methods in the new run than in the baseline are noted only.
+	g, err = Gate(base, seeds3("adult", "a", 4, 0.9, 0.91, 0.92), GateOptions{})
+	if err != nil || !g.Passed() || !slices.ContainsFunc(g.NotCompared, func(s string) bool { return strings.Contains(s, "only in the new run: adult/b") }) {
+		t.Errorf("error %v, passed %v, not compared %q", err, g.Passed(), g.NotCompared)
+	}
+}
+
+// TestGateNoSpread: a score without spread on either side is compared
+// exactly and left out of Holm's family, so it neither dilutes the tests
+// nor passes a deterministic worsening.
+func TestGateNoSpread(t *testing.T) {
+	base := append(seeds3("d", "det", 1, 0.9, 0.9, 0.9), seeds3("d", "noisy", 1, 0.80, 0.82, 0.81)...)
+	same := append(seeds3("d", "det", 4, 0.9, 0.9, 0.9), seeds3("d", "noisy", 4, 0.81, 0.80, 0.82)...)
+	g, err := Gate(same, base, GateOptions{})
+	if err != nil || !g.Passed() || g.Tests != 1 || len(g.Comparisons) != 2 {
+		t.Fatalf("unchanged: error %v, passed %v, tests %d of %d comparisons", err, g.Passed(), g.Tests, len(g.Comparisons))
+	}
+	worse := append(seeds3("d", "det", 4, 0.899, 0.899, 0.899), seeds3("d", "noisy", 4, 0.81, 0.80, 0.82)...)
+	g, err = Gate(worse, base, GateOptions{})
+	if err != nil || g.Passed() {
+		t.Fatalf("worse: error %v, passed %v", err, g.Passed())
+	}
+	if r := g.Regressions(); len(r) != 1 || r[0].Method != "det" || !r[0].NoSpread {
+		t.Errorf("regressions %+v, want the exact one of det", r)
+	}
+	g, err = Gate(worse, base, GateOptions{MinEffect: map[string]Effect{"sdmetrics_quality": {Value: 0.002}}})
+	if err != nil || !g.Passed() {
+		t.Errorf("within the minimum effect: error %v, passed %v", err, g.Passed())
+	}
+}
+
+// TestGateCopyFlag: a method that crosses the copy rule's line regresses
+// only when the score that raised the flag is significantly worse; either
+// way the verdict names the flag.
+func TestGateCopyFlag(t *testing.T) {
+	run := func(d, label string, from uint64, vals ...float64) []bench.Result {
+		var out []bench.Result
+		for k, v := range vals {
+			s := uint64(k) + from
+			out = append(out, result(fmt.Sprintf("%s-%s-%d", d, label, s), d, label, s, quality(0.9+float64(k)/1000),
+				withRef(privacy("membership_auc", v), 0.5, "fixed")))
+		}
+		return out
+	}
+	base := run("d", "m", 1, 0.585, 0.595, 0.590) // 0.59: under the line at 0.6
+	for _, c := range []struct {
+		name    string
+		cur     []bench.Result
+		regress bool
+	}{
+		{"over the line by noise", run("d", "m", 4, 0.595, 0.615, 0.600), false},
+		{"over the line, much worse", run("d", "m", 4, 0.700, 0.710, 0.705), true},
+	} {
+		g, err := Gate(c.cur, base, GateOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		i := g.comparisonOf("d", "m", "membership_auc")
+		if i < 0 || !strings.Contains(g.Comparisons[i].Copies, "membership-attack AUC") {
+			t.Fatalf("%s: the flag is not named: %+v", c.name, g.Comparisons)
+		}
+		if g.Passed() == c.regress || g.Comparisons[i].Regressed != c.regress {
+			t.Errorf("%s: passed %v, membership regressed %v (p %g)", c.name, g.Passed(), g.Comparisons[i].Regressed, g.Comparisons[i].P)
+		}
 	}
 }
 

@@ -84,12 +84,16 @@ func gateSummary(g *GateResult) string {
 		}
 		eff = strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("Compared %s of %d methods (%s) on %d datasets (%s) with the baseline: %d comparisons, "+
+	exact := ""
+	if n := len(g.Comparisons) - g.Tests; n > 0 {
+		exact = fmt.Sprintf(" (%d without spread on either side compared exactly)", n)
+	}
+	return fmt.Sprintf("Compared %s of %d methods (%s) on %d datasets (%s) with the baseline: %d comparisons%s, "+
 		"each a one-sided Welch's t test of \"the new seed mean is worse by more than the minimum effect\", "+
-		"the family-wise false-alarm rate held at α = %g over all %d by Holm–Bonferroni; minimum effects: %s; "+
-		"%d regressed, %d methods lost cells or values.",
+		"the family-wise false-alarm rate held at α = %g over all %d tests by Holm–Bonferroni; minimum effects: %s; "+
+		"%d regressed, %d lost cells, values or methods.",
 		what, len(g.Methods), strings.Join(g.Methods, ", "), len(g.Datasets), strings.Join(g.Datasets, ", "),
-		len(g.Comparisons), g.Alpha, len(g.Comparisons), eff, countRegressed(g.Comparisons), len(g.Lost))
+		len(g.Comparisons), exact, g.Alpha, g.Tests, eff, countRegressed(g.Comparisons), len(g.Lost))
 }
 
 func countRegressed(cs []Comparison) int {
@@ -147,6 +151,9 @@ func gateRows(cs []Comparison) [][]string {
 		if c.Regressed {
 			verdict = "regressed"
 		}
+		if c.Copies != "" {
+			verdict += "; " + c.Copies
+		}
 		rows = append(rows, []string{c.Dataset, c.Method, label, gateStat(c.Base), gateStat(c.New), sig3(c.Worse),
 			sig3(c.Allowed), pText(c.P), pText(c.Level), verdict})
 	}
@@ -163,9 +170,17 @@ func regressionLine(c Comparison) string {
 	case c.Note != "":
 		return fmt.Sprintf("%s / %s / %s: %s (was %s)", c.Dataset, c.Method, c.Label, c.Note, gateStat(c.Base))
 	}
-	return fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), p = %s ≤ Holm level %s",
+	line := fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), p = %s ≤ Holm level %s",
 		c.Dataset, c.Method, c.Label, Arrow(c.Better), gateStat(c.Base), gateStat(c.New), sig3(c.Worse), sig3(c.Allowed),
 		pText(c.P), pText(c.Level))
+	if c.NoSpread {
+		line = fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), exact: no spread on either side",
+			c.Dataset, c.Method, c.Label, Arrow(c.Better), gateStat(c.Base), gateStat(c.New), sig3(c.Worse), sig3(c.Allowed))
+	}
+	if c.Copies != "" {
+		line += "; " + c.Copies
+	}
+	return line
 }
 
 // gateStat is "mean ± sd (n=N)" with 4 significant digits.
