@@ -60,6 +60,8 @@ var llmsynthorMethod = &Method{
 		{Key: "point_share", Kind: Float, Default: fmt.Sprint(macro.PointShare), Min: -1, Max: 1, NotZero: true, Doc: "a value holding at least this share of a numeric column is a point mass with a cell of its own; negative: off"},
 		{Key: "prior", Kind: Choice, Default: string(synthor.PriorNone), Choices: []string{string(synthor.PriorNone), string(synthor.PriorModel), string(synthor.PriorSample)},
 			Doc: "where records come from: none (drawn from the proposals: the ablation), model (whole records of a cart model of the training table), sample (records of a given seed sample: synth --targets T --sample S)"},
+		{Key: "prior_min_leaf", Kind: Int, Default: fmt.Sprint(synthor.PriorMinLeaf), Min: 1, Max: inf,
+			Doc: "prior=model: the fewest training rows a leaf of the prior's cart model holds (cart's own: 5); larger leaves put less of any one training record into an output record"},
 		{Key: "discrete", Kind: Int, Default: fmt.Sprint(macro.DiscreteValues), Min: -1, Max: 1_000_000, NotZero: true, Doc: "a numeric column with at most this many distinct values is discrete: every value a cell, drawn exactly; negative: off"},
 	},
 	Build: newLLMSynthor,
@@ -120,7 +122,7 @@ func newLLMSynthor(v Values, o Options) (Synthesizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("llmsynthor: %w", err)
 	}
-	if s.Prior, err = newPrior(cfg.Prior, o.Sample); err != nil {
+	if s.Prior, err = newPrior(cfg.Prior, o.Sample, v.Int("prior_min_leaf")); err != nil {
 		return nil, err
 	}
 	s.Trace = o.Trace
@@ -128,13 +130,16 @@ func newLLMSynthor(v Values, o Options) (Synthesizer, error) {
 }
 
 // newPrior builds LLMSynthor's prior for setting k: the sequential CART
-// baseline (synthpop's method, its defaults) fitted to the training table
-// for "model"; the records of sample for "sample" (nil until a seed sample
-// is handed over: FitSample); none for "none".
-func newPrior(k synthor.PriorKind, sample *table.Table) (synthor.Prior, error) {
+// baseline (synthpop's method, its defaults but leaves of at least minLeaf
+// rows) fitted to the training table for "model"; the records of sample
+// for "sample" (nil until a seed sample is handed over: FitSample); none
+// for "none".
+func newPrior(k synthor.PriorKind, sample *table.Table, minLeaf int) (synthor.Prior, error) {
 	switch k {
 	case synthor.PriorModel:
-		c, err := baselines.NewCART(baselines.CARTConfig{})
+		cc := baselines.DefaultCARTConfig()
+		cc.Tree.MinLeaf = minLeaf
+		c, err := baselines.NewCART(cc)
 		if err != nil {
 			return nil, fmt.Errorf("llmsynthor: prior: %w", err)
 		}

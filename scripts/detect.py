@@ -9,7 +9,7 @@ Run with the system Python (scikit-learn 1.2.1, pandas 1.5.3, NumPy):
 The first form prints one JSON object; the second scores every cell of a
 `synthor run` directory whose tables `go run ./scripts/priorcheck DIR` has
 written as CSV (DIR/csv/DATASET.train.csv and DATASET.kinds.json), against
-the cell's synth.csv, and appends to DIR/detect.jsonl (one object per cell; cells
+the cell's synthetic table (DIR/csv/ID.synth.csv, written by priorcheck), and appends to DIR/detect.jsonl (one object per cell; cells
 already there are skipped, so an interrupted run resumes; --label LABEL keeps
 the cells of that method label).
 
@@ -117,7 +117,7 @@ def run_dir(d, seed, labels):
             with open(os.path.join(d, "csv", ds + ".kinds.json")) as f:
                 kinds_cache[ds] = (read(train), json.load(f))
         real, kinds = kinds_cache[ds]
-        synth = read(os.path.join(d, "cells", r["id"], "synth.csv"))
+        synth = read(os.path.join(d, "csv", r["id"] + ".synth.csv"))
         res = detect(real, synth, kinds, seed)
         res.update({"id": r["id"], "dataset": ds, "method": r["method"]["name"],
                     "label": r["method"].get("label", ""), "seed_cell": r["seed"]})

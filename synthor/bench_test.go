@@ -221,7 +221,7 @@ func BenchmarkPriorAdult(b *testing.B) {
 	b.Run("stat+cart-prior", func(b *testing.B) {
 		cpu := cpuTime()
 		for b.Loop() {
-			s := withPrior(b, DefaultConfig, nil, NewModelPrior(cartModel(b)))
+			s := withPrior(b, DefaultConfig, nil, NewModelPrior(priorModel(b)))
 			if err := s.Fit(ctx, ref); err != nil {
 				b.Fatal(err)
 			}

@@ -93,6 +93,16 @@ type ModelPrior struct {
 
 var _ Prior = (*ModelPrior)(nil)
 
+// PriorMinLeaf is the leaf size the model prior's cart model is built
+// with by default (methods' prior_min_leaf): the fewest training rows a
+// leaf holds. On Adult (seed 1, as many rows as the training split) leaves
+// of at least 5, 20 and 50 rows give membership-attack AUCs of 0.589,
+// 0.550 and 0.528 and detection AUCs of 0.528, 0.530 and 0.541 (cart
+// itself, leaves of 5: 0.597 and 0.507): at 50 the prior tells members
+// apart little better than chance while its records stay hard to tell
+// from real ones.
+const PriorMinLeaf = 50
+
 // NewModelPrior returns the model prior of g.
 func NewModelPrior(g Generator) *ModelPrior { return &ModelPrior{Model: g} }
 

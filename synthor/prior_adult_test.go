@@ -20,10 +20,9 @@ const adultTestPath = "../datasets/data/adult_test.csv.gz"
 // stays within 0.005 of the prior-less loop's; it copies no more training
 // records than the cart baseline it is built on (exact-match rate, DCR
 // share); and the membership attack, members the training split and
-// non-members the test split, tells members apart no better than it does
-// for cart's records (+0.01). That is the bound the model prior meets: on
-// Adult both sit near 0.59, not near ½; the prior inherits what its cart
-// model leaks.
+// non-members the test split, stays near ½ (≤ 0.55; cart's records, with
+// leaves of 5 rows: about 0.60). The prior's cart model is built as the
+// registry builds it: leaves of at least PriorMinLeaf rows.
 func TestAdultModelPrior(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("-short or -race: make test runs it in its plain pass")
@@ -36,7 +35,7 @@ func TestAdultModelPrior(t *testing.T) {
 	}
 	n := ref.NumRows()
 	_, stat := fitSample(t, DefaultConfig, nil, ref, n, 1)
-	s := withPrior(t, DefaultConfig, nil, NewModelPrior(cartModel(t)))
+	s := withPrior(t, DefaultConfig, nil, NewModelPrior(priorModel(t)))
 	if err := s.Fit(ctx, ref); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +83,7 @@ func TestAdultModelPrior(t *testing.T) {
 	if !(pr[metrics.NameDCRShare] <= ca[metrics.NameDCRShare]+0.01) {
 		t.Errorf("DCR share %.4f, cart's %.4f", pr[metrics.NameDCRShare], ca[metrics.NameDCRShare])
 	}
-	if v, ok := pr[metrics.NameMembershipAUC]; !ok || !(v <= ca[metrics.NameMembershipAUC]+0.01) {
-		t.Errorf("membership AUC %.4f (present %v), cart's %.4f", v, ok, ca[metrics.NameMembershipAUC])
+	if v, ok := pr[metrics.NameMembershipAUC]; !ok || !(v <= 0.55) {
+		t.Errorf("membership AUC %.4f (present %v), want <= 0.55 (cart's %.4f)", v, ok, ca[metrics.NameMembershipAUC])
 	}
 }

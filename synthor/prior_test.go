@@ -54,6 +54,18 @@ func cartModel(t testing.TB) *baselines.CART {
 	return c
 }
 
+// priorModel returns the cart model the registry's prior=model builds:
+// cart's defaults with leaves of at least PriorMinLeaf rows.
+func priorModel(t testing.TB) *baselines.CART {
+	cc := baselines.DefaultCARTConfig()
+	cc.Tree.MinLeaf = PriorMinLeaf
+	c, err := baselines.NewCART(cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // withPrior returns a synthesizer of cfg with prior p (its kind set).
 func withPrior(t testing.TB, cfg Config, pl Planner, p Prior) *Synthesizer {
 	cfg.Prior = p.Kind()

@@ -111,7 +111,7 @@ func run(dir string) ([]cell, error) {
 func loadSplit(dir, dataset string) (split, error) {
 	var sp split
 	for _, part := range []string{"train", "holdout"} {
-		m, _ := filepath.Glob(filepath.Join(dir, "data", "*-"+dataset+"."+part+".gob"))
+		m, _ := filepath.Glob(filepath.Join(dir, "data", "*-"+dataset+"."+part+".parquet"))
 		if len(m) != 1 {
 			return sp, fmt.Errorf("no %s file for %s in %s/data", part, dataset, dir)
 		}
@@ -167,9 +167,12 @@ func score(dir string, r bench.Result, sp split) (cell, error) {
 		}
 		c.tvd = sum / float64(len(r.Synthor.Discrepancy))
 	}
-	synth, err := table.ReadFile(filepath.Join(dir, "cells", r.ID, "synth.csv"), table.ReadOptions{Schema: sp.train.Schema(), GroupKey: sp.train.GroupKey})
+	synth, err := table.ReadFile(filepath.Join(dir, "cells", r.ID, "synth.parquet"), table.ReadOptions{Schema: sp.train.Schema(), GroupKey: sp.train.GroupKey})
 	if err != nil {
 		return c, fmt.Errorf("%s: %w", r.ID, err)
+	}
+	if err := table.WriteFile(filepath.Join(dir, "csv", r.ID+".synth.csv"), synth); err != nil {
+		return c, err
 	}
 	c.attack, err = attack(sp, synth)
 	return c, err
