@@ -8,11 +8,11 @@ import (
 
 // A run fitted to grouped targets (controls) with a sample prior
 // (households of persons expanded from a seed sample, the population
-// synthesis setting) ends with a swap refinement. The loop chooses each household
-// among a few candidates as the records build up, and leaves every control
-// table a little off at the end; the refinement moves the output toward
-// the controls while it stays made of whole seed households (so no
-// plausibility rule a seed household keeps is broken).
+// synthesis setting) ends with a swap refinement. The loop chooses each
+// household among a few candidates as the records build up, and leaves
+// every control table a little off at the end; the refinement moves the
+// output toward the controls while it stays made of whole seed households
+// (so no plausibility rule a seed household keeps is broken).
 //
 // Let c_j be the number of output copies of seed household j, p_j its
 // profile (the cells it counts in, one per group-level table and one per
@@ -165,9 +165,8 @@ func newSwapper(r *run) *swapper {
 }
 
 // refTables returns E's tables for st: the control tables of both levels
-// (scaled to the levels' sizes, weights K_t / (Σ T)²), then every pair of
-// variables no control table holds both of (derived group variables left
-// out), targets left to seedTargets.
+// (scaled to the levels' sizes, weights K_t / (Σ T)²), then the
+// untargeted pairs (pairTables).
 func refTables(st *State) []refTable {
 	var out []refTable
 	covered := map[[2]refVar]bool{}
@@ -192,6 +191,14 @@ func refTables(st *State) []refTable {
 			out = append(out, t)
 		}
 	}
+	return append(out, pairTables(st, covered, off)...)
+}
+
+// pairTables returns a table for every pair of variables (group-level
+// ones but the derived, and member-level ones) that no control table
+// holds both of, its cells numbered from off; seedTargets sets their
+// targets.
+func pairTables(st *State, covered map[[2]refVar]bool, off int) []refTable {
 	var all []refVar
 	for i, v := range st.Records.Vars {
 		if st.Derived == nil || !st.Derived.has(v.Name) {
@@ -207,6 +214,7 @@ func refTables(st *State) []refTable {
 		}
 		return st.Records.Vars[v.i].Size()
 	}
+	var out []refTable
 	for a := range all {
 		for b := a + 1; b < len(all); b++ {
 			if covered[[2]refVar{all[a], all[b]}] {

@@ -113,7 +113,7 @@ func checkWhole(t *testing.T, out, sample *table.Table) {
 // table within 1% %RMSE (the acceptance; 0.43% at worst),
 // measured by the controls metric, with every household a whole seed
 // household and no plausibility rule broken; a second fit and sample
-// with the same seed gives the same bytes. At 20% every control cell
+// with the same seed gives the same bytes (not under the race detector). At 20% every control cell
 // holds a seed household; a 10% seed of 4,000 lacks a num_vehicles cell
 // holding 0.3% of the households, which no choice of seed households
 // meets.
@@ -133,6 +133,9 @@ func TestSamplePriorMeetsControls(t *testing.T) {
 		}
 	}
 	checkWhole(t, out, sample)
+	if raceEnabled { // the second run would double the test's time
+		return
+	}
 	again, _, _ := fitSeed(t, pop, sample, 1)
 	if csvOf(t, again) != csvOf(t, out) {
 		t.Errorf("the same seed gave different households")
