@@ -27,6 +27,9 @@ func SummaryNote(r *synthor.Result) string {
 	if r.Removed > 0 {
 		note += fmt.Sprintf(", removal step on: %d records removed", r.Removed)
 	}
+	if r.Swaps > 0 {
+		note += fmt.Sprintf(", refinement: %d households swapped", r.Swaps)
+	}
 	if r.Calls > 0 {
 		note += fmt.Sprintf(", %d LLM calls, %d parse failures", r.Calls, r.ParseFailures)
 	}

@@ -70,8 +70,11 @@
 // ranges, categories that differ between a proposal's records), and serves
 // a given sample, flat or grouped, through the same path. The model's
 // records equal to a training record are dropped, so the output copies no
-// more training records than the model does. Config.Prior "none" is the
-// loop as before, byte for byte.
+// more training records than the model does. Fitted to grouped targets
+// (FitTargets: controls), a sample prior's run ends with a swap
+// refinement (refine.go): output households are swapped for other seed
+// households, whole, while the squared %RMSE of the control tables falls.
+// Config.Prior "none" is the loop as before, byte for byte.
 //
 // Config.Profile "paper" pins the paper's choices (PaperConfig); the
 // defaults are this package's choices for real tables.

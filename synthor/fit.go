@@ -28,6 +28,7 @@ func (s *Synthesizer) Fit(ctx context.Context, train *table.Table) error {
 	if err := s.fitPrior(ctx, train); err != nil {
 		return err
 	}
+	s.controls = false
 	cfg := s.Config
 	s.schema = train.Schema()
 	s.groupSize, s.indexCol, s.derived = "", "", nil
@@ -178,6 +179,7 @@ func (s *Synthesizer) FitTargets(ctx context.Context, schema *table.Schema, tg *
 	if err := s.fitPrior(ctx, nil); err != nil {
 		return err
 	}
+	s.controls = tg.Members != nil
 	if tg.Members != nil {
 		return s.fitGroupedTargets(ctx, schema, tg)
 	}

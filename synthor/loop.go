@@ -37,6 +37,9 @@ func (s *Synthesizer) SampleResult(ctx context.Context, n int, seed uint64) (*ta
 	if err := r.loop(ctx); err != nil {
 		return nil, nil, err
 	}
+	if err := r.refine(ctx); err != nil {
+		return nil, nil, err
+	}
 	out, err := s.output(r.recS, r.memS, r.sizes, r.st, seed)
 	if err != nil {
 		return nil, nil, err
@@ -65,8 +68,9 @@ type run struct {
 	groupSize      int
 	res            *Result
 	rm             *remover
-	first          bool  // the next trace line is the first
-	pool           *pool // the prior's donors, nil without a prior
+	first          bool    // the next trace line is the first
+	pool           *pool   // the prior's donors, nil without a prior
+	src            []int32 // grouped, with a prior: each group's donor
 }
 
 func (s *Synthesizer) newRun(n int, seed uint64) *run {

@@ -131,6 +131,7 @@ func (r *run) drawPrior(needs []need, num int, sc, msc *scorer, rep Repairs) {
 		}
 		sc.take(keys)
 		if p.mem != nil {
+			r.src = append(r.src, int32(j))
 			from := r.memS.len()
 			for m := p.members[j][0]; m < p.members[j][1]; m++ {
 				r.memS.copyFrom(p.mem, m)

@@ -32,6 +32,7 @@ type Synthesizer struct {
 	groupSize string
 	indexCol  string
 	derived   *Derived           // group-level variables derived from the members
+	controls  bool               // fitted to grouped targets: a sample prior's groups are refined (refine.go)
 	special   []*special         // columns made outside the loop
 	num       map[string]numInfo // numeric domains and precision
 
@@ -150,6 +151,7 @@ type Result struct {
 	Retries       int                `json:"retries"`
 	ParseFailures int                `json:"parse_failures"`
 	Removed       int                `json:"removed,omitempty"`
+	Swaps         int                `json:"swaps,omitempty"` // households the controls refinement swapped (refine.go)
 	Stop          string             `json:"stop"`
 	Discrepancy   map[string]float64 `json:"discrepancy"`
 	// Columns lists the columns made outside the loop, and how.
