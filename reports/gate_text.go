@@ -170,9 +170,9 @@ func regressionLine(c Comparison) string {
 	case c.Note != "":
 		return fmt.Sprintf("%s / %s / %s: %s (was %s)", c.Dataset, c.Method, c.Label, c.Note, gateStat(c.Base))
 	}
-	line := fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), p = %s ≤ Holm level %s",
+	line := fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), p %s ≤ Holm level %s",
 		c.Dataset, c.Method, c.Label, Arrow(c.Better), gateStat(c.Base), gateStat(c.New), sig3(c.Worse), sig3(c.Allowed),
-		pText(c.P), pText(c.Level))
+		pEq(c.P), pText(c.Level))
 	if c.NoSpread {
 		line = fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), exact: no spread on either side",
 			c.Dataset, c.Method, c.Label, Arrow(c.Better), gateStat(c.Base), gateStat(c.New), sig3(c.Worse), sig3(c.Allowed))

@@ -297,10 +297,10 @@ func rankingNotes(rk *Ranking) []string {
 	case rk.Friedman == nil || rk.Reason != "":
 		head += ": " + rk.Reason
 	case rk.Significant:
-		head += fmt.Sprintf(": Friedman p = %s (Iman–Davenport F), Nemenyi critical difference %.2f at α = %g; = marks a method tied with another",
-			pText(rk.Friedman.PF), rk.CD, rk.Alpha)
+		head += fmt.Sprintf(": Friedman p %s (Iman–Davenport F), Nemenyi critical difference %.2f at α = %g; = marks a method tied with another",
+			pEq(rk.Friedman.PF), rk.CD, rk.Alpha)
 	default:
-		head += fmt.Sprintf(": Friedman p = %s (Iman–Davenport F) > α = %g: no difference shown, every method tied", pText(rk.Friedman.PF), rk.Alpha)
+		head += fmt.Sprintf(": Friedman p %s (Iman–Davenport F) > α = %g: no difference shown, every method tied", pEq(rk.Friedman.PF), rk.Alpha)
 	}
 	out = append(out, head)
 	if rk.Significant {
@@ -315,7 +315,18 @@ func rankingNotes(rk *Ranking) []string {
 }
 
 // pText renders a p-value with 2 significant digits.
+// pEq is "= p" as pText writes p, or "< 1e-16".
+func pEq(p float64) string {
+	if t := pText(p); !strings.HasPrefix(t, "<") {
+		return "= " + t
+	}
+	return pText(p)
+}
+
 func pText(p float64) string {
+	if p < 1e-16 { // below double precision's resolution near 1: an exact 0 is not a probability to print
+		return "< 1e-16"
+	}
 	if p < 1e-4 {
 		return strconv.FormatFloat(p, 'e', 1, 64)
 	}
