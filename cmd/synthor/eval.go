@@ -137,6 +137,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err := checkEvalFiles(o, limit, source); err != nil {
 		return err
 	}
+	if err := checkEvalHeader(o, limit, source); err != nil {
+		return err
+	}
 	opts := table.ReadOptions{}
 	if o.schema != "" {
 		s, err := table.LoadSchema(o.schema)
