@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
+	"slices"
+	"strconv"
 
 	"github.com/synthor/synthor/metrics"
 )
@@ -18,9 +21,10 @@ import (
 // indents it in place. The first error (encoding or writing) sticks and
 // later calls do nothing.
 type jsonStream struct {
-	w   *bufio.Writer
-	buf bytes.Buffer // one value, indented
-	err error
+	w    *bufio.Writer
+	buf  bytes.Buffer // one value, indented
+	fast []byte       // one score, by appendScore
+	err  error
 }
 
 func newJSONStream(w io.Writer) *jsonStream {
@@ -43,11 +47,16 @@ func (js *jsonStream) value(v any, prefix string) {
 	js.indented(b, err, prefix)
 }
 
-// score writes s as value does, calling its MarshalJSON directly: its
-// output is json.Marshal's, compact and escaped, which is what
-// json.Marshal(s) would copy it to.
+// score writes s as value does: by appendScore when it can, else by its
+// MarshalJSON, called directly (its output is json.Marshal's, compact and
+// escaped, which is what json.Marshal(s) would copy it to).
 func (js *jsonStream) score(s *metrics.Score, prefix string) {
 	if js.err != nil {
+		return
+	}
+	var ok bool
+	if js.fast, ok = appendScore(js.fast[:0], s, prefix); ok {
+		_, js.err = js.w.Write(js.fast)
 		return
 	}
 	b, err := s.MarshalJSON()
@@ -94,4 +103,146 @@ func (js *jsonStream) flush() error {
 		js.err = js.w.Flush()
 	}
 	return js.err
+}
+
+// appendScore appends s to b as metrics.Score.MarshalJSON and json.Indent
+// (prefix, two spaces) give it, without reflection, and reports true; or
+// reports false, for the slow path, when a string holds a byte
+// encoding/json escapes or one outside printable ASCII, or a param is
+// not nil, a bool, an int, a string or a finite float64.
+func appendScore(b []byte, s *metrics.Score, prefix string) ([]byte, bool) {
+	in := "\n" + prefix + "  "
+	if !plainJSON(s.Name) || !plainJSON(s.Group) || !plainJSON(string(s.Better)) || !plainJSON(s.Reason) ||
+		!plainJSON(s.ReferenceKind) || !plainJSON(s.ReferenceReason) {
+		return b, false
+	}
+	b = append(b, "{"+in+`"name": "`...)
+	b = append(b, s.Name...)
+	b = append(b, `",`+in+`"group": "`...)
+	b = append(b, s.Group...)
+	b = append(b, `",`+in+`"columns": [`...)
+	for i, c := range s.Columns {
+		if !plainJSON(c) {
+			return b, false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, in+`  "`...)
+		b = append(b, c...)
+		b = append(b, '"')
+	}
+	if len(s.Columns) > 0 {
+		b = append(b, in...)
+	}
+	b = append(b, "],"...)
+	b = append(b, in+`"value": `...)
+	b = appendNumber(b, s.Value, s.OK())
+	b = append(b, `,`+in+`"better": "`...)
+	b = append(b, s.Better...)
+	b = append(b, '"')
+	if s.Reason != "" {
+		b = append(b, `,`+in+`"reason": "`...)
+		b = append(b, s.Reason...)
+		b = append(b, '"')
+	}
+	if s.Targeted != nil {
+		b = append(b, `,`+in+`"targeted": `...)
+		b = strconv.AppendBool(b, *s.Targeted)
+	}
+	if len(s.Params) > 0 {
+		var ok bool
+		if b, ok = appendParams(append(b, `,`+in+`"params": {`...), s.Params, in+"  "); !ok {
+			return b, false
+		}
+		b = append(b, in+"}"...)
+	}
+	if s.ReferenceKind != "" || s.ReferenceReason != "" {
+		b = append(b, `,`+in+`"reference": `...)
+		b = appendNumber(b, s.Reference, s.HasReference())
+		b = append(b, `,`+in+`"reference_kind": "`...)
+		b = append(b, s.ReferenceKind...)
+		b = append(b, '"')
+		if s.ReferenceReason != "" {
+			b = append(b, `,`+in+`"reference_reason": "`...)
+			b = append(b, s.ReferenceReason...)
+			b = append(b, '"')
+		}
+	}
+	return append(b, "\n"+prefix+"}"...), true
+}
+
+// appendParams appends the members of params, sorted by key, each on a
+// line starting with in, as appendScore does; false for a key or value it
+// leaves to encoding/json.
+func appendParams(b []byte, params map[string]any, in string) ([]byte, bool) {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		if !plainJSON(k) {
+			return b, false
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, in+`"`...)
+		b = append(b, k...)
+		b = append(b, `": `...)
+		switch v := params[k].(type) {
+		case nil:
+			b = append(b, "null"...)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case float64:
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return b, false
+			}
+			b = appendNumber(b, v, true)
+		case string:
+			if !plainJSON(v) {
+				return b, false
+			}
+			b = append(append(append(b, '"'), v...), '"')
+		default:
+			return b, false
+		}
+	}
+	return b, true
+}
+
+// appendNumber appends x as encoding/json writes a float64 (the shortest
+// form that reads back, in exponent form below 1e-6 and from 1e21 on,
+// the exponent without a leading zero), or null when ok is false.
+func appendNumber(b []byte, x float64, ok bool) []byte {
+	if !ok {
+		return append(b, "null"...)
+	}
+	f := byte('f')
+	if a := math.Abs(x); a != 0 && (a < 1e-6 || a >= 1e21) {
+		f = 'e'
+	}
+	b = strconv.AppendFloat(b, x, f, -1, 64)
+	if n := len(b); f == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1]
+		b = b[:n-1]
+	}
+	return b
+}
+
+// plainJSON reports whether encoding/json writes s as it is between
+// quotes: printable ASCII without the quote, the backslash and the
+// characters it escapes for HTML (<, >, &).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }

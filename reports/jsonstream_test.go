@@ -16,7 +16,7 @@ import (
 // quotes, control and line-separator characters, invalid UTF-8), no
 // columns, params with nested and empty values, and extreme floats.
 func streamScores() []metrics.Score {
-	yes := true
+	yes, no := true, false
 	return []metrics.Score{
 		{Name: "tvd", Group: "fidelity", Columns: []string{"a"}, Value: 0.125, Better: metrics.Lower},
 		metrics.Undefined("ks", "fidelity", []string{"a <b>", "c&d"}, metrics.Lower, "constant \"column\"\n\u2028\x01 \xff"),
@@ -25,7 +25,18 @@ func streamScores() []metrics.Score {
 			Reference: 0.5, ReferenceKind: metrics.ReferenceFixed},
 		{Name: "jsd", Group: "fidelity", Columns: []string{"a", "b"}, Value: math.Inf(1), Better: metrics.Lower,
 			Reference: math.NaN(), ReferenceKind: metrics.ReferenceHoldout, ReferenceReason: "holdout of 3 rows"},
-		{Name: "dcr", Group: "privacy", Columns: []string{}, Value: -0, Better: metrics.Higher, ReferenceReason: "no holdout"},
+		{Name: "dcr", Group: "privacy", Columns: []string{}, Value: math.Copysign(0, -1), Better: metrics.Higher, ReferenceReason: "no holdout"},
+		{Name: "srmse", Group: "fidelity", Columns: []string{"c0", "c2"}, Value: 123456789.125, Better: metrics.Lower, Targeted: &no,
+			Params: map[string]any{"bins": 6, "pairs": "all", "w": 0.5, "none": nil, "b": false, "tiny": -1e-7, "big": 1e21,
+				"edge": 1e-6, "below": 9.99e-7, "under": 1e20, "min": 5e-324, "max": -1.7976931348623157e308},
+			Reference: 1e-7, ReferenceKind: metrics.ReferenceHoldout},
+		{Name: "pearson_diff", Group: "fidelity", Columns: []string{"c0", "c2"}, Value: 1e-300, Better: metrics.Lower,
+			Reference: 1e20, ReferenceKind: metrics.ReferenceHoldout, ReferenceReason: "subsample of 3 rows"},
+		{Name: "x", Group: "g", Columns: []string{"é"}, Value: 5e-324, Better: metrics.Higher, Params: map[string]any{"k": "ü"}},
+		{Name: "y", Group: "g", Columns: []string{"a"}, Value: 1.7976931348623157e308, Better: metrics.Higher,
+			Params: map[string]any{"n": int64(3), "f": float32(0.25)}, Reference: 1e20, ReferenceKind: metrics.ReferenceHoldout, ReferenceReason: "subsample"},
+		{Name: "z", Group: "g", Columns: []string{"a", "b", "c"}, Value: 1e-6, Better: metrics.Lower, Params: map[string]any{},
+			Reference: math.Inf(-1), ReferenceKind: metrics.ReferenceHoldout},
 	}
 }
 
@@ -91,6 +102,35 @@ func TestStreamedJSONIsTheEncodersJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzStreamedJSON: a score of any names, values and params streams as the
+// encoder writes it.
+func FuzzStreamedJSON(f *testing.F) {
+	f.Add("tvd", "c0", 0.125, 0.5, "all", 6, true)
+	f.Add("a<b", "é", 1e-7, 1e21, "\u2028", -1, false)
+	f.Add("", "", math.Copysign(0, -1), 5e-324, "", 0, true)
+	f.Fuzz(func(t *testing.T, name, col string, value, ref float64, param string, n int, kind bool) {
+		s := metrics.Score{Name: name, Group: "g", Columns: []string{col, "b"}, Value: value, Better: metrics.Lower,
+			Reason: param, Params: map[string]any{param: n, "p": param, "v": value}, Reference: ref}
+		if kind {
+			s.ReferenceKind = metrics.ReferenceHoldout
+		}
+		if math.IsNaN(value) || math.IsInf(value, 0) {
+			s.Params["v"] = nil // encoding/json refuses a NaN param
+		}
+		scores := []metrics.Score{s}
+		var got bytes.Buffer
+		if err := WriteScores(&got, "json", scores); err != nil {
+			t.Fatal(err)
+		}
+		want := wholeJSON(t, struct {
+			Metrics []metrics.Score `json:"metrics"`
+		}{scores})
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("streamed:\n%s\nencoder:\n%s", got.Bytes(), want)
+		}
+	})
 }
 
 // wideScores returns n scores shaped as a wide table's pair scores.
