@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/synthor/synthor/metrics"
@@ -156,5 +159,20 @@ func BenchmarkWriteScoresWide(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestFormatParamsIsSprintf: FormatParams writes each pair as
+// fmt.Sprintf("%s=%v") does, sorted by key and space separated.
+func TestFormatParamsIsSprintf(t *testing.T) {
+	for _, s := range streamScores() {
+		keys := slices.Sorted(maps.Keys(s.Params))
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s=%v", k, s.Params[k])
+		}
+		if got, want := FormatParams(s.Params), strings.Join(parts, " "); got != want {
+			t.Errorf("FormatParams(%v) = %q, want %q", s.Params, got, want)
+		}
 	}
 }

@@ -112,18 +112,35 @@ func scoredColumns(scores []metrics.Score) map[string]bool {
 	return out
 }
 
-// FormatParams renders a score's params as sorted key=value pairs.
+// FormatParams renders a score's params as sorted key=value pairs, each
+// value as fmt's %v writes it.
 func FormatParams(p map[string]any) string {
+	if len(p) == 0 {
+		return ""
+	}
 	keys := make([]string, 0, len(p))
 	for k := range p {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	parts := make([]string, len(keys))
+	var b []byte
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(append(b, k...), '=')
+		// %v of an int or a string, without fmt (a wide table's CSV has
+		// two million scores, most with an int or string param).
+		switch v := p[k].(type) {
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case string:
+			b = append(b, v...)
+		default:
+			b = fmt.Appendf(b, "%v", v)
+		}
 	}
-	return strings.Join(parts, " ")
+	return string(b)
 }
 
 // note is the reason of an undefined score, else its params.
