@@ -71,3 +71,56 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// wideShaped returns n rows of p features shaped like one fold of a C2ST on
+// BENCHMARKS.md's width tables: even features integers 0–9, odd ones
+// categorical over five levels, uniform, and a label that depends on the
+// first two.
+func wideShaped(n, p int, seed uint64) (Features, Target) {
+	rng := rand.New(rand.NewPCG(seed, 5))
+	X := make(Features, p)
+	for j := range X {
+		if j%2 == 0 {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = float64(rng.IntN(10))
+			}
+			X[j] = Numeric(fmt.Sprint("x", j), v)
+			continue
+		}
+		c := make([]int32, n)
+		for i := range c {
+			c[i] = rng.Int32N(5)
+		}
+		X[j] = Categorical(fmt.Sprint("c", j), c, 5)
+	}
+	y := make([]int32, n)
+	for i := range y {
+		if X[0].Values[i]/10+float64(X[1].Codes[i]%2)/2+rng.NormFloat64()/2 > 0.75 {
+			y[i] = 1
+		}
+	}
+	return X, Classes(y, 2)
+}
+
+// BenchmarkFitHGBWide fits the default model on 1,600 rows of 100 and
+// 1,000 features, the training part of one fold of a 5-fold C2ST of 1,000
+// rows a side; B/op is mostly node histograms.
+func BenchmarkFitHGBWide(b *testing.B) {
+	for _, p := range []int{100, 1000} {
+		X, y := wideShaped(1600, p, 1)
+		b.Run(fmt.Sprintf("features=%d", p), func(b *testing.B) {
+			b.ReportAllocs()
+			var m *HGB
+			cpu := processCPU()
+			for b.Loop() {
+				var err error
+				if m, err = FitHGB(X, y, HGBOptions{Seed: 1, Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(m.Iterations), "trees")
+			b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
+}

@@ -33,14 +33,13 @@ func WriteScores(w io.Writer, format string, scores []metrics.Score) error {
 func WriteScoresWidth(w io.Writer, format string, scores []metrics.Score, width int) error {
 	switch format {
 	case "json":
-		if scores == nil {
-			scores = []metrics.Score{}
-		}
-		return writeJSON(w, struct {
-			Metrics []metrics.Score `json:"metrics"`
-		}{scores})
+		js := newJSONStream(w)
+		js.raw("{\n  \"metrics\": ")
+		js.scores(scores, "  ")
+		js.raw("\n}\n")
+		return js.flush()
 	case "csv":
-		return writeCSV(w, ScoreCSVHeader, func(emit func([]string) error) error {
+		return streamCSV(w, ScoreCSVHeader, func(emit func([]string) error) error {
 			for _, s := range scores {
 				if err := emit(ScoreCSVRow(s)); err != nil {
 					return err
@@ -113,18 +112,35 @@ func scoredColumns(scores []metrics.Score) map[string]bool {
 	return out
 }
 
-// FormatParams renders a score's params as sorted key=value pairs.
+// FormatParams renders a score's params as sorted key=value pairs, each
+// value as fmt's %v writes it.
 func FormatParams(p map[string]any) string {
+	if len(p) == 0 {
+		return ""
+	}
 	keys := make([]string, 0, len(p))
 	for k := range p {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	parts := make([]string, len(keys))
+	var b []byte
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(append(b, k...), '=')
+		// %v of an int or a string, without fmt (a wide table's CSV has
+		// two million scores, most with an int or string param).
+		switch v := p[k].(type) {
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case string:
+			b = append(b, v...)
+		default:
+			b = fmt.Appendf(b, "%v", v)
+		}
 	}
-	return strings.Join(parts, " ")
+	return string(b)
 }
 
 // note is the reason of an undefined score, else its params.
@@ -179,19 +195,34 @@ func WriteComparisonWidth(w io.Writer, format string, files []string, runs [][]m
 	}
 	switch format {
 	case "json":
-		type run struct {
-			Synth   string          `json:"synth"`
-			Metrics []metrics.Score `json:"metrics"`
+		js := newJSONStream(w)
+		js.raw("{\n  \"comparison\": ")
+		if len(files) == 0 {
+			js.raw("null")
+		} else {
+			js.raw("[")
 		}
-		out := struct {
-			Comparison []run `json:"comparison"`
-		}{}
 		for i, f := range files {
-			out.Comparison = append(out.Comparison, run{Synth: f, Metrics: runs[i]})
+			if i > 0 {
+				js.raw(",")
+			}
+			js.raw("\n    {\n      \"synth\": ")
+			js.value(f, "      ")
+			js.raw(",\n      \"metrics\": ")
+			if runs[i] == nil {
+				js.raw("null")
+			} else {
+				js.scores(runs[i], "      ")
+			}
+			js.raw("\n    }")
 		}
-		return writeJSON(w, out)
+		if len(files) > 0 {
+			js.raw("\n  ]")
+		}
+		js.raw("\n}\n")
+		return js.flush()
 	case "csv":
-		return writeCSV(w, append([]string{"synth"}, ScoreCSVHeader...), func(emit func([]string) error) error {
+		return streamCSV(w, append([]string{"synth"}, ScoreCSVHeader...), func(emit func([]string) error) error {
 			for i, f := range files {
 				for _, s := range runs[i] {
 					if err := emit(append([]string{f}, ScoreCSVRow(s)...)); err != nil {
@@ -253,4 +284,18 @@ func writeCSV(w io.Writer, header []string, rows func(emit func([]string) error)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// streamCSV writes header and the rows that rows emits to w as they come
+// (encoding/csv buffers them), returning the first error.
+func streamCSV(w io.Writer, header []string, rows func(emit func([]string) error) error) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := rows(cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -137,6 +137,9 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 	if err := checkEvalFiles(o, limit, source); err != nil {
 		return err
 	}
+	if err := checkEvalHeader(o, limit, source); err != nil {
+		return err
+	}
 	opts := table.ReadOptions{}
 	if o.schema != "" {
 		s, err := table.LoadSchema(o.schema)
@@ -232,9 +235,24 @@ func runEval(cmd *cobra.Command, o evalOptions) error {
 
 // writeEval renders the score lists: a comparison for several synthetic
 // files, else one list (in the terminal table the sdmetrics group as its
-// summary: overall, properties, worst five columns and pairs). It renders
-// to a buffer first: a failure never leaves half a report.
+// summary: overall, properties, worst five columns and pairs). The table
+// and Markdown formats render to a buffer first, so that a failure never
+// leaves half a report; JSON and CSV list every score (1.9 million for
+// 1,000 columns, 390 MB of JSON) and stream them to w one at a time, so a
+// failed write leaves what came before it.
 func writeEval(w io.Writer, o evalOptions, names []string, runs [][]metrics.Score) error {
+	if o.format == "json" || o.format == "csv" {
+		var err error
+		if len(runs) > 1 {
+			err = reports.WriteComparison(w, o.format, o.synths, runs)
+		} else {
+			err = reports.WriteScores(w, o.format, runs[0])
+		}
+		if err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		return nil
+	}
 	var buf bytes.Buffer
 	if len(runs) > 1 {
 		if err := reports.WriteComparisonWidth(&buf, o.format, o.synths, runs, tableWidth(o.wide)); err != nil {

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"compress/gzip"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -270,12 +275,7 @@ func checkExportOut(name, out string) error {
 // memory limit.
 func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) (float64, error) {
 	limit, source := memoryLimit(o.maxMemory)
-	// Each synthetic file's scores are kept for the comparison; the
-	// reference list of the one being scored is held beside them.
-	copies := len(o.synths)
-	if o.holdout != "" {
-		copies++
-	}
+	copies := o.scoreCopies()
 	need := guard.EvalNeed(real, o.bins, joints, runtime.GOMAXPROCS(0), copies)
 	what := fmt.Sprintf("eval: scoring %d columns × %d rows with --bins %d", real.NumCols(), real.NumRows(), o.bins)
 	if len(joints) > 0 {
@@ -283,4 +283,70 @@ func checkEvalSize(o evalOptions, real *table.Table, joints [][]string) (float64
 	}
 	return need, guard.CheckMemory(what, need, limit, source,
 		"score fewer columns, name the pairs with --joints, lower --bins, or raise --max-memory")
+}
+
+// scoreCopies is how many score lists eval holds at once: each synthetic
+// file's are kept for the comparison, and the reference list of the one
+// being scored is held beside them.
+func (o evalOptions) scoreCopies() int {
+	if o.holdout != "" {
+		return len(o.synths) + 1
+	}
+	return len(o.synths)
+}
+
+// checkEvalHeader refuses, before any table is read, a --real CSV file
+// whose header alone names too many columns to score every pair of within
+// the limit: guard.EvalScoresNeed, the score lists alone, is at most what
+// checkEvalSize estimates once the rows are read, so this refuses only
+// what that would refuse, without first reading (5,000 columns × 1,000
+// rows) 20 MB of text into two tables. Other formats, --joints and a
+// header that cannot be read are left to checkEvalSize.
+func checkEvalHeader(o evalOptions, limit uint64, source string) error {
+	if len(o.joints) > 0 {
+		return nil
+	}
+	cols, ok := csvHeaderColumns(o.real)
+	if !ok || cols < 2 {
+		return nil
+	}
+	need := guard.EvalScoresNeed(cols, o.scoreCopies())
+	return guard.CheckMemory(fmt.Sprintf("eval: the scores of every pair of the %d columns in the header of %s (before reading its rows)", cols, o.real),
+		need, limit, source, "score fewer columns, name the pairs with --joints, or raise --max-memory")
+}
+
+// maxHeaderBytes bounds the text csvHeaderColumns reads for a header.
+const maxHeaderBytes = 64 << 20
+
+// csvHeaderColumns counts the fields of the first record of a .csv or
+// .csv.gz file as table.ReadCSV reads it (a byte order mark does not
+// change the count); ok is false for another format, or a header it
+// cannot read within maxHeaderBytes.
+func csvHeaderColumns(path string) (n int, ok bool) {
+	base := strings.ToLower(path)
+	gz := strings.HasSuffix(base, ".gz")
+	if !strings.HasSuffix(strings.TrimSuffix(base, ".gz"), ".csv") {
+		return 0, false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if gz {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return 0, false
+		}
+		defer zr.Close()
+		r = zr
+	}
+	cr := csv.NewReader(bufio.NewReader(io.LimitReader(r, maxHeaderBytes)))
+	cr.FieldsPerRecord = -1
+	rec, err := cr.Read()
+	if err != nil {
+		return 0, false
+	}
+	return len(rec), true
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -145,5 +147,49 @@ func TestCatalogGroupingIsTrusted(t *testing.T) {
 	}
 	if err := checkGrouping(synthFlags{dataset: "superstore", method: "cart"}, cart, train); err != nil {
 		t.Errorf("the catalog's superstore: %v", err)
+	}
+}
+
+// TestEvalRefusesWideHeader: a real table whose header names 3,000 columns
+// (4.5 million pairs, 5.8 GB of scores) is refused under --max-memory 1GiB
+// from its header, before its rows are read (they are malformed here, so
+// reading them would fail otherwise); with --joints the pairs are not
+// scored and the rows are read.
+func TestEvalRefusesWideHeader(t *testing.T) {
+	dir := t.TempDir()
+	names := make([]string, 3000)
+	for j := range names {
+		names[j] = "c" + strconv.Itoa(j)
+	}
+	text := strings.Join(names, ",") + "\n1,2\n"
+	plain := filepath.Join(dir, "wide.csv")
+	if err := os.WriteFile(plain, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(text))
+	zw.Close()
+	packed := filepath.Join(dir, "wide.csv.gz")
+	if err := os.WriteFile(packed, gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, real string
+		extra      []string
+		want       string
+	}{
+		{"csv", plain, nil, "the scores of every pair of the 3000 columns in the header of " + plain},
+		{"csv.gz", packed, nil, "the scores of every pair of the 3000 columns in the header of " + packed},
+		{"joints", plain, []string{"--joints", names[0] + "," + names[1]}, "line 2"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"eval", "--real", c.real, "--synth", plain, "--max-memory", "1GiB"}, c.extra...)
+			_, _, code, err := runCLI(t, args...)
+			if err == nil || code == 0 || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("exit %d, error %v; want one containing %q", code, err, c.want)
+			}
+		})
 	}
 }

@@ -196,8 +196,7 @@ func EvalNeed(t *table.Table, bins int, groups [][]string, workers, copies int) 
 		}
 	}
 	slices.Sort(sizes)
-	need := BaseBytes + 4*float64(t.NumRows())*n*BytesPerCell +
-		(n*ColumnScoreBytes+pairs*PairScoreBytes)*float64(max(copies, 1))
+	need := BaseBytes + 4*float64(t.NumRows())*n*BytesPerCell + scoreListBytes(n, pairs, copies)
 	k := max(workers, 1)
 	if len(groups) == 0 && len(sizes) == 1 {
 		need += float64(k) * sizes[0] * ContingencyBytesPerCell
@@ -206,6 +205,24 @@ func EvalNeed(t *table.Table, bins int, groups [][]string, workers, copies int) 
 		need += sizes[i] * ContingencyBytesPerCell
 	}
 	return need
+}
+
+// EvalScoresNeed is the part of EvalNeed that a table's column count
+// fixes when every pair is scored: BaseBytes and the score lists
+// (ColumnScoreBytes per column and PairScoreBytes per pair, times copies).
+// It is at most EvalNeed of any table of cols columns scored over all
+// pairs (the rest of EvalNeed is never negative), so a limit it exceeds,
+// EvalNeed exceeds too: eval checks it from a file's header, before
+// reading the rows.
+func EvalScoresNeed(cols, copies int) float64 {
+	n := float64(cols)
+	return BaseBytes + scoreListBytes(n, n*(n-1)/2, copies)
+}
+
+// scoreListBytes is the memory of the score lists of n columns and pairs
+// pairs, times copies (at least one).
+func scoreListBytes(n, pairs float64, copies int) float64 {
+	return (n*ColumnScoreBytes + pairs*PairScoreBytes) * float64(max(copies, 1))
 }
 
 // ReadFactor is the peak memory of reading a table file per byte of its

@@ -134,6 +134,16 @@ func TestEvalNeed(t *testing.T) {
 	if got := EvalNeed(tb, 10, [][]string{{"c", "c"}, {"x", "c"}, {"x", "x"}}, 2, 1); got != want {
 		t.Errorf("EvalNeed(joints) = %v, want %v", got, want)
 	}
+	// From the column count alone: the base and the score lists.
+	for copies, want := range map[int]float64{1: BaseBytes + scores, 2: BaseBytes + 2*scores} {
+		got := EvalScoresNeed(2, copies)
+		if got != want {
+			t.Errorf("EvalScoresNeed(2, %d) = %v, want %v", copies, got, want)
+		}
+		if need := EvalNeed(tb, 10, nil, 1, copies); got > need {
+			t.Errorf("EvalScoresNeed(2, %d) = %v above EvalNeed %v", copies, got, need)
+		}
+	}
 }
 
 // TestEvalNeedWide: the estimate of 100,000 columns (5·10⁹ pairs) comes
