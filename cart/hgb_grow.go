@@ -571,15 +571,7 @@ func (gr *hgbGrower) splitCategorical(j int, n *growNode, hs []hgbHist, parentLo
 	if len(infos) <= 1 {
 		return
 	}
-	slices.SortStableFunc(infos, func(a, b catInfo) int {
-		switch {
-		case a.value < b.value:
-			return -1
-		case a.value > b.value:
-			return 1
-		}
-		return 0
-	})
+	sortCatInfos(infos)
 	l2 := gr.opts.L2
 	minLeaf := gr.opts.MinSamplesLeaf
 	total := n.rows()
@@ -621,5 +613,32 @@ func (gr *hgbGrower) splitCategorical(j int, n *growNode, hs []hgbHist, parentLo
 				best.missingLeft = best.left.has(gr.missBin)
 			}
 		}
+	}
+}
+
+// sortCatInfos sorts categories by value, ties in their order (a stable
+// sort, so any stable algorithm gives the same order): insertion in place
+// for the few categories most features have, the library's stable sort
+// beyond.
+func sortCatInfos(xs []catInfo) {
+	if len(xs) > 32 {
+		slices.SortStableFunc(xs, func(a, b catInfo) int {
+			switch {
+			case a.value < b.value:
+				return -1
+			case a.value > b.value:
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(xs); i++ {
+		x, k := xs[i], i
+		for k > 0 && xs[k-1].value > x.value {
+			xs[k] = xs[k-1]
+			k--
+		}
+		xs[k] = x
 	}
 }

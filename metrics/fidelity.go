@@ -47,17 +47,35 @@ func Fidelity(ctx context.Context, in Input) ([]Score, error) {
 	if in.Real != nil {
 		extra += in.Real.NumCols()
 	}
+	// The classifier test runs beside the distribution scores: each
+	// phase leaves a core idle at its barriers, which the other fills.
+	// Its scores follow the distributions' as before.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type c2stOut struct {
+		scores []Score
+		err    error
+	}
+	c2st := make(chan c2stOut, 1)
+	if in.C2STRows >= 0 {
+		go func() {
+			c, err := C2STScores(ctx, in)
+			c2st <- c2stOut{c, err}
+		}()
+	} else {
+		c2st <- c2stOut{}
+	}
 	scores, err := distributions(ctx, in, extra)
 	if err != nil {
+		cancel()
+		<-c2st
 		return nil, err
 	}
-	if in.C2STRows >= 0 {
-		c, err := C2STScores(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		scores = append(scores, c...)
+	c := <-c2st
+	if c.err != nil {
+		return nil, c.err
 	}
+	scores = append(scores, c.scores...)
 	// Only the column and property scores are kept: the pair scores of
 	// the report are not built.
 	rep, err := NewQualityReport(ctx, in.Real, in.Synth, QualityConfig{PairFilter: in.PairFilter})
