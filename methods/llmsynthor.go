@@ -62,6 +62,8 @@ var llmsynthorMethod = &Method{
 			Doc: "where records come from: none (drawn from the proposals: the ablation), model (whole records of a cart model of the training table), sample (records of a given seed sample: synth --targets T --sample S)"},
 		{Key: "prior_min_leaf", Kind: Int, Default: fmt.Sprint(synthor.PriorMinLeaf), Min: 1, Max: inf,
 			Doc: "prior=model: the fewest training rows a leaf of the prior's cart model holds (cart's own: 5); larger leaves put less of any one training record into an output record"},
+		{Key: "prior_max_levels", Kind: Int, Default: fmt.Sprint(synthor.PriorMaxLevels), Min: 2, Max: 65536,
+			Doc: "prior=model: categorical columns with more categories are drawn from their marginal by the prior's cart model (cart's own: 100)"},
 		{Key: "discrete", Kind: Int, Default: fmt.Sprint(macro.DiscreteValues), Min: -1, Max: 1_000_000, NotZero: true, Doc: "a numeric column with at most this many distinct values is discrete: every value a cell, drawn exactly; negative: off"},
 	},
 	Build: newLLMSynthor,
@@ -122,7 +124,7 @@ func newLLMSynthor(v Values, o Options) (Synthesizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("llmsynthor: %w", err)
 	}
-	if s.Prior, err = newPrior(cfg.Prior, o.Sample, v.Int("prior_min_leaf")); err != nil {
+	if s.Prior, err = newPrior(cfg.Prior, o.Sample, v.Int("prior_min_leaf"), v.Int("prior_max_levels")); err != nil {
 		return nil, err
 	}
 	s.Trace = o.Trace
@@ -131,14 +133,15 @@ func newLLMSynthor(v Values, o Options) (Synthesizer, error) {
 
 // newPrior builds LLMSynthor's prior for setting k: the sequential CART
 // baseline (synthpop's method, its defaults but leaves of at least minLeaf
-// rows) fitted to the training table for "model"; the records of sample
+// rows and up to maxLevels categories modelled) fitted to the training table for "model"; the records of sample
 // for "sample" (nil until a seed sample is handed over: FitSample); none
 // for "none".
-func newPrior(k synthor.PriorKind, sample *table.Table, minLeaf int) (synthor.Prior, error) {
+func newPrior(k synthor.PriorKind, sample *table.Table, minLeaf, maxLevels int) (synthor.Prior, error) {
 	switch k {
 	case synthor.PriorModel:
 		cc := baselines.DefaultCARTConfig()
 		cc.Tree.MinLeaf = minLeaf
+		cc.MaxLevels = maxLevels
 		c, err := baselines.NewCART(cc)
 		if err != nil {
 			return nil, fmt.Errorf("llmsynthor: prior: %w", err)

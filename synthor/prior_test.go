@@ -55,10 +55,12 @@ func cartModel(t testing.TB) *baselines.CART {
 }
 
 // priorModel returns the cart model the registry's prior=model builds:
-// cart's defaults with leaves of at least PriorMinLeaf rows.
+// cart's defaults with leaves of at least PriorMinLeaf rows and up to
+// PriorMaxLevels categories modelled.
 func priorModel(t testing.TB) *baselines.CART {
 	cc := baselines.DefaultCARTConfig()
 	cc.Tree.MinLeaf = PriorMinLeaf
+	cc.MaxLevels = PriorMaxLevels
 	c, err := baselines.NewCART(cc)
 	if err != nil {
 		t.Fatal(err)
