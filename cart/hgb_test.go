@@ -278,15 +278,7 @@ func TestSortCatInfos(t *testing.T) {
 				xs[i] = catInfo{bin: i, value: float64(rng.IntN(4)) - 1.5}
 			}
 			want := slices.Clone(xs)
-			slices.SortStableFunc(want, func(a, b catInfo) int {
-				switch {
-				case a.value < b.value:
-					return -1
-				case a.value > b.value:
-					return 1
-				}
-				return 0
-			})
+			slices.SortStableFunc(want, byCatValue)
 			sortCatInfos(xs)
 			if !slices.Equal(xs, want) {
 				t.Fatalf("k=%d: got %v, want %v", k, xs, want)

@@ -170,13 +170,12 @@ func regressionLine(c Comparison) string {
 	case c.Note != "":
 		return fmt.Sprintf("%s / %s / %s: %s (was %s)", c.Dataset, c.Method, c.Label, c.Note, gateStat(c.Base))
 	}
-	line := fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), p %s ≤ Holm level %s",
-		c.Dataset, c.Method, c.Label, Arrow(c.Better), gateStat(c.Base), gateStat(c.New), sig3(c.Worse), sig3(c.Allowed),
-		pEq(c.P), pText(c.Level))
+	test := fmt.Sprintf("p %s ≤ Holm level %s", pEq(c.P), pText(c.Level))
 	if c.NoSpread {
-		line = fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), exact: no spread on either side",
-			c.Dataset, c.Method, c.Label, Arrow(c.Better), gateStat(c.Base), gateStat(c.New), sig3(c.Worse), sig3(c.Allowed))
+		test = "exact: no spread on either side"
 	}
+	line := fmt.Sprintf("%s / %s / %s %s: %s → %s, worse by %s (allowed %s), %s",
+		c.Dataset, c.Method, c.Label, Arrow(c.Better), gateStat(c.Base), gateStat(c.New), sig3(c.Worse), sig3(c.Allowed), test)
 	if c.Copies != "" {
 		line += "; " + c.Copies
 	}

@@ -116,11 +116,9 @@ func appendScore(b []byte, s *metrics.Score, prefix string) ([]byte, bool) {
 		!plainJSON(s.ReferenceKind) || !plainJSON(s.ReferenceReason) {
 		return b, false
 	}
-	b = append(b, "{"+in+`"name": "`...)
-	b = append(b, s.Name...)
-	b = append(b, `",`+in+`"group": "`...)
-	b = append(b, s.Group...)
-	b = append(b, `",`+in+`"columns": [`...)
+	b = appendString(append(b, '{'), in, "name", s.Name)
+	b = appendString(append(b, ','), in, "group", s.Group)
+	b = append(b, `,`+in+`"columns": [`...)
 	for i, c := range s.Columns {
 		if !plainJSON(c) {
 			return b, false
@@ -138,13 +136,9 @@ func appendScore(b []byte, s *metrics.Score, prefix string) ([]byte, bool) {
 	b = append(b, "],"...)
 	b = append(b, in+`"value": `...)
 	b = appendNumber(b, s.Value, s.OK())
-	b = append(b, `,`+in+`"better": "`...)
-	b = append(b, s.Better...)
-	b = append(b, '"')
+	b = appendString(append(b, ','), in, "better", string(s.Better))
 	if s.Reason != "" {
-		b = append(b, `,`+in+`"reason": "`...)
-		b = append(b, s.Reason...)
-		b = append(b, '"')
+		b = appendString(append(b, ','), in, "reason", s.Reason)
 	}
 	if s.Targeted != nil {
 		b = append(b, `,`+in+`"targeted": `...)
@@ -160,16 +154,20 @@ func appendScore(b []byte, s *metrics.Score, prefix string) ([]byte, bool) {
 	if s.ReferenceKind != "" || s.ReferenceReason != "" {
 		b = append(b, `,`+in+`"reference": `...)
 		b = appendNumber(b, s.Reference, s.HasReference())
-		b = append(b, `,`+in+`"reference_kind": "`...)
-		b = append(b, s.ReferenceKind...)
-		b = append(b, '"')
+		b = appendString(append(b, ','), in, "reference_kind", s.ReferenceKind)
 		if s.ReferenceReason != "" {
-			b = append(b, `,`+in+`"reference_reason": "`...)
-			b = append(b, s.ReferenceReason...)
-			b = append(b, '"')
+			b = appendString(append(b, ','), in, "reference_reason", s.ReferenceReason)
 		}
 	}
 	return append(b, "\n"+prefix+"}"...), true
+}
+
+// appendString appends the member "key": "v" on a line starting with in;
+// v is plain (plainJSON).
+func appendString(b []byte, in, key, v string) []byte {
+	b = append(append(append(b, in...), '"'), key...)
+	b = append(append(b, `": "`...), v...)
+	return append(b, '"')
 }
 
 // appendParams appends the members of params, sorted by key, each on a

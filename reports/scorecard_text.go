@@ -314,17 +314,20 @@ func rankingNotes(rk *Ranking) []string {
 	return out
 }
 
-// pText renders a p-value with 2 significant digits.
-// pEq is "= p" as pText writes p, or "< 1e-16".
+// pEq is p as a relation for a sentence: "= p" as pText writes it, or
+// "< 1e-16".
 func pEq(p float64) string {
-	if t := pText(p); !strings.HasPrefix(t, "<") {
-		return "= " + t
+	t := pText(p)
+	if strings.HasPrefix(t, "<") {
+		return t
 	}
-	return pText(p)
+	return "= " + t
 }
 
+// pText renders a p-value with 2 significant digits, "< 1e-16" below
+// that (an exact 0 is not a probability to print).
 func pText(p float64) string {
-	if p < 1e-16 { // below double precision's resolution near 1: an exact 0 is not a probability to print
+	if p < 1e-16 {
 		return "< 1e-16"
 	}
 	if p < 1e-4 {

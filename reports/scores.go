@@ -269,17 +269,11 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
+// writeCSV renders the whole CSV into a buffer first, so that a failure
+// leaves nothing written, then writes it to w.
 func writeCSV(w io.Writer, header []string, rows func(emit func([]string) error) error) error {
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	if err := rows(cw.Write); err != nil {
-		return err
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := streamCSV(&buf, header, rows); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
