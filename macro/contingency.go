@@ -85,6 +85,10 @@ func (c *Contingency) AddCells(cols [][]int32, from, to int, w float64) {
 	c.Total += float64(to-from) * w
 }
 
+// Strides returns a copy of the table's strides: the flat index of a cell
+// is Σ_j cell_j · stride_j, the last variable varying fastest.
+func (c *Contingency) Strides() []int { return slices.Clone(c.strides) }
+
 // Cell returns the flat index of the cell with the given per-variable cells.
 func (c *Contingency) Cell(cells ...int) int {
 	k := 0

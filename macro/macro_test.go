@@ -1,6 +1,7 @@
 package macro
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -363,5 +364,37 @@ func TestNumericBins(t *testing.T) {
 	}
 	if lo, hi := b.Min(), b.Max(); lo != 0 || hi != 10 {
 		t.Fatalf("domain [%g, %g], want [0, 10]", lo, hi)
+	}
+}
+
+// TestStrides: the strides are the row-major ones (3, 4 and 2 categories
+// and a missing cell each: a 4 × 5 × 3 table, strides 15, 3, 1), every
+// flat index is Σ cell_j · stride_j of its Unravel, and changing the
+// copy returned leaves the table's indexing alone.
+func TestStrides(t *testing.T) {
+	cat := func(name string, n int) *Var {
+		v := &Var{Name: name, Kind: table.Categorical}
+		for i := range n {
+			v.Categories = append(v.Categories, fmt.Sprint(i))
+		}
+		return v
+	}
+	c := NewContingency(cat("a", 3), cat("b", 4), cat("c", 2))
+	st := c.Strides()
+	if !slices.Equal(c.Shape, []int{4, 5, 3}) || !slices.Equal(st, []int{15, 3, 1}) {
+		t.Fatalf("shape %v, strides %v; want [4 5 3], [15 3 1]", c.Shape, st)
+	}
+	for k := range c.Counts {
+		sum := 0
+		for j, x := range c.Unravel(k) {
+			sum += x * st[j]
+		}
+		if sum != k {
+			t.Errorf("cell %d: Σ cell·stride = %d", k, sum)
+		}
+	}
+	st[0] = 0
+	if c.Cell(1, 0, 0) != 15 {
+		t.Errorf("the returned strides alias the table's")
 	}
 }

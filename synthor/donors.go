@@ -397,14 +397,9 @@ type scoreTable struct {
 func newScorer(l *Level) *scorer {
 	sc := &scorer{m: l.Synth.Size}
 	add := func(tc, syn *macro.Contingency, fine bool) {
-		t := scoreTable{fine: fine, share: tc.Shares(), count: slices.Clone(syn.Counts)}
-		for k, v := range tc.Vars {
+		t := scoreTable{fine: fine, share: tc.Shares(), count: slices.Clone(syn.Counts), strides: tc.Strides()}
+		for _, v := range tc.Vars {
 			t.pos = append(t.pos, varIndex(l.Vars, v.Name))
-			st := 1
-			for _, n := range tc.Shape[k+1:] {
-				st *= n
-			}
-			t.strides = append(t.strides, st)
 		}
 		sc.tabs = append(sc.tabs, t)
 	}

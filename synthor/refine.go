@@ -173,7 +173,7 @@ func refTables(st *State) []refTable {
 	off := 0
 	for li, l := range []*Level{st.Records, st.Members} {
 		for _, c := range slices.Concat(l.Targets.Marginals, l.Targets.Joints) {
-			t := refTable{off: off, strides: stridesOf(c.Shape), target: c.Shares()}
+			t := refTable{off: off, strides: c.Strides(), target: c.Shares()}
 			for _, v := range c.Vars {
 				t.vars = append(t.vars, refVar{member: li == 1, i: varIndex(l.Vars, v.Name)})
 			}
@@ -224,18 +224,6 @@ func pairTables(st *State, covered map[[2]refVar]bool, off int) []refTable {
 			out = append(out, refTable{vars: []refVar{all[a], all[b]}, strides: []int{nb, 1}, off: off, target: make([]float64, na*nb), seed: true})
 			off += na * nb
 		}
-	}
-	return out
-}
-
-// stridesOf returns the strides of a table of the given shape (the last
-// variable varies fastest).
-func stridesOf(shape []int) []int {
-	out := make([]int, len(shape))
-	st := 1
-	for k := len(shape) - 1; k >= 0; k-- {
-		out[k] = st
-		st *= shape[k]
 	}
 	return out
 }
