@@ -1,8 +1,7 @@
 // Command widetable writes the wide CSV tables of BENCHMARKS.md's width
-// figures: rows rows of cols columns, even columns integers 0–9, odd ones
-// categorical over five levels (a–e), uniform, drawn from a PCG seeded
-// with seed, column by column as metrics' BenchmarkEvaluateWidth draws
-// them.
+// figures (internal/widetable: rows rows of cols columns, even columns
+// integers 0–9, odd ones categorical over five levels, uniform, drawn from
+// seed), the tables metrics' BenchmarkEvaluateWidth scores.
 //
 //	go run ./scripts/widetable -cols 1000 -rows 1000 -seed 1 > w1000.real.csv
 //	go run ./scripts/widetable -cols 1000 -rows 1000 -seed 2 > w1000.syn.csv
@@ -12,9 +11,10 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"strconv"
+
+	"github.com/synthor/synthor/internal/widetable"
+	"github.com/synthor/synthor/table"
 )
 
 func main() {
@@ -32,35 +32,11 @@ func main() {
 	}
 }
 
-// write draws the table column by column and prints it row by row.
+// write prints the table of widetable.New as CSV.
 func write(f *os.File, cols, rows int, seed uint64) error {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	vals := make([][]byte, cols*rows)
-	for j := range cols {
-		for i := range rows {
-			if j%2 == 0 {
-				vals[i*cols+j] = strconv.AppendInt(nil, rng.Int64N(10), 10)
-			} else {
-				vals[i*cols+j] = []byte{byte('a' + rng.Int32N(5))}
-			}
-		}
-	}
 	w := bufio.NewWriter(f)
-	for j := range cols {
-		if j > 0 {
-			w.WriteByte(',')
-		}
-		fmt.Fprintf(w, "c%d", j)
-	}
-	w.WriteByte('\n')
-	for i := range rows {
-		for j := range cols {
-			if j > 0 {
-				w.WriteByte(',')
-			}
-			w.Write(vals[i*cols+j])
-		}
-		w.WriteByte('\n')
+	if err := table.WriteCSV(w, widetable.New(cols, rows, seed)); err != nil {
+		return err
 	}
 	return w.Flush()
 }
