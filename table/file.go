@@ -1,9 +1,11 @@
 package table
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -126,6 +128,42 @@ func ReadFile(path string, opts ReadOptions) (*Table, error) {
 		return ReadParquet(bytes.NewReader(data), int64(len(data)), opts)
 	}
 	return ReadParquet(f, st.Size(), opts)
+}
+
+// CSVHeaderColumns counts the fields of the header of the .csv or
+// .csv.gz file at path, as ReadCSV reads the header, reading at most
+// maxBytes of its text: a cheap look at a table's width before reading
+// it. Another format, or a header that cannot be read within maxBytes, is
+// an error.
+func CSVHeaderColumns(path string, maxBytes int64) (int, error) {
+	kind, gz, err := fileFormat(path)
+	if err != nil {
+		return 0, err
+	}
+	if kind != "csv" {
+		return 0, fmt.Errorf("%s: not a CSV file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, pathErr(err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if gz {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return 0, gzipErr(err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	cr := csv.NewReader(bufio.NewReader(io.LimitReader(r, maxBytes)))
+	cr.FieldsPerRecord = -1
+	rec, err := cr.Read()
+	if err != nil {
+		return 0, err
+	}
+	return len(rec), nil
 }
 
 // WriteFile writes t to path in the format its extension names (.csv,

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -306,47 +301,14 @@ func checkEvalHeader(o evalOptions, limit uint64, source string) error {
 	if len(o.joints) > 0 {
 		return nil
 	}
-	cols, ok := csvHeaderColumns(o.real)
-	if !ok || cols < 2 {
-		return nil
+	cols, err := table.CSVHeaderColumns(o.real, maxHeaderBytes)
+	if err != nil || cols < 2 {
+		return nil // not CSV, or not readable here: checkEvalSize decides after reading
 	}
 	need := guard.EvalScoresNeed(cols, o.scoreCopies())
 	return guard.CheckMemory(fmt.Sprintf("eval: the scores of every pair of the %d columns in the header of %s (before reading its rows)", cols, o.real),
 		need, limit, source, "score fewer columns, name the pairs with --joints, or raise --max-memory")
 }
 
-// maxHeaderBytes bounds the text csvHeaderColumns reads for a header.
+// maxHeaderBytes bounds the text checkEvalHeader reads for a header.
 const maxHeaderBytes = 64 << 20
-
-// csvHeaderColumns counts the fields of the first record of a .csv or
-// .csv.gz file as table.ReadCSV reads it (a byte order mark does not
-// change the count); ok is false for another format, or a header it
-// cannot read within maxHeaderBytes.
-func csvHeaderColumns(path string) (n int, ok bool) {
-	base := strings.ToLower(path)
-	gz := strings.HasSuffix(base, ".gz")
-	if !strings.HasSuffix(strings.TrimSuffix(base, ".gz"), ".csv") {
-		return 0, false
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if gz {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return 0, false
-		}
-		defer zr.Close()
-		r = zr
-	}
-	cr := csv.NewReader(bufio.NewReader(io.LimitReader(r, maxHeaderBytes)))
-	cr.FieldsPerRecord = -1
-	rec, err := cr.Read()
-	if err != nil {
-		return 0, false
-	}
-	return len(rec), true
-}
