@@ -133,9 +133,9 @@ func newLLMSynthor(v Values, o Options) (Synthesizer, error) {
 
 // newPrior builds LLMSynthor's prior for setting k: the sequential CART
 // baseline (synthpop's method, its defaults but leaves of at least minLeaf
-// rows and up to maxLevels categories modelled) fitted to the training table for "model"; the records of sample
-// for "sample" (nil until a seed sample is handed over: FitSample); none
-// for "none".
+// rows and up to maxLevels categories modelled) fitted to the training
+// table for "model"; the records of sample for "sample" (nil until a seed
+// sample is handed over: FitSample); none for "none".
 func newPrior(k synthor.PriorKind, sample *table.Table, minLeaf, maxLevels int) (synthor.Prior, error) {
 	switch k {
 	case synthor.PriorModel:
